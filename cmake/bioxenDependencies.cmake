@@ -1,0 +1,11 @@
+# Public dependencies, found only when the including project has not provided them.
+if(NOT TARGET fmt::fmt)
+  find_package(fmt 9 REQUIRED)
+endif()
+if(NOT TARGET spdlog::spdlog)
+  find_package(spdlog 1.10 REQUIRED)
+endif()
+if(NOT TARGET nlohmann_json::nlohmann_json)
+  find_package(nlohmann_json 3.10 REQUIRED)
+endif()
+find_package(Threads REQUIRED)

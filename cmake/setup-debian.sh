@@ -1,0 +1,52 @@
+#!/bin/sh
+# Installs the Debian 12 packages BioXen needs that are missing on this machine.
+#
+#   sh cmake/setup-debian.sh           # to build the library, the tool and the examples
+#   sh cmake/setup-debian.sh --tests   # ... and to run the whole test suite
+#
+# As root it runs `apt-get update` once and installs what is missing; otherwise it prints the
+# exact apt-get line to run. When everything is present it only checks and exits 0.
+set -eu
+
+packages="g++ cmake make pkg-config libfmt-dev libspdlog-dev nlohmann-json3-dev libcli11-dev"
+for arg in "$@"; do
+  case "$arg" in
+    --tests) packages="$packages libgtest-dev libgmock-dev libbenchmark-dev clang-format git" ;;
+    --browser) packages="$packages chromium" ;;
+    --clang) packages="$packages clang" ;;
+    -h | --help)
+      sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
+      exit 0
+      ;;
+    *)
+      echo "setup-debian.sh: unknown option '$arg' (try --help)" >&2
+      exit 2
+      ;;
+  esac
+done
+
+missing=""
+for p in $packages; do
+  status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+  case "$status" in
+    *"install ok installed"*) ;;
+    *) missing="$missing $p" ;;
+  esac
+done
+
+if [ -z "$missing" ]; then
+  echo "setup-debian.sh: all required packages are installed"
+  exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "setup-debian.sh: missing packages:$missing" >&2
+  echo "run as root:  apt-get update && apt-get install -y --no-install-recommends$missing" >&2
+  exit 1
+fi
+
+echo "setup-debian.sh: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update
+# shellcheck disable=SC2086
+apt-get install -y --no-install-recommends $missing

@@ -1,0 +1,120 @@
+// BioXen — biological hypervisor simulator.
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <type_traits>
+#include <vector>
+
+namespace bioxen {
+
+/// Every failure BioXen reports. The numeric value is the code's BX number: BX001 is 1.
+/// BX001–BX005 are the codes of the original library; the rest extend it.
+enum class BioXenErrorCode : int {
+  vm_creation_failed = 1,            ///< BX001: a VM could not be created (bad id, type, genome)
+  resource_allocation_error = 2,     ///< BX002: admission control refused the resources
+  chassis_initialization_error = 3,  ///< BX003: a chassis profile is invalid
+  hypervisor_overload = 4,           ///< BX004: the VM count would exceed max_vms
+  invalid_configuration = 5,         ///< BX005: a configuration value, file or variable is bad
+  vm_not_found = 6,                  ///< BX006: no VM has this id
+  invalid_state_transition = 7,      ///< BX007: the VM's state does not allow the operation
+  unsupported_operation = 8,         ///< BX008: the operation is not available in this release
+  genome_parse_error = 9,            ///< BX009: a genome file is malformed (file, line, field)
+  vm_already_exists = 10,            ///< BX010: a VM with this id exists already
+  invalid_argument = 11,             ///< BX011: an argument of a call is out of its domain
+  io_error = 12,                     ///< BX012: a file could not be read or written
+  invalid_snapshot = 13,             ///< BX013: a snapshot cannot be restored
+};
+
+/// All codes, in numeric order (for documentation, tests and the CLI).
+inline constexpr BioXenErrorCode all_error_codes[] = {
+    BioXenErrorCode::vm_creation_failed,
+    BioXenErrorCode::resource_allocation_error,
+    BioXenErrorCode::chassis_initialization_error,
+    BioXenErrorCode::hypervisor_overload,
+    BioXenErrorCode::invalid_configuration,
+    BioXenErrorCode::vm_not_found,
+    BioXenErrorCode::invalid_state_transition,
+    BioXenErrorCode::unsupported_operation,
+    BioXenErrorCode::genome_parse_error,
+    BioXenErrorCode::vm_already_exists,
+    BioXenErrorCode::invalid_argument,
+    BioXenErrorCode::io_error,
+    BioXenErrorCode::invalid_snapshot,
+};
+
+/// "BX001" for BioXenErrorCode::vm_creation_failed.
+std::string error_code_string(BioXenErrorCode code);
+
+/// "vm_creation_failed" for BioXenErrorCode::vm_creation_failed.
+std::string_view error_code_name(BioXenErrorCode code) noexcept;
+
+/// The `std::error_category` named "bioxen"; its message() is a one-line description.
+const std::error_category& bioxen_category() noexcept;
+
+/// Lets `std::error_code ec = BioXenErrorCode::vm_not_found;` work.
+inline std::error_code make_error_code(BioXenErrorCode code) noexcept {
+  return {static_cast<int>(code), bioxen_category()};
+}
+
+/// The one exception type of BioXen.
+///
+/// @code
+/// try { hv.start_vm("missing"); }
+/// catch (const bioxen::BioXenException& e) {
+///   // e.code() == BioXenErrorCode::vm_not_found, e.what() == "[BX006] VM 'missing' not found"
+/// }
+/// @endcode
+class BioXenException : public std::runtime_error {
+ public:
+  BioXenException(BioXenErrorCode code, std::string message,
+                  nlohmann::json details = nlohmann::json::object());
+
+  BioXenErrorCode code() const noexcept { return code_; }
+  /// The message without the "[BXnnn] " prefix.
+  const std::string& message() const noexcept { return message_; }
+  /// Structured context: ids, requested and available amounts, file, line, field.
+  const nlohmann::json& details() const noexcept { return details_; }
+  /// The code as a std::error_code of bioxen_category().
+  std::error_code error_code() const noexcept { return make_error_code(code_); }
+
+  // Named constructors for the common failures.
+  static BioXenException vm_not_found(std::string_view vm_id);
+  static BioXenException vm_already_exists(std::string_view vm_id);
+  static BioXenException invalid_state_transition(std::string_view vm_id,
+                                                  std::string_view operation,
+                                                  std::string_view state);
+  static BioXenException invalid_configuration(std::string message,
+                                               nlohmann::json details = nlohmann::json::object());
+  static BioXenException unsupported_operation(std::string message,
+                                               nlohmann::json details = nlohmann::json::object());
+  static BioXenException genome_parse_error(std::string_view file, std::size_t line,
+                                            std::string_view field, std::string_view reason);
+
+ private:
+  BioXenErrorCode code_;
+  std::string message_;
+  nlohmann::json details_;
+};
+
+/// Runs `fn`; on BioXenException stores its code in `ec` (and clears `ec` on success).
+/// Other exceptions (std::bad_alloc) propagate. Used by the non-throwing overloads.
+template <class Fn>
+auto capture_error(std::error_code& ec, Fn&& fn) noexcept(false) -> decltype(fn()) {
+  ec.clear();
+  try {
+    return fn();
+  } catch (const BioXenException& e) {
+    ec = e.error_code();
+    if constexpr (!std::is_void_v<decltype(fn())>) return decltype(fn()){};
+  }
+}
+
+}  // namespace bioxen
+
+template <>
+struct std::is_error_code_enum<bioxen::BioXenErrorCode> : std::true_type {};

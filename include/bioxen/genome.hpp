@@ -1,0 +1,116 @@
+// BioXen — biological hypervisor simulator.
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <iosfwd>
+#include <memory>
+#include <nlohmann/json_fwd.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace bioxen {
+
+enum class GeneType { cds, rrna, trna, ncrna, tmrna, pseudogene };
+
+/// "CDS", "rRNA", "tRNA", "ncRNA", "tmRNA", "pseudogene" (the TSV spelling).
+std::string_view to_string(GeneType type) noexcept;
+
+/// One gene of a genome. Coordinates are 1-based inclusive.
+struct Gene {
+  std::string locus_tag;
+  std::string name;
+  std::string product;
+  GeneType type = GeneType::cds;
+  std::uint64_t start = 0;
+  std::uint64_t end = 0;
+  char strand = '+';  ///< '+' or '-'
+  std::uint64_t length_bp = 0;
+  std::uint32_t protein_length_aa = 0;  ///< 0 unless type == cds
+  std::optional<bool> essential;        ///< where the source says
+};
+
+/// An immutable genome: shared between all VMs that run it.
+class GenomeTemplate {
+ public:
+  /// Validates (non-empty genes, coordinates inside the genome, CDS with protein length > 0);
+  /// throws BioXenException(genome_parse_error) naming the source and the gene.
+  GenomeTemplate(std::string name, std::string organism, std::string accession,
+                 std::uint64_t genome_length_bp, std::string source, std::vector<Gene> genes);
+
+  const std::string& name() const noexcept { return name_; }
+  const std::string& organism() const noexcept { return organism_; }
+  const std::string& accession() const noexcept { return accession_; }
+  std::uint64_t genome_length_bp() const noexcept { return genome_length_bp_; }
+  /// Provenance and licence lines of the source, joined by '\n'.
+  const std::string& source() const noexcept { return source_; }
+  const std::vector<Gene>& genes() const noexcept { return genes_; }
+
+  /// ceil(genome_length_bp / 1000).
+  std::uint64_t size_kb() const noexcept { return (genome_length_bp_ + 999) / 1000; }
+  std::size_t cds_count() const noexcept { return cds_count_; }
+  /// Sum of protein lengths of all CDS (one copy of each protein), amino acids.
+  std::uint64_t total_protein_aa() const noexcept { return total_protein_aa_; }
+  /// True when at least one gene carries an essential flag.
+  bool has_essential_annotation() const noexcept { return has_essential_; }
+
+ private:
+  std::string name_, organism_, accession_;
+  std::uint64_t genome_length_bp_;
+  std::string source_;
+  std::vector<Gene> genes_;
+  std::size_t cds_count_ = 0;
+  std::uint64_t total_protein_aa_ = 0;
+  bool has_essential_ = false;
+};
+
+using GenomePtr = std::shared_ptr<const GenomeTemplate>;
+
+/// "syn3a", "minimal_cell", "ecoli".
+std::vector<std::string> builtin_genome_names();
+/// A built-in template (parsed once, then shared); throws BioXenException(invalid_argument)
+/// listing the supported names.
+GenomePtr builtin_genome(std::string_view name);
+
+/// Loads a genome file by extension: `.genome` (original BioXen text format), `.tsv` (the
+/// format of src/genomes/), `.gff`/`.gff3`. Errors: io_error (unreadable), genome_parse_error
+/// naming file, line and field.
+GenomePtr load_genome_file(const std::filesystem::path& file);
+GenomePtr parse_genome_tsv(std::istream& in, std::string_view source_name);
+GenomePtr parse_bioxen_genome(std::istream& in, std::string_view source_name);
+GenomePtr parse_gff3(std::istream& in, std::string_view source_name);
+
+/// The genes of a genome that are resident in a memory reservation (SPEC 2.2): essential
+/// genes first, then the others in genome order, each admitted while it still fits
+/// (first fit, capacity memory_kb * 1000 bp). Translation walks the resident CDS in this
+/// order; prefix sums make protein counts O(log n) from the amino acids made.
+struct ResidentSet {
+  GenomePtr genome;
+  std::uint64_t memory_kb = 0;
+  std::vector<std::uint32_t> genes;      ///< indices into genome->genes(), resident order
+  std::vector<std::uint32_t> cds;        ///< resident CDS indices, translation order
+  std::vector<std::uint64_t> aa_prefix;  ///< aa_prefix[i] = sum of aa of cds[0..i), size+1
+  std::uint64_t resident_bp = 0;
+  /// Amino acids of one copy of each boot protein (resident essential CDS, or all resident
+  /// CDS when the genome marks none essential); boot protein CDS come first in `cds`.
+  std::uint64_t boot_aa = 0;
+  std::size_t boot_proteins = 0;
+
+  std::uint64_t cycle_aa() const noexcept { return aa_prefix.empty() ? 0 : aa_prefix.back(); }
+  /// Completed copies of the protein at `cds` position `i` after `total_aa` amino acids.
+  std::uint64_t copies_of(std::size_t i, std::uint64_t total_aa) const noexcept;
+  /// Completed proteins in total after `total_aa` amino acids.
+  std::uint64_t proteins_completed(std::uint64_t total_aa) const noexcept;
+};
+using ResidentSetPtr = std::shared_ptr<const ResidentSet>;
+
+/// Computes (or returns the cached) resident set of `genome` under `memory_kb`.
+ResidentSetPtr resident_set(const GenomePtr& genome, std::uint64_t memory_kb);
+
+void to_json(nlohmann::json& j, const Gene& g);
+void to_json(nlohmann::json& j, const GenomeTemplate& g);  ///< summary, not every gene
+
+}  // namespace bioxen

@@ -1,0 +1,23 @@
+# Installs the build tree BUILD_DIR into a fresh PREFIX.
+file(REMOVE_RECURSE "${PREFIX}")
+set(config_arg "")
+if(CONFIG)
+  set(config_arg --config "${CONFIG}")
+endif()
+execute_process(COMMAND "${CMAKE_COMMAND}" --install "${BUILD_DIR}" --prefix "${PREFIX}"
+                        ${config_arg}
+  RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "cmake --install failed (${rc})")
+endif()
+foreach(required include/bioxen/bioxen.hpp include/bioxen/version.hpp)
+  if(NOT EXISTS "${PREFIX}/${required}")
+    message(FATAL_ERROR "installed tree lacks ${required}")
+  endif()
+endforeach()
+file(GLOB_RECURSE configs "${PREFIX}/*/bioxenConfig.cmake")
+file(GLOB_RECURSE pcs "${PREFIX}/*/bioxen.pc")
+if(NOT configs OR NOT pcs)
+  message(FATAL_ERROR "installed tree lacks bioxenConfig.cmake or bioxen.pc")
+endif()
+message(STATUS "installed into ${PREFIX}")

@@ -1,0 +1,33 @@
+# Packaging tests (label "packaging"): the three ways users consume BioXen.
+#   package.install       installs this build into a temporary prefix (fixture)
+#   package.find_package  a consumer with find_package(bioxen CONFIG REQUIRED) from that prefix
+#   package.fetchcontent  a consumer that pulls this source tree with FetchContent
+#   package.pkg_config    `pkg-config --cflags --libs bioxen` compiles and links a program,
+#                         from a copy of the prefix moved elsewhere (the .pc is relocatable)
+set(_pkg_work "${CMAKE_CURRENT_BINARY_DIR}/packaging")
+set(_pkg_prefix "${_pkg_work}/prefix")
+set(_pkg_common
+  -DCXX=${CMAKE_CXX_COMPILER}
+  -DGENERATOR=${CMAKE_GENERATOR}
+  -DPREFIX=${_pkg_prefix}
+  -DLIBDIR=${CMAKE_INSTALL_LIBDIR}
+  -DBIOXEN_SOURCE_DIR=${PROJECT_SOURCE_DIR})
+
+add_test(NAME package.install
+  COMMAND ${CMAKE_COMMAND} -DBUILD_DIR=${PROJECT_BINARY_DIR} -DPREFIX=${_pkg_prefix}
+          -DCONFIG=$<CONFIG> -P ${CMAKE_CURRENT_SOURCE_DIR}/packaging/install_prefix.cmake)
+set_tests_properties(package.install PROPERTIES FIXTURES_SETUP bioxen_prefix)
+
+foreach(mode find_package fetchcontent pkg_config)
+  add_test(NAME package.${mode}
+    COMMAND ${CMAKE_COMMAND} ${_pkg_common} -DMODE=${mode}
+            -DCONSUMER_DIR=${CMAKE_CURRENT_SOURCE_DIR}/packaging/${mode}_consumer
+            -DWORK_DIR=${_pkg_work}/${mode}
+            -P ${CMAKE_CURRENT_SOURCE_DIR}/packaging/run_consumer.cmake)
+endforeach()
+set_tests_properties(package.find_package package.pkg_config
+  PROPERTIES FIXTURES_REQUIRED bioxen_prefix)
+set_tests_properties(package.install package.find_package package.fetchcontent package.pkg_config
+  PROPERTIES LABELS packaging TIMEOUT 900)
+# The FetchContent consumer compiles the library again: keep it from competing with others.
+set_tests_properties(package.fetchcontent PROPERTIES RUN_SERIAL ON)
