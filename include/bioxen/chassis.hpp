@@ -14,6 +14,10 @@ namespace bioxen {
 /// The host cell kinds of the original library.
 enum class ChassisType { ecoli, yeast, orthogonal };
 
+/// Every chassis kind, in enum order.
+inline constexpr ChassisType all_chassis_types[] = {ChassisType::ecoli, ChassisType::yeast,
+                                                    ChassisType::orthogonal};
+
 /// "ecoli", "yeast", "orthogonal".
 std::string_view to_string(ChassisType type) noexcept;
 /// Parses "ecoli" | "yeast" | "orthogonal"; throws BioXenException(invalid_argument).
@@ -45,18 +49,35 @@ struct ChassisProfile {
   double doubling_time_min = 40.0;
   std::uint64_t native_genome_bp = 4641652;
   std::string citation;  ///< short source note for the physiology values
+
+  friend bool operator==(const ChassisProfile&, const ChassisProfile&) = default;
 };
 
 /// The built-in profile of a chassis kind.
 const ChassisProfile& chassis_profile(ChassisType type) noexcept;
 
-/// Checks a profile; throws BioXenException(chassis_initialization_error) naming the field.
+/// Checks a profile; throws BioXenException(chassis_initialization_error) naming the field
+/// (details: "field", "value", "profile"). Rules: non-empty name; ribosome_units,
+/// recommended_max_vms, genome_space_kb, rna_polymerases and native_genome_bp at least 1;
+/// atp_percentage in (0, 100]; physical_ribosomes, elongation and transcription rates,
+/// atp_per_aa, atp_supply_per_s and doubling_time_min finite and > 0; no empty pathway or
+/// protein-processing names.
 void validate_chassis_profile(const ChassisProfile& profile);
 
 /// Reads a user profile: a JSON object with "base" (a ChassisType name) and any fields of
 /// ChassisProfile overriding the base's values. Unknown keys, wrong types and out-of-range
 /// values throw chassis_initialization_error naming the key (and the file when from a file).
+/// When physiology values are overridden and no "citation" is given, the base's citation is
+/// kept with a note of the overridden keys.
+///
+/// @code
+/// auto p = bioxen::chassis_profile_from_json(
+///     nlohmann::json::parse(R"({"base": "ecoli", "name": "slow E. coli",
+///                                "elongation_rate_aa_per_s": 12})"));
+/// @endcode
 ChassisProfile chassis_profile_from_json(const nlohmann::json& j);
+/// chassis_profile_from_json() of a file; an unreadable file is io_error, malformed JSON is
+/// chassis_initialization_error with the line and column.
 ChassisProfile load_chassis_profile(const std::filesystem::path& file);
 
 void to_json(nlohmann::json& j, const ChassisProfile& p);

@@ -18,6 +18,12 @@ enum class GeneType { cds, rrna, trna, ncrna, tmrna, pseudogene };
 
 /// "CDS", "rRNA", "tRNA", "ncRNA", "tmRNA", "pseudogene" (the TSV spelling).
 std::string_view to_string(GeneType type) noexcept;
+/// The inverse of to_string(GeneType) (exact spelling); std::nullopt for anything else.
+std::optional<GeneType> gene_type_from_string(std::string_view name) noexcept;
+/// Every gene type, in enum order.
+inline constexpr GeneType all_gene_types[] = {GeneType::cds,   GeneType::rrna,
+                                              GeneType::trna,  GeneType::ncrna,
+                                              GeneType::tmrna, GeneType::pseudogene};
 
 /// One gene of a genome. Coordinates are 1-based inclusive.
 struct Gene {
@@ -31,6 +37,8 @@ struct Gene {
   std::uint64_t length_bp = 0;
   std::uint32_t protein_length_aa = 0;  ///< 0 unless type == cds
   std::optional<bool> essential;        ///< where the source says
+
+  friend bool operator==(const Gene&, const Gene&) = default;
 };
 
 /// An immutable genome: shared between all VMs that run it.
@@ -56,6 +64,12 @@ class GenomeTemplate {
   std::uint64_t total_protein_aa() const noexcept { return total_protein_aa_; }
   /// True when at least one gene carries an essential flag.
   bool has_essential_annotation() const noexcept { return has_essential_; }
+  /// Number of genes of one type.
+  std::size_t count(GeneType type) const noexcept {
+    return type_counts_[static_cast<std::size_t>(type)];
+  }
+  /// Number of genes flagged essential (0 without essential annotation).
+  std::size_t essential_count() const noexcept { return essential_count_; }
 
  private:
   std::string name_, organism_, accession_;
@@ -65,6 +79,8 @@ class GenomeTemplate {
   std::size_t cds_count_ = 0;
   std::uint64_t total_protein_aa_ = 0;
   bool has_essential_ = false;
+  std::size_t type_counts_[std::size(all_gene_types)] = {};
+  std::size_t essential_count_ = 0;
 };
 
 using GenomePtr = std::shared_ptr<const GenomeTemplate>;
@@ -77,8 +93,15 @@ GenomePtr builtin_genome(std::string_view name);
 
 /// Loads a genome file by extension: `.genome` (original BioXen text format), `.tsv` (the
 /// format of src/genomes/), `.gff`/`.gff3`. Errors: io_error (unreadable), genome_parse_error
-/// naming file, line and field.
+/// naming file, line and field; an unknown extension is invalid_argument. The formats and
+/// every error are described in docs/GENOME_FORMATS.md.
+///
+/// @code
+/// bioxen::GenomePtr g = bioxen::load_genome_file("cells/my_cell.gff3");
+/// @endcode
 GenomePtr load_genome_file(const std::filesystem::path& file);
+/// The readers behind load_genome_file(); `source_name` is the file name used in errors and,
+/// without its extension, the template's name unless the text names one.
 GenomePtr parse_genome_tsv(std::istream& in, std::string_view source_name);
 GenomePtr parse_bioxen_genome(std::istream& in, std::string_view source_name);
 GenomePtr parse_gff3(std::istream& in, std::string_view source_name);
@@ -107,10 +130,13 @@ struct ResidentSet {
 };
 using ResidentSetPtr = std::shared_ptr<const ResidentSet>;
 
-/// Computes (or returns the cached) resident set of `genome` under `memory_kb`.
+/// Computes (or returns the cached) resident set of `genome` under `memory_kb`. Equal
+/// (genome pointer, memory_kb) pairs share one object while any holder keeps it alive;
+/// thread-safe. Throws BioXenException(invalid_argument) when `genome` is null.
 ResidentSetPtr resident_set(const GenomePtr& genome, std::uint64_t memory_kb);
 
 void to_json(nlohmann::json& j, const Gene& g);
 void to_json(nlohmann::json& j, const GenomeTemplate& g);  ///< summary, not every gene
+void to_json(nlohmann::json& j, const ResidentSet& r);     ///< summary, not every gene
 
 }  // namespace bioxen
