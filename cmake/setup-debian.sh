@@ -2,20 +2,29 @@
 # Installs the Debian 12 packages BioXen needs that are missing on this machine.
 #
 #   sh cmake/setup-debian.sh           # to build the library, the tool and the examples
-#   sh cmake/setup-debian.sh --tests   # ... and to run the whole test suite
+#   sh cmake/setup-debian.sh --tests   # ... and to run the whole test suite (with chromium)
+#   --docs      ... and to build the HTML API reference (Doxygen)
+#   --release   ... and to build the release packages (cpack; dpkg-shlibdeps needs dpkg-dev)
+#   --browser   ... and the headless browser of the HTML report test
+#   --clang     ... and clang
+#   --check     only report what is missing (exit 1), never install, even as root
 #
 # As root it runs `apt-get update` once and installs what is missing; otherwise it prints the
 # exact apt-get line to run. When everything is present it only checks and exits 0.
 set -eu
 
 packages="g++ cmake make pkg-config libfmt-dev libspdlog-dev nlohmann-json3-dev libcli11-dev"
+check_only=0
 for arg in "$@"; do
   case "$arg" in
-    --tests) packages="$packages libgtest-dev libgmock-dev libbenchmark-dev clang-format git" ;;
+    --tests) packages="$packages libgtest-dev libgmock-dev libbenchmark-dev clang-format git chromium" ;;
     --browser) packages="$packages chromium" ;;
     --clang) packages="$packages clang" ;;
+    --docs) packages="$packages doxygen" ;;
+    --release) packages="$packages dpkg-dev file" ;;
+    --check) check_only=1 ;;
     -h | --help)
-      sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
+      sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
       exit 0
       ;;
     *)
@@ -39,7 +48,7 @@ if [ -z "$missing" ]; then
   exit 0
 fi
 
-if [ "$(id -u)" -ne 0 ]; then
+if [ "$check_only" -eq 1 ] || [ "$(id -u)" -ne 0 ]; then
   echo "setup-debian.sh: missing packages:$missing" >&2
   echo "run as root:  apt-get update && apt-get install -y --no-install-recommends$missing" >&2
   exit 1

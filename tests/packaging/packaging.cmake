@@ -31,3 +31,25 @@ set_tests_properties(package.install package.find_package package.fetchcontent p
   PROPERTIES LABELS packaging TIMEOUT 900)
 # The FetchContent consumer compiles the library again: keep it from competing with others.
 set_tests_properties(package.fetchcontent PROPERTIES RUN_SERIAL ON)
+
+# The examples built on their own against the installed package; runs production_deployment.
+if(EXISTS "${PROJECT_SOURCE_DIR}/examples/production_deployment.cpp")
+  add_test(NAME package.examples
+    COMMAND ${CMAKE_COMMAND} ${_pkg_common} -DWORK_DIR=${_pkg_work}/examples
+            -P ${CMAKE_CURRENT_SOURCE_DIR}/packaging/installed_examples.cmake)
+  set_tests_properties(package.examples PROPERTIES FIXTURES_REQUIRED bioxen_prefix
+    LABELS packaging TIMEOUT 900)
+endif()
+
+# The pre-release validation (label "release"): builds the source package from scratch, runs
+# the whole suite, makes and installs the packages. It takes many minutes, so it is only
+# registered when asked for — `cmake --workflow --preset prerelease` (or prerelease-ci, which
+# sets BIOXEN_VALIDATION_FAST) — and never runs in the default dev suite.
+option(BIOXEN_RELEASE_VALIDATION "Register the (slow) pre-release validation as a CTest test" OFF)
+if(BIOXEN_RELEASE_VALIDATION)
+  add_test(NAME release.validation
+    COMMAND ${CMAKE_COMMAND} -DWORK_DIR=${CMAKE_CURRENT_BINARY_DIR}/release-validation
+            -P ${PROJECT_SOURCE_DIR}/cmake/pre_release_validation.cmake)
+  # RUN_SERIAL: it uses every core it is given (BIOXEN_VALIDATION_JOBS, default 2).
+  set_tests_properties(release.validation PROPERTIES LABELS release TIMEOUT 3600 RUN_SERIAL ON)
+endif()

@@ -1,0 +1,178 @@
+// BioXen — biological hypervisor simulator.
+// SPDX-License-Identifier: MIT
+#include "common.hpp"
+
+#include <fmt/core.h>
+#include <fmt/format.h>
+
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <system_error>
+
+namespace bioxen::cli {
+
+int exit_code_for(BioXenErrorCode code) noexcept {
+  switch (code) {
+    case BioXenErrorCode::chassis_initialization_error:
+    case BioXenErrorCode::invalid_configuration:
+    case BioXenErrorCode::genome_parse_error:
+    case BioXenErrorCode::invalid_argument:
+    case BioXenErrorCode::io_error:
+    case BioXenErrorCode::invalid_snapshot:
+      return exit_invalid_input;
+    default:
+      return exit_runtime;
+  }
+}
+
+int exit_code_of(const BioXenException& e) noexcept {
+  if (const auto* ce = dynamic_cast<const CommandError*>(&e)) return ce->exit_code();
+  return exit_code_for(e.code());
+}
+
+void print_error(const BioXenException& e) {
+  std::string reason = e.message();
+  // One line: embedded newlines (multi-line library messages) become "; ".
+  for (std::size_t pos = 0; (pos = reason.find('\n', pos)) != std::string::npos;) {
+    reason.replace(pos, 1, "; ");
+  }
+  std::fflush(stdout);  // keep the error after what was printed before it
+  fmt::print(stderr, "error [{}]: {}\n", error_code_string(e.code()), reason);
+  std::fflush(stderr);
+}
+
+nlohmann::json error_json(const BioXenException& e) {
+  return {{"error",
+           {{"code", error_code_string(e.code())},
+            {"name", std::string(error_code_name(e.code()))},
+            {"message", e.message()},
+            {"details", e.details()},
+            {"exit_code", exit_code_of(e)}}}};
+}
+
+std::string read_text_file(const std::filesystem::path& file) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(file, ec)) {
+    throw CommandError(exit_invalid_input, BioXenErrorCode::io_error,
+                       fmt::format("{}: is a directory, not a file", file.string()),
+                       {{"file", file.string()}});
+  }
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    throw CommandError(exit_invalid_input, BioXenErrorCode::io_error,
+                       fmt::format("{}: cannot open for reading ({})", file.string(),
+                                   std::generic_category().message(errno)),
+                       {{"file", file.string()}});
+  }
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+void write_text_file(const std::filesystem::path& file, std::string_view content) {
+  auto fail = [&](std::string_view what) {
+    return CommandError(exit_runtime, BioXenErrorCode::io_error,
+                        fmt::format("{}: cannot write ({})", file.string(), what),
+                        {{"file", file.string()}});
+  };
+  std::filesystem::path tmp = file;
+  tmp += ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) throw fail(std::generic_category().message(errno));
+    out.write(content.data(), static_cast<std::streamsize>(content.size()));
+    out.flush();
+    if (!out) throw fail("write failed");
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, file, ec);
+  if (ec) {
+    std::filesystem::remove(tmp, ec);
+    throw fail(ec.message());
+  }
+}
+
+std::string format_count(std::uint64_t value) {
+  std::string digits = fmt::format("{}", value);
+  std::string out;
+  const std::size_t n = digits.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    out += digits[i];
+    const std::size_t rest = n - i - 1;
+    if (rest > 0 && rest % 3 == 0) out += ',';
+  }
+  return out;
+}
+
+std::string format_count(double value) {
+  if (!std::isfinite(value)) return fmt::format("{}", value);
+  if (value < 0) {
+    return fmt::format("-{}", format_count(static_cast<std::uint64_t>(std::llround(-value))));
+  }
+  return format_count(static_cast<std::uint64_t>(std::llround(value)));
+}
+
+std::string format_si(double value) {
+  if (!std::isfinite(value)) return fmt::format("{}", value);
+  const double a = std::fabs(value);
+  struct Unit {
+    double scale;
+    const char* suffix;
+  };
+  static constexpr Unit units[] = {{1e12, " T"}, {1e9, " G"}, {1e6, " M"}, {1e3, " k"}};
+  for (const auto& u : units) {
+    if (a >= u.scale * 0.9995) {
+      const double v = value / u.scale;
+      const int decimals = std::fabs(v) >= 99.95 ? 0 : (std::fabs(v) >= 9.995 ? 1 : 2);
+      return fmt::format("{:.{}f}{}", v, decimals, u.suffix);
+    }
+  }
+  if (a == 0) return "0";
+  const int decimals = a >= 99.95 ? 0 : (a >= 9.995 ? 1 : (a >= 0.9995 ? 2 : 3));
+  return fmt::format("{:.{}f}", value, decimals);
+}
+
+std::string format_seconds(double seconds) {
+  if (!std::isfinite(seconds)) return "-";
+  if (seconds < 120.0) return fmt::format("{:.3f} s", seconds);
+  if (seconds < 3600.0) {
+    const auto minutes = static_cast<long>(seconds / 60.0);
+    return fmt::format("{} min {:04.1f} s", minutes, seconds - 60.0 * static_cast<double>(minutes));
+  }
+  const auto hours = static_cast<long>(seconds / 3600.0);
+  const auto minutes = static_cast<long>((seconds - 3600.0 * static_cast<double>(hours)) / 60.0);
+  return fmt::format("{} h {:02} min", hours, minutes);
+}
+
+std::string format_percent(double percent) { return fmt::format("{:.1f} %", percent); }
+
+std::string html_escape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+}  // namespace bioxen::cli

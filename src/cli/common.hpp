@@ -1,0 +1,72 @@
+// BioXen — biological hypervisor simulator.
+// SPDX-License-Identifier: MIT
+//
+// What every command of the tool shares: exit codes, error reporting, files, number format.
+#pragma once
+
+#include <bioxen/error.hpp>
+
+#include <cstdint>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+
+namespace bioxen::cli {
+
+/// The tool's exit codes (docs/CLI.md).
+enum ExitCode : int {
+  exit_ok = 0,             ///< success
+  exit_usage = 2,          ///< bad command line: unknown option, missing argument
+  exit_invalid_input = 3,  ///< invalid configuration, scenario, genome or other input
+  exit_runtime = 4,        ///< the run itself failed: admission refused, bad transition, I/O
+};
+
+/// The exit code of a BioXen error: input codes (BX003, BX005, BX009, BX011, BX012, BX013)
+/// give 3, the others (refusals and failures while running) give 4.
+int exit_code_for(BioXenErrorCode code) noexcept;
+
+/// A BioXen error whose exit code the command chose (e.g. io_error while writing a report
+/// is a runtime failure, 4, though reading a bad input file is 3).
+class CommandError : public BioXenException {
+ public:
+  CommandError(int exit_code, BioXenErrorCode code, std::string message,
+               nlohmann::json details = nlohmann::json::object())
+      : BioXenException(code, std::move(message), std::move(details)), exit_code_(exit_code) {}
+  CommandError(int exit_code, const BioXenException& e)
+      : BioXenException(e.code(), e.message(), e.details()), exit_code_(exit_code) {}
+  int exit_code() const noexcept { return exit_code_; }
+
+ private:
+  int exit_code_;
+};
+
+/// The exit code of any BioXen error (CommandError's own, else exit_code_for(code)).
+int exit_code_of(const BioXenException& e) noexcept;
+
+/// Prints "error [BXnnn]: reason" on stderr.
+void print_error(const BioXenException& e);
+/// {"error": {"code": "BX005", "name": "invalid_configuration", "message": ..., "details": ...}}
+nlohmann::json error_json(const BioXenException& e);
+
+/// Reads a whole text file; io_error (exit 3) naming the file when it cannot be read.
+std::string read_text_file(const std::filesystem::path& file);
+/// Writes a whole text file through a temporary file and a rename; io_error (exit 4) naming
+/// the file on failure.
+void write_text_file(const std::filesystem::path& file, std::string_view content);
+
+/// 1234567 -> "1,234,567".
+std::string format_count(std::uint64_t value);
+/// A double rounded to an integer count: 1234567.4 -> "1,234,567".
+std::string format_count(double value);
+/// 1.5e6 -> "1.50 M", 1234 -> "1.23 k", 12.5 -> "12.5" (three significant digits).
+std::string format_si(double value);
+/// Virtual seconds for a table: "12.300 s" below two minutes, "2 min 05.0 s", "1 h 02 min".
+std::string format_seconds(double seconds);
+/// A percentage with one decimal: "42.5 %".
+std::string format_percent(double percent);
+
+/// Escapes &, <, >, " and ' for HTML text and attribute values.
+std::string html_escape(std::string_view text);
+
+}  // namespace bioxen::cli

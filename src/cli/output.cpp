@@ -1,0 +1,168 @@
+// BioXen — biological hypervisor simulator.
+// SPDX-License-Identifier: MIT
+#include "output.hpp"
+
+#include <fmt/core.h>
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "common.hpp"
+
+namespace bioxen::cli {
+
+namespace {
+
+/// Wall-clock latency for people: "12.3 µs", "4.56 ms".
+std::string latency(double seconds) {
+  if (!std::isfinite(seconds)) return "-";
+  if (seconds < 1e-3) return fmt::format("{:.1f} \u00b5s", seconds * 1e6);
+  if (seconds < 1.0) return fmt::format("{:.2f} ms", seconds * 1e3);
+  return fmt::format("{:.2f} s", seconds);
+}
+
+std::string ratio(double r) { return format_percent(r * 100.0); }
+
+}  // namespace
+
+Table resources_table(const SystemResources& r) {
+  Table t{"Resource summary",
+          {{"resource"},
+           {"allocated", Align::right},
+           {"free", Align::right},
+           {"limit", Align::right},
+           {"note"}}};
+  t.add_row({"ribosomes (units)", std::to_string(r.allocated_ribosomes),
+             std::to_string(r.free_ribosomes), std::to_string(r.available_ribosomes),
+             fmt::format("of {}; {:g} % overhead; last {} free for priority 5", r.total_ribosomes,
+                         r.hypervisor_overhead * 100.0, r.emergency_ribosome_reserve)});
+  t.add_row({"ATP share (%)", fmt::format("{:.1f}", r.total_atp_allocated),
+             fmt::format("{:.1f}", r.free_atp_percentage),
+             fmt::format("{:.1f}", r.max_atp_percentage), "the rest is the host's"});
+  t.add_row({"genome space (kb)", format_count(static_cast<std::uint64_t>(r.allocated_memory_kb)),
+             format_count(static_cast<std::uint64_t>(r.free_memory_kb)),
+             format_count(static_cast<std::uint64_t>(r.genome_space_kb)), ""});
+  t.add_row({"RNA polymerase", std::to_string(r.allocated_rna_polymerase), "", "", ""});
+  t.add_row({"VMs", std::to_string(r.total_vms), std::to_string(r.max_vms - r.total_vms),
+             std::to_string(r.max_vms),
+             fmt::format("{} running, {} paused", r.active_vms, r.paused_vms)});
+  return t;
+}
+
+Table vm_table(const std::vector<VmStatus>& vms, const std::vector<VmStatus>& destroyed) {
+  Table t{"VMs",
+          {{"VM"},
+           {"type"},
+           {"state"},
+           {"ribosomes", Align::right},
+           {"ATP %", Align::right},
+           {"RNAP", Align::right},
+           {"memory kb", Align::right},
+           {"priority", Align::right},
+           {"resident genes", Align::right},
+           {"health"}}};
+  auto row = [&t](const VmStatus& v, std::string state) {
+    t.add_row({v.vm_id, v.biological_type, std::move(state), std::to_string(v.ribosome_allocation),
+               fmt::format("{:.1f}", v.atp_percentage), std::to_string(v.rna_polymerase),
+               format_count(static_cast<std::uint64_t>(v.memory_kb)), std::to_string(v.priority),
+               fmt::format("{} of {}", format_count(v.resident_genes), format_count(v.total_genes)),
+               v.health_status});
+  };
+  for (const auto& v : vms) row(v, std::string(to_string(v.state)));
+  for (const auto& v : destroyed) row(v, "destroyed");
+  return t;
+}
+
+Table work_table(const std::vector<VmStatus>& vms, const std::vector<VmStatus>& destroyed) {
+  Table t{"Per-VM work (virtual time)",
+          {{"VM"},
+           {"running", Align::right},
+           {"active", Align::right},
+           {"amino acids", Align::right},
+           {"proteins", Align::right},
+           {"ATP consumed", Align::right},
+           {"boot time", Align::right},
+           {"switches", Align::right},
+           {"throttles", Align::right}}};
+  auto row = [&t](const VmStatus& v) {
+    t.add_row({v.vm_id, format_seconds(v.running_seconds), format_seconds(v.active_seconds),
+               format_count(v.amino_acids), format_count(v.proteins_completed),
+               format_si(v.atp_consumed),
+               v.boot_complete ? format_seconds(v.boot_time_seconds) : "booting",
+               format_count(v.context_switches), format_count(v.throttle_events)});
+  };
+  for (const auto& v : vms) row(v);
+  for (const auto& v : destroyed) row(v);
+  return t;
+}
+
+std::vector<Table> performance_tables(const PerformanceSummary& s) {
+  Table ops{"Performance summary: operations (wall-clock latency)",
+            {{"operation"},
+             {"success", Align::right},
+             {"failure", Align::right},
+             {"avg", Align::right},
+             {"p50", Align::right},
+             {"p95", Align::right},
+             {"max", Align::right}}};
+  for (const auto& [op, st] : s.operation_statistics) {
+    const auto ok = s.vm_operations.find(op + "_success");
+    const auto bad = s.vm_operations.find(op + "_failure");
+    ops.add_row({op, ok == s.vm_operations.end() ? "0" : format_count(ok->second),
+                 bad == s.vm_operations.end() ? "0" : format_count(bad->second),
+                 latency(st.avg_latency), latency(st.p50), latency(st.p95),
+                 latency(st.max_latency)});
+  }
+  Table sys{"Performance summary: system", {{"metric"}, {"value", Align::right}}};
+  const auto& u = s.resource_utilization;
+  sys.add_row(
+      {"operations", fmt::format("{} ({} failed, error rate {})", format_count(s.total_operations),
+                                 format_count(s.failed_operations), ratio(s.error_rate))});
+  sys.add_row({"ribosome utilization", ratio(u.ribosome_utilization)});
+  sys.add_row({"ATP utilization", ratio(u.atp_utilization)});
+  sys.add_row({"active VM ratio",
+               fmt::format("{} ({} of {})", ratio(u.active_vm_ratio), u.active_vms, u.max_vms)});
+  sys.add_row({"fairness (Jain index)", fmt::format("{:.3f}", s.scheduling.fairness_index)});
+  sys.add_row({"context switches", format_count(s.scheduling.context_switches)});
+  sys.add_row({"throttle events", format_count(s.scheduling.throttle_events)});
+  sys.add_row({"virtual time", format_seconds(s.scheduling.virtual_time_seconds)});
+  sys.add_row({"monitor samples", format_count(s.samples_taken)});
+  for (const auto& [code, n] : s.error_counts) {
+    sys.add_row({fmt::format("errors {}", code), format_count(n)});
+  }
+  std::vector<Table> out;
+  if (!ops.empty()) out.push_back(std::move(ops));
+  out.push_back(std::move(sys));
+  if (!s.scheduling.vm_shares.empty()) {
+    Table shares{"Performance summary: service share per VM",
+                 {{"VM"},
+                  {"state"},
+                  {"share", Align::right},
+                  {"ribosome-s", Align::right},
+                  {"waiting", Align::right}}};
+    for (const auto& v : s.scheduling.vm_shares) {
+      shares.add_row({v.vm_id, v.state, ratio(v.service_share), format_si(v.ribosome_seconds),
+                      format_seconds(v.waiting_seconds)});
+    }
+    out.push_back(std::move(shares));
+  }
+  return out;
+}
+
+Table checks_table(const std::map<std::string, bool>& checks) {
+  Table t{"Production requirements", {{"check"}, {"result"}}};
+  for (const auto& [name, ok] : checks) t.add_row({name, ok ? "pass" : "FAIL"});
+  return t;
+}
+
+void print_tables(const std::vector<Table>& tables) {
+  bool first = true;
+  for (const auto& t : tables) {
+    if (!first) fmt::print("\n");
+    t.print(stdout);
+    first = false;
+  }
+  std::fflush(stdout);
+}
+
+}  // namespace bioxen::cli

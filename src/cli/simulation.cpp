@@ -1,0 +1,322 @@
+// BioXen — biological hypervisor simulator.
+// SPDX-License-Identifier: MIT
+#include "simulation.hpp"
+
+#include <fmt/core.h>
+#include <fmt/format.h>
+#include <bioxen/factory.hpp>
+#include <bioxen/monitor.hpp>
+#include <bioxen/resource_manager.hpp>
+#include <bioxen/version.hpp>
+
+#include <algorithm>
+#include <chrono>
+
+#include "common.hpp"
+#include "output.hpp"
+#include "progress.hpp"
+
+namespace bioxen::cli {
+
+ResourceAllocation to_allocation(const AllocationSpec& spec) {
+  ResourceAllocation r;
+  if (spec.ribosomes) r.ribosomes = static_cast<int>(*spec.ribosomes);
+  if (spec.atp_percentage) r.atp_percentage = *spec.atp_percentage;
+  if (spec.rna_polymerase) r.rna_polymerase = static_cast<int>(*spec.rna_polymerase);
+  if (spec.memory_kb) r.memory_kb = static_cast<std::int64_t>(*spec.memory_kb);
+  if (spec.priority) r.priority = static_cast<int>(*spec.priority);
+  return r;
+}
+
+SystemSample system_sample(const SystemResources& r) {
+  return {static_cast<double>(r.available_ribosomes), static_cast<double>(r.allocated_ribosomes),
+          r.total_atp_allocated};
+}
+
+std::vector<VmSample> vm_samples(const std::vector<VmStatus>& vms) {
+  std::vector<VmSample> out;
+  out.reserve(vms.size());
+  for (const auto& v : vms) {
+    out.push_back(VmSample{v.vm_id, std::string(to_string(v.state)),
+                           static_cast<double>(v.ribosome_allocation), v.running_seconds,
+                           v.active_seconds, v.ribosome_seconds, static_cast<double>(v.amino_acids),
+                           v.atp_consumed, static_cast<double>(v.proteins_completed),
+                           v.boot_complete, v.boot_time_seconds});
+  }
+  return out;
+}
+
+namespace {
+
+/// Re-throws a library failure as a runtime failure (exit 4) naming where it happened.
+[[noreturn]] void fail_at(const std::string& where, const BioXenException& e) {
+  nlohmann::json details = e.details();
+  details["at"] = where;
+  throw CommandError(exit_code_of(e) == exit_invalid_input ? exit_invalid_input : exit_runtime,
+                     e.code(), fmt::format("{}: {}", where, e.message()), details);
+}
+
+class Runner {
+ public:
+  Runner(const Scenario& s, const SimulationOptions& o) : s_(s), o_(o) {
+    try {
+      hv_ = std::make_unique<BioXenHypervisor>(s.config, s.chassis);
+    } catch (const BioXenException& e) {
+      fail_at(fmt::format("{}: chassis/config", s.source), e);
+    }
+    if (s.config.enable_monitoring) {
+      monitor_ = std::make_unique<ProductionMonitor>(*hv_);
+    }
+    if (o.record) recorder_ = std::make_unique<TimeSeriesRecorder>(s.quantum_seconds());
+  }
+
+  SimulationResult run() {
+    const auto wall_start = std::chrono::steady_clock::now();
+    if (monitor_) monitor_->start_monitoring(std::chrono::milliseconds{100});
+
+    for (const auto& vm : s_.vms) create(vm, fmt::format("{} ({})", vm.field, vm.id));
+
+    ProgressBar bar{"simulating", s_.quanta, o_.progress && ProgressBar::default_enabled()};
+    std::size_t next = 0;
+    std::uint64_t q = 0;
+    while (true) {
+      while (next < s_.events.size() && s_.events[next].at_quantum == q) apply(s_.events[next++]);
+      if (q >= s_.quanta) break;
+      // Run up to the next event; quantum by quantum only when recording.
+      const std::uint64_t stop =
+          next < s_.events.size() ? std::min(s_.events[next].at_quantum, s_.quanta) : s_.quanta;
+      while (q < stop) {
+        if (recorder_) {
+          hv_->run_scheduler();
+          recorder_->record(system_sample(hv_->get_system_resources()),
+                            vm_samples(hv_->list_vms()));
+          ++q;
+        } else {
+          q += hv_->run_quanta(std::min<std::uint64_t>(stop - q, 4096));
+        }
+        bar.update(q);
+      }
+    }
+    bar.finish();
+
+    SimulationResult r;
+    r.vms = hv_->list_vms();
+    r.destroyed = std::move(destroyed_);
+    r.resources = hv_->get_system_resources();
+    r.events = std::move(applied_);
+    r.chassis_info = hv_->get_chassis_info();
+    r.resource_summary = BioResourceManager{*hv_}.get_resource_summary();
+    if (monitor_) {
+      monitor_->stop_monitoring();
+      monitor_->sample_now();  // the end state, however short the run was in wall time
+      r.performance = monitor_->get_performance_summary();
+    }
+    r.recorder = std::move(recorder_);
+    r.wall_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+    return r;
+  }
+
+  /// The demo keeps its factory handles to stop the VMs afterwards.
+  std::vector<BiologicalVM>& handles() { return handles_; }
+  BioXenHypervisor& hypervisor() { return *hv_; }
+
+ private:
+  /// Creates (and starts) a VM; `where` names it in errors: "vms[1] (b)".
+  void create(const VmSpec& vm, const std::string& where) {
+    try {
+      if (o_.use_factory && !vm.genome && vm.allocation.empty()) {
+        handles_.push_back(create_bio_vm(*hv_, vm.id, vm.type, "basic"));
+        if (vm.start) handles_.back().start();
+      } else {
+        if (vm.genome) {
+          hv_->create_vm(vm.id, vm.genome, to_allocation(vm.allocation));
+        } else {
+          hv_->create_vm(vm.id, vm.type, to_allocation(vm.allocation));
+        }
+        if (vm.start) hv_->start_vm(vm.id);
+      }
+    } catch (const BioXenException& e) {
+      fail_at(where, e);
+    }
+    if (o_.on_created) o_.on_created(vm);
+  }
+
+  void apply(const EventSpec& ev) {
+    const double t = static_cast<double>(ev.at_quantum) * s_.quantum_seconds();
+    const std::string where =
+        fmt::format("{} (at {}: {} {})", ev.field, format_seconds(t), to_string(ev.action), ev.vm);
+    try {
+      switch (ev.action) {
+        case EventAction::create:
+          create(*ev.create, where);
+          break;
+        case EventAction::start:
+          hv_->start_vm(ev.vm);
+          break;
+        case EventAction::pause:
+          hv_->pause_vm(ev.vm);
+          break;
+        case EventAction::resume:
+          hv_->resume_vm(ev.vm);
+          break;
+        case EventAction::stop:
+          hv_->stop_vm(ev.vm);
+          break;
+        case EventAction::destroy: {
+          VmStatus last = hv_->get_vm_status(ev.vm);
+          hv_->destroy_vm(ev.vm);
+          destroyed_.push_back(std::move(last));
+          break;
+        }
+      }
+    } catch (const CommandError&) {
+      throw;
+    } catch (const BioXenException& e) {
+      fail_at(where, e);
+    }
+    applied_.push_back({ev.at_quantum, t, ev.field, std::string(to_string(ev.action)), ev.vm});
+    if (recorder_) {
+      std::string label = fmt::format("{} {}", to_string(ev.action), ev.vm);
+      if (ev.create) label += fmt::format(" ({})", ev.create->kind());
+      recorder_->mark(std::move(label));
+    }
+  }
+
+  const Scenario& s_;
+  const SimulationOptions& o_;
+  std::unique_ptr<BioXenHypervisor> hv_;
+  std::unique_ptr<ProductionMonitor> monitor_;
+  std::unique_ptr<TimeSeriesRecorder> recorder_;
+  std::vector<BiologicalVM> handles_;
+  std::vector<VmStatus> destroyed_;
+  std::vector<AppliedEvent> applied_;
+};
+
+}  // namespace
+
+SimulationResult run_simulation(const Scenario& scenario, const SimulationOptions& options) {
+  Runner runner{scenario, options};
+  SimulationResult result = runner.run();
+  // The seed's workflow ends by stopping its VMs; handles made by the factory do so here.
+  for (auto& vm : runner.handles()) {
+    std::error_code ec;
+    if (runner.hypervisor().get_vm_state(vm.vm_id(), ec) == VMState::running && !ec) vm.stop();
+  }
+  return result;
+}
+
+nlohmann::json result_json(const Scenario& scenario, const SimulationResult& result) {
+  nlohmann::json events = nlohmann::json::array();
+  for (const auto& e : result.events) {
+    events.push_back({{"quantum", e.quantum},
+                      {"virtual_seconds", e.seconds},
+                      {"field", e.field},
+                      {"action", e.action},
+                      {"vm", e.vm}});
+  }
+  nlohmann::json j = {
+      {"scenario", scenario_to_json(scenario)},
+      {"quanta", result.resources.quanta},
+      {"virtual_seconds", static_cast<double>(result.resources.virtual_time_us) / 1e6},
+      {"system_resources", result.resources},
+      {"resource_summary", result.resource_summary},
+      {"vms", result.vms},
+      {"destroyed_vms", result.destroyed},
+      {"events", events},
+      {"chassis", result.chassis_info},
+      {"wall_seconds", result.wall_seconds},
+  };
+  j["performance"] = result.performance ? nlohmann::json(*result.performance) : nlohmann::json();
+  return j;
+}
+
+}  // namespace bioxen::cli
+
+namespace bioxen::cli {
+
+namespace {
+
+/// Resources, VMs and work: the first tables of text output and report alike.
+std::vector<Table> state_tables(const SimulationResult& result) {
+  return {resources_table(result.resources), vm_table(result.vms, result.destroyed),
+          work_table(result.vms, result.destroyed)};
+}
+
+}  // namespace
+
+std::vector<Table> result_tables(const Scenario& /*scenario*/, const SimulationResult& result) {
+  std::vector<Table> tables = state_tables(result);
+  if (!result.events.empty()) {
+    Table t{
+        "Events applied",
+        {{"virtual time", Align::right}, {"quantum", Align::right}, {"action"}, {"VM"}, {"from"}}};
+    for (const auto& e : result.events) {
+      t.add_row({format_seconds(e.seconds), format_count(e.quantum), e.action, e.vm, e.field});
+    }
+    tables.push_back(std::move(t));
+  }
+  if (result.performance) {
+    for (auto& t : performance_tables(*result.performance)) tables.push_back(std::move(t));
+  }
+  return tables;
+}
+
+std::string scenario_header(const Scenario& s) {
+  std::string out =
+      fmt::format("Scenario {} ({})\n", s.name.empty() ? "(unnamed)" : s.name, s.source);
+  if (!s.description.empty()) out += fmt::format("  {}\n", s.description);
+  out += fmt::format("  chassis {} ({}), policy {}, {} quanta of {} ms = {} virtual\n",
+                     s.chassis.name, s.chassis_name, to_string(s.config.scheduler_policy),
+                     format_count(s.quanta), s.config.scheduling_quantum_ms,
+                     format_seconds(static_cast<double>(s.quanta) * s.quantum_seconds()));
+  return out;
+}
+
+ReportData report_data(const Scenario& s, const SimulationResult& r, std::string title) {
+  ReportData d;
+  d.title = std::move(title);
+  d.subtitle = fmt::format(
+      "{} chassis ({}), {} policy, {} quanta of {} ms{}", s.chassis.name, s.chassis_name,
+      to_string(s.config.scheduler_policy), format_count(s.quanta), s.config.scheduling_quantum_ms,
+      s.description.empty() ? std::string() : fmt::format(". {}", s.description));
+  double proteins = 0;
+  double atp = 0;
+  double aa = 0;
+  std::vector<VmStatus> vms = r.vms;
+  vms.insert(vms.end(), r.destroyed.begin(), r.destroyed.end());
+  for (const auto& v : vms) {
+    proteins += static_cast<double>(v.proteins_completed);
+    atp += v.atp_consumed;
+    aa += static_cast<double>(v.amino_acids);
+  }
+  d.highlights = {
+      {"virtual time",
+       fmt::format("{:g} s", static_cast<double>(r.resources.virtual_time_us) / 1e6)},
+      {"quanta", format_count(r.resources.quanta)},
+      {"VMs", std::to_string(vms.size())},
+      {"proteins made", format_count(proteins)},
+      {"amino acids", format_si(aa)},
+      {"ATP consumed", format_si(atp)},
+  };
+  if (r.performance) {
+    d.highlights.emplace_back("fairness (Jain)",
+                              fmt::format("{:.3f}", r.performance->scheduling.fairness_index));
+  }
+  d.recorder = r.recorder.get();
+  // The report numbers the events itself (from the recorder's markers).
+  d.tables = state_tables(r);
+  if (r.performance) {
+    for (auto& t : performance_tables(*r.performance)) d.tables.push_back(std::move(t));
+  }
+  Table config{"Configuration", {{"field"}, {"value", Align::right}}};
+  const nlohmann::json cj = s.config;
+  for (const auto& [key, value] : cj.items()) {
+    config.add_row({key, value.is_string() ? value.get<std::string>() : value.dump()});
+  }
+  d.tables.push_back(std::move(config));
+  d.generator = fmt::format("bioxen {} from {}", bioxen::version(), s.source);
+  return d;
+}
+
+}  // namespace bioxen::cli

@@ -1,0 +1,86 @@
+// BioXen — biological hypervisor simulator.
+// SPDX-License-Identifier: MIT
+//
+// Runs a Scenario on an owned BioXenHypervisor: creates the VMs, applies the timed events,
+// advances virtual time, watches it with a ProductionMonitor and (optionally) records a time
+// series for the HTML report.
+#pragma once
+
+#include <bioxen/hypervisor.hpp>
+#include <bioxen/metrics.hpp>
+#include <bioxen/types.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "recorder.hpp"
+#include "report.hpp"
+#include "scenario.hpp"
+#include "table.hpp"
+
+namespace bioxen::cli {
+
+/// How to run.
+struct SimulationOptions {
+  bool record = false;       ///< keep a time series (for --report)
+  bool progress = true;      ///< draw a progress bar when stdout is a terminal
+  bool use_factory = false;  ///< create VMs through create_bio_vm (the demo's way)
+  /// Called after each VM of the scenario is created (the demo prints it); may be empty.
+  std::function<void(const VmSpec&)> on_created;
+};
+
+/// An event as it was applied.
+struct AppliedEvent {
+  std::uint64_t quantum = 0;
+  double seconds = 0.0;  ///< virtual time
+  std::string field;     ///< "events[2]"
+  std::string action;
+  std::string vm;
+};
+
+/// What a run produced.
+struct SimulationResult {
+  std::vector<VmStatus> vms;        ///< VMs that exist at the end, creation order
+  std::vector<VmStatus> destroyed;  ///< last status of each VM destroyed during the run
+  SystemResources resources;        ///< at the end
+  std::optional<PerformanceSummary> performance;  ///< when config.enable_monitoring
+  std::vector<AppliedEvent> events;
+  std::unique_ptr<TimeSeriesRecorder> recorder;  ///< when options.record
+  nlohmann::json chassis_info;                   ///< BioXenHypervisor::get_chassis_info()
+  nlohmann::json resource_summary;  ///< BioResourceManager::get_resource_summary() (the seed's)
+  double wall_seconds = 0.0;
+};
+
+/// Runs `scenario`. Failures (a refused allocation, an impossible transition) throw
+/// CommandError with exit code 4 naming the scenario field, e.g.
+/// "events[2] (at 20.000 s: resume vm1): [BX007] ...".
+SimulationResult run_simulation(const Scenario& scenario, const SimulationOptions& options = {});
+
+/// The resolved ResourceAllocation of a spec (absent fields: automatic).
+ResourceAllocation to_allocation(const AllocationSpec& spec);
+
+/// What the recorder reads from a hypervisor after a quantum.
+SystemSample system_sample(const SystemResources& r);
+std::vector<VmSample> vm_samples(const std::vector<VmStatus>& vms);
+
+/// {"scenario", "quanta", "virtual_seconds", "system_resources", "resource_summary", "vms",
+///  "destroyed_vms", "events", "performance", "chassis", "wall_seconds"}: the --json output of
+///  run and demo.
+nlohmann::json result_json(const Scenario& scenario, const SimulationResult& result);
+
+/// The summary tables of a run: resources, VMs, per-VM work (destroyed VMs included),
+/// events and the monitor's performance summary.
+std::vector<Table> result_tables(const Scenario& scenario, const SimulationResult& result);
+
+/// The scenario's header lines for text output: name, description, chassis, policy, length.
+std::string scenario_header(const Scenario& scenario);
+
+/// The report of a recorded run (result.recorder must be set).
+ReportData report_data(const Scenario& scenario, const SimulationResult& result, std::string title);
+
+}  // namespace bioxen::cli

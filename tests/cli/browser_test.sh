@@ -1,0 +1,154 @@
+#!/bin/sh
+# The HTML report in a real browser: bioxen writes a report, headless Chromium loads it,
+# takes a screenshot and dumps the DOM; the test checks that every chart has data and that
+# the page requests nothing from the network.
+#
+#   sh browser_test.sh BIOXEN SCENARIO_DIR WORK_DIR
+#
+# Exit 0 pass, 1 fail, 77 skipped (only when Chromium is not installed; install it with
+# `sh cmake/setup-debian.sh --browser`). The report, DOM, screenshot (report.png) and logs
+# stay in WORK_DIR for a look.
+set -u
+
+bioxen=$1
+scenarios=$2
+work=$3
+
+browser=""
+for candidate in chromium chromium-browser google-chrome; do
+  if command -v "$candidate" >/dev/null 2>&1; then
+    browser=$(command -v "$candidate")
+    break
+  fi
+done
+if [ -z "$browser" ]; then
+  echo "SKIPPED: Chromium is not installed; run 'sh cmake/setup-debian.sh --browser' to install it"
+  exit 77
+fi
+
+failures=0
+fail() {
+  echo "FAIL: $*"
+  failures=$((failures + 1))
+}
+pass() {
+  echo "ok: $*"
+}
+
+rm -rf "$work"
+mkdir -p "$work"
+report="$work/report.html"
+
+# 1. The report of a scenario with three VMs, a create, a stop and a destroy.
+if ! "$bioxen" run "$scenarios/fair_share.json" --report "$report" >"$work/run.txt" 2>&1; then
+  cat "$work/run.txt"
+  echo "FAIL: bioxen run did not write the report"
+  exit 1
+fi
+pass "bioxen wrote $(wc -c <"$report") bytes of HTML"
+
+# 2. Static checks: nothing in the file could fetch anything.
+grep -q "http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'" "$report" ||
+  fail "no Content-Security-Policy default-src 'none'"
+if grep -Eq '(src|href)=' "$report"; then fail "the HTML has src= or href= attributes"; fi
+if grep -Eiq '(https?|ftp|wss?):' "$report"; then fail "the HTML names a network URL"; fi
+if grep -Eiq '<(script|link|iframe|object|embed|img)' "$report"; then
+  fail "the HTML has script, link, iframe, object, embed or img elements"
+fi
+[ "$failures" -eq 0 ] && pass "no scripts, links, images or URLs; CSP default-src 'none'"
+
+# Runs Chromium on a file: chrome NAME FILE [extra flags...] -> $work/NAME.{dom,log,netlog}
+chrome() {
+  name=$1
+  file=$2
+  shift 2
+  profile="$work/profile-$name"
+  rm -rf "$profile"
+  timeout 120 "$browser" --headless --no-sandbox --disable-gpu --disable-background-networking \
+    --disable-component-update --disable-sync --no-first-run --user-data-dir="$profile" \
+    --enable-logging=stderr --v=1 --log-net-log="$work/$name.netlog" "$@" "file://$file" \
+    >"$work/$name.dom" 2>"$work/$name.log"
+  status=$?
+  rm -rf "$profile"
+  return $status
+}
+
+# Requests the page itself made (Chromium's own update and account checks are not the
+# page's: their network isolation key is not the file:// page).
+page_requests() {
+  grep '"network_isolation_key":"file://' "$1" | grep -o '"url":"[a-z]*:[^"]*"' |
+    grep -v '"url":"\(file\|data\):' | sort -u
+}
+
+# 3. Load the report: DOM and screenshot.
+chrome dom "$report" --dump-dom || fail "Chromium --dump-dom failed (see $work/dom.log)"
+chrome shot "$report" --window-size=1280,2000 --hide-scrollbars --screenshot="$work/report.png" ||
+  fail "Chromium --screenshot failed (see $work/shot.log)"
+if [ -s "$work/report.png" ] && [ "$(wc -c <"$work/report.png")" -gt 20000 ]; then
+  pass "screenshot $work/report.png ($(wc -c <"$work/report.png") bytes)"
+else
+  fail "no screenshot (or a blank one) at $work/report.png"
+fi
+
+# 4. Nothing requested, nothing blocked.
+for run in dom shot; do
+  requests=$(page_requests "$work/$run.netlog")
+  [ -z "$requests" ] || fail "the page requested: $requests"
+  if grep -q "Content Security Policy" "$work/$run.log"; then
+    fail "the page tried to load something the CSP blocked: $(grep -m1 'Content Security Policy' "$work/$run.log")"
+  fi
+done
+pass "the page made no network request (net log) and the CSP blocked nothing (console)"
+
+# 5. The checks can see a request: a copy that loads an image must be caught, by the net
+#    log without the CSP and by the console with it.
+probe='<img src="https://example.invalid/bioxen-probe.png" alt="">'
+sed "s|<main>|<main>$probe|; s|<meta http-equiv=\"Content-Security-Policy\"[^>]*>||" "$report" \
+  >"$work/probe-open.html"
+sed "s|<main>|<main>$probe|" "$report" >"$work/probe-csp.html"
+chrome probe-open "$work/probe-open.html" --dump-dom
+case "$(page_requests "$work/probe-open.netlog")" in
+  *example.invalid*) pass "control: a request from the page shows in the net log" ;;
+  *) fail "control: the net log did not show the probe request" ;;
+esac
+chrome probe-csp "$work/probe-csp.html" --dump-dom
+if grep -q "Content Security Policy" "$work/probe-csp.log" &&
+  [ -z "$(page_requests "$work/probe-csp.netlog")" ]; then
+  pass "control: the CSP blocks and logs the probe request"
+else
+  fail "control: the CSP did not block and log the probe request"
+fi
+
+# 6. DOM checks: each chart is there and has data for each VM.
+dom="$work/dom.dom"
+count() { grep -o "$1" "$2" | wc -l | tr -d ' '; }
+chart() { sed -n "/data-chart=\"$1\"/,/<\/svg>/p" "$dom" >"$work/chart-$1.svg"; }
+for c in allocation schedule atp proteins; do
+  chart "$c"
+  [ -s "$work/chart-$c.svg" ] || fail "chart $c is missing from the DOM"
+done
+vms=3
+for c in allocation atp; do
+  n=$(count '<path class="area" data-vm="[^"]*" data-points="[1-9][0-9]*"' "$work/chart-$c.svg")
+  [ "$n" -eq "$vms" ] && pass "chart $c: $n areas with data" ||
+    fail "chart $c: $n areas with data points, expected $vms"
+done
+n=$(count '<path class="line series" data-vm="[^"]*" data-points="[1-9][0-9]*"' "$work/chart-proteins.svg")
+[ "$n" -eq "$vms" ] && pass "chart proteins: $n lines with data" ||
+  fail "chart proteins: $n lines with data points, expected $vms"
+for vm in ecoli syn3a minimal; do
+  n=$(count "<rect class=\"slot\" data-vm=\"$vm\"" "$work/chart-schedule.svg")
+  [ "$n" -ge 1 ] && pass "chart schedule: $n slots for $vm" || fail "chart schedule: no slot for $vm"
+done
+n=$(count 'class="marker" data-marker=' "$dom")
+[ "$n" -ge 8 ] && pass "event markers: $n" || fail "event markers: $n, expected at least 8"
+n=$(count '<table>' "$dom")
+[ "$n" -ge 5 ] && pass "summary tables: $n" || fail "summary tables: $n, expected at least 5"
+grep -q '<h3>Per-VM work (virtual time)</h3>' "$dom" || fail "no per-VM work table"
+
+if [ "$failures" -ne 0 ]; then
+  echo "$failures check(s) failed; files in $work"
+  exit 1
+fi
+echo "browser test passed; screenshot: $work/report.png"
+exit 0

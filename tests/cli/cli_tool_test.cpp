@@ -1,0 +1,557 @@
+// BioXen — biological hypervisor simulator.
+// SPDX-License-Identifier: MIT
+//
+// End-to-end tests of the bioxen binary: every command, its exit codes and errors, --json
+// output parsed, a piped shell session. Each run gets a clean environment (env -i) and a
+// fresh HOME, so nothing reads or writes the real ~/.bioxen.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <bioxen/version.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+const fs::path examples = fs::path(BIOXEN_SOURCE_DIR) / "examples" / "scenarios";
+
+struct Result {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string quote(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+void spit(const fs::path& p, const std::string& text) {
+  fs::create_directories(p.parent_path());
+  std::ofstream(p, std::ios::binary) << text;
+}
+
+/// A scratch directory per test: HOME, working directory and files of the test.
+class Tool : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    dir_ = fs::temp_directory_path() /
+           (std::string("bioxen_cli_") + info->test_suite_name() + "_" + info->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_ / "home");
+  }
+  void TearDown() override {
+    if (!HasFailure()) fs::remove_all(dir_);
+  }
+
+  /// Runs bioxen with `args` in the scratch directory, `input` on stdin.
+  Result run(const std::vector<std::string>& args, const std::string& input = "",
+             const std::vector<std::string>& env = {}) {
+    spit(dir_ / "stdin.txt", input);
+    std::string cmd = "cd " + quote(dir_.string()) +
+                      " && env -i PATH=/usr/bin:/bin HOME=" + quote((dir_ / "home").string());
+    for (const auto& e : env) cmd += " " + quote(e);
+    cmd += " " + quote(BIOXEN_CLI_EXE);
+    for (const auto& a : args) cmd += " " + quote(a);
+    cmd += " <stdin.txt >stdout.txt 2>stderr.txt";
+    const int status = std::system(cmd.c_str());
+    Result r;
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.out = slurp(dir_ / "stdout.txt");
+    r.err = slurp(dir_ / "stderr.txt");
+    return r;
+  }
+
+  fs::path path(const std::string& name) const { return dir_ / name; }
+
+  fs::path dir_;
+};
+
+#define EXPECT_CONTAINS(text, part)                                                                \
+  EXPECT_NE(std::string(text).find(part), std::string::npos) << "missing: " << (part) << "\nin:\n" \
+                                                             << (text)
+
+/// The one-line error format: "error [BXnnn]: reason".
+void expect_error(const Result& r, int exit_code, const std::string& code,
+                  const std::string& part = "") {
+  EXPECT_EQ(r.exit_code, exit_code) << r.out << r.err;
+  EXPECT_EQ(r.err.rfind("error [" + code + "]: ", 0), 0U) << r.err;
+  if (!part.empty()) {
+    EXPECT_CONTAINS(r.err, part);
+  }
+}
+
+json parse_json(const std::string& text) {
+  try {
+    return json::parse(text);
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << "not JSON: " << e.what() << "\n" << text;
+    return json();
+  }
+}
+
+// --- version and help ----------------------------------------------------------------------
+
+TEST_F(Tool, VersionPrintsTheLibraryVersion) {
+  const Result r = run({"--version"});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.out, std::string("bioxen ") + bioxen::version() + "\n");
+}
+
+TEST_F(Tool, HelpOnEveryCommand) {
+  const std::vector<std::vector<std::string>> commands = {{},
+                                                          {"demo"},
+                                                          {"run"},
+                                                          {"shell"},
+                                                          {"config"},
+                                                          {"config", "init"},
+                                                          {"config", "show"},
+                                                          {"config", "validate"},
+                                                          {"types"},
+                                                          {"genome"},
+                                                          {"genome", "info"}};
+  for (auto args : commands) {
+    args.push_back("--help");
+    const Result r = run(args);
+    EXPECT_EQ(r.exit_code, 0) << args.front() << r.err;
+    EXPECT_CONTAINS(r.out, "Usage:");
+    EXPECT_TRUE(r.err.empty()) << r.err;
+  }
+  const Result top = run({"--help"});
+  for (const char* c : {"demo", "run", "shell", "config", "types", "genome"}) {
+    EXPECT_CONTAINS(top.out, c);
+  }
+  EXPECT_CONTAINS(top.out, "Exit codes");
+  EXPECT_CONTAINS(run({"run", "--help"}).out, "--report");
+}
+
+// --- usage errors: exit 2 ------------------------------------------------------------------
+
+TEST_F(Tool, UsageErrorsExitTwo) {
+  const std::vector<std::vector<std::string>> bad = {
+      {},
+      {"frobnicate"},
+      {"--frobnicate"},
+      {"run"},
+      {"run", "a.json", "--quanta", "5", "--duration", "1s"},
+      {"run", "a.json", "--quanta", "abc"},
+      {"run", "a.json", "--quanta", "0"},
+      {"run", "a.json", "--duration", "5 parsecs"},
+      {"demo", "--policy", "lottery"},
+      {"demo", "--quanta", "-3"},
+      {"config"},
+      {"config", "init", "extra"},
+      {"genome"},
+      {"genome", "info"},
+      {"shell", "--chassis", "plant"},
+  };
+  for (const auto& args : bad) {
+    const Result r = run(args);
+    std::string line;
+    for (const auto& a : args) line += a + " ";
+    EXPECT_EQ(r.exit_code, 2) << line << "\n" << r.out << r.err;
+    EXPECT_EQ(r.err.rfind("error [BX011]: ", 0), 0U) << line << "\n" << r.err;
+    EXPECT_CONTAINS(r.err, "--help");
+    EXPECT_TRUE(r.out.empty()) << line << r.out;
+  }
+}
+
+// --- demo ----------------------------------------------------------------------------------
+
+TEST_F(Tool, DemoPrintsTheProductionWorkflowTables) {
+  const Result r = run({"demo"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  for (const char* part :
+       {"Production requirements", "prod_ecoli_01", "prod_syn3a_01", "Resource summary",
+        "Per-VM work", "amino acids", "proteins", "ATP consumed", "boot time",
+        "Performance summary", "create_vm", "fairness", "completed successfully"}) {
+    EXPECT_CONTAINS(r.out, part);
+  }
+  // Never reads or writes the user's configuration directory.
+  EXPECT_TRUE(fs::is_empty(path("home"))) << "demo wrote into HOME";
+  // No progress bar when stdout is not a terminal.
+  EXPECT_EQ(r.err.find('\r'), std::string::npos);
+}
+
+TEST_F(Tool, DemoIgnoresAUserConfigurationFile) {
+  spit(path("home/.bioxen/config.json"), "{ this is not json");
+  const Result r = run({"demo", "--quanta", "20"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
+TEST_F(Tool, DemoJsonIsValidAndReproducible) {
+  const Result a = run({"demo", "--json", "--quanta", "300"});
+  const Result b = run({"demo", "--json", "--quanta", "300"});
+  ASSERT_EQ(a.exit_code, 0) << a.err;
+  const json ja = parse_json(a.out);
+  const json jb = parse_json(b.out);
+  ASSERT_EQ(ja["vms"].size(), 2U);
+  EXPECT_EQ(ja["quanta"], 300);
+  EXPECT_EQ(ja["vms"][0]["vm_id"], "prod_ecoli_01");
+  EXPECT_GT(ja["vms"][1]["amino_acids"].get<double>(), 0);
+  EXPECT_TRUE(ja["production_checks"]["monitoring_enabled"].get<bool>());
+  EXPECT_TRUE(ja["performance"].contains("vm_operations"));
+  EXPECT_TRUE(ja["resource_summary"].is_object());
+  EXPECT_FALSE(ja["resource_summary"].empty());
+  // Virtual-time results are bit for bit the same; wall-clock fields may differ.
+  for (std::size_t i = 0; i < 2; ++i) {
+    for (const char* key :
+         {"amino_acids", "proteins_completed", "atp_consumed", "boot_time_seconds"}) {
+      EXPECT_EQ(ja["vms"][i][key], jb["vms"][i][key]) << key;
+    }
+  }
+}
+
+TEST_F(Tool, DemoWritesAReport) {
+  const Result r = run({"demo", "--quanta", "100", "--report", "demo.html"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string html = slurp(path("demo.html"));
+  EXPECT_CONTAINS(html, "data-chart=\"allocation\"");
+  EXPECT_CONTAINS(html, "prod_syn3a_01");
+}
+
+// --- run -----------------------------------------------------------------------------------
+
+TEST_F(Tool, RunsEveryExampleScenario) {
+  for (const auto& entry : fs::directory_iterator(examples)) {
+    if (entry.path().extension() != ".json") continue;
+    SCOPED_TRACE(entry.path().filename().string());
+    const Result r = run({"run", entry.path().string()});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_CONTAINS(r.out, "Resource summary");
+    EXPECT_CONTAINS(r.out, "Per-VM work");
+    EXPECT_TRUE(r.err.empty()) << r.err;
+  }
+}
+
+TEST_F(Tool, RunJsonIsOnlyJsonOnStdout) {
+  const Result r = run({"run", (examples / "fair_share.json").string(), "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json j = parse_json(r.out);
+  EXPECT_EQ(j["scenario"]["name"], "fair-share");
+  EXPECT_EQ(j["quanta"], 1200);
+  EXPECT_DOUBLE_EQ(j["virtual_seconds"].get<double>(), 120.0);
+  EXPECT_EQ(j["system_resources"]["scheduler_policy"], "fair_share");
+  ASSERT_EQ(j["vms"].size(), 2U);  // ecoli was destroyed at 90 s
+  ASSERT_EQ(j["destroyed_vms"].size(), 1U);
+  EXPECT_EQ(j["destroyed_vms"][0]["vm_id"], "ecoli");
+  EXPECT_EQ(j["events"].size(), 3U);
+  EXPECT_EQ(j["events"][0]["action"], "create");
+  EXPECT_EQ(j["events"][0]["quantum"], 300);
+}
+
+TEST_F(Tool, RunLengthFromTheCommandLine) {
+  const auto file = (examples / "two_guests.json").string();
+  const json q = parse_json(run({"run", file, "--quanta", "50", "--json"}).out);
+  EXPECT_EQ(q["quanta"], 50);
+  const json d = parse_json(run({"run", file, "--duration", "25s", "--json"}).out);
+  EXPECT_EQ(d["quanta"], 250);
+  EXPECT_EQ(d["events"].size(), 1U);  // the resume at 30 s is after the end
+  const Result w = run({"run", file, "--duration", "25s"});
+  EXPECT_EQ(w.exit_code, 0);
+  EXPECT_CONTAINS(w.err, "warning: events[1]: resume at 30s is after the end of the run");
+}
+
+TEST_F(Tool, RunWritesASelfContainedReport) {
+  const Result r =
+      run({"run", (examples / "two_guests.json").string(), "--report", "out/report.html"});
+  ASSERT_NE(r.exit_code, 0) << "a missing directory must fail";
+  expect_error(r, 4, "BX012", "out/report.html");
+  fs::create_directories(path("out"));
+  const Result ok =
+      run({"run", (examples / "two_guests.json").string(), "--report", "out/report.html"});
+  ASSERT_EQ(ok.exit_code, 0) << ok.err;
+  EXPECT_CONTAINS(ok.out, "Report written to out/report.html");
+  const std::string html = slurp(path("out/report.html"));
+  EXPECT_EQ(html.rfind("<!DOCTYPE html>", 0), 0U);
+  EXPECT_EQ(html.find("http://"), std::string::npos);
+  EXPECT_EQ(html.find("https://"), std::string::npos);
+  EXPECT_EQ(html.find("<script"), std::string::npos);
+  for (const char* chart : {"allocation", "schedule", "atp", "proteins"}) {
+    EXPECT_CONTAINS(html, std::string("data-chart=\"") + chart + "\"");
+  }
+  EXPECT_CONTAINS(html, "pause prod_syn3a_01");
+}
+
+TEST_F(Tool, RunInputErrorsExitThree) {
+  const auto scenario = [&](const std::string& name, const std::string& text) {
+    spit(path(name), text);
+    return path(name).string();
+  };
+  expect_error(run({"run", "missing.json"}), 3, "BX012", "missing.json");
+  expect_error(run({"run", "."}), 3, "BX012", "directory");
+  expect_error(run({"run", scenario("syntax.json", "{\n  \"quanta\": 10,\n  \"vms\": [\n")}), 3,
+               "BX005", "syntax.json:4:");
+  expect_error(run({"run", scenario("key.json", R"({"quanta": 10, "vms": [{"id": "a",
+                "type": "syn3a", "alocation": {}}]})")}),
+               3, "BX005", "vms[0].alocation: unknown key (did you mean 'allocation'?)");
+  expect_error(run({"run", scenario("type.json",
+                                    R"({"quanta": 10, "vms": [{"id": "a", "type": "yeast"}]})")}),
+               3, "BX005", "vms[0].type: unknown biological type 'yeast'");
+  expect_error(run({"run", scenario("range.json", R"({"quanta": 10, "config": {"max_vms": 0},
+                "vms": [{"id": "a", "type": "syn3a"}]})")}),
+               3, "BX005", "max_vms");
+  expect_error(run({"run", scenario("late.json", R"({"quanta": 10, "vms": [{"id": "a",
+                "type": "syn3a"}], "events": [{"at": "5s", "action": "pause", "vm": "a"}]})")}),
+               3, "BX005", "events[0].at: 5s is after the end of the run");
+  expect_error(
+      run({"run",
+           scenario("dur.json", R"({"duration": "10", "vms": [{"id": "a", "type": "syn3a"}]})")}),
+      3, "BX005", "duration: '10' has no unit");
+  spit(path("bad.genome"), "# name: bad\n1 100 100 1 9 g1 nothing\n");
+  expect_error(run({"run", scenario("genome.json", R"({"quanta": 10, "vms": [{"id": "a",
+                "genome": "bad.genome"}]})")}),
+               3, "BX009", "vms[0].genome");
+}
+
+TEST_F(Tool, RunRuntimeFailuresExitFour) {
+  const auto scenario = [&](const std::string& name, const std::string& text) {
+    spit(path(name), text);
+    return path(name).string();
+  };
+  expect_error(run({"run", scenario("greedy.json", R"({"quanta": 10, "vms": [{"id": "a",
+                "type": "syn3a", "allocation": {"ribosomes": 61}}]})")}),
+               4, "BX002", "vms[0] (a)");
+  expect_error(run({"run", scenario("crowd.json", R"({"quanta": 10, "config": {"max_vms": 1},
+                "vms": [{"id": "a", "type": "syn3a"}, {"id": "b", "type": "syn3a"}]})")}),
+               4, "BX004", "vms[1] (b)");
+  expect_error(run({"run", scenario("twice.json", R"({"quanta": 10, "vms": [{"id": "a",
+                "type": "syn3a"}], "events": [{"at": 2, "action": "resume", "vm": "a"}]})")}),
+               4, "BX007", "events[0] (at 0.200 s: resume a)");
+  expect_error(run({"run", scenario("late.json", R"({"quanta": 10, "config": {"max_vms": 1},
+                "vms": [{"id": "a", "type": "syn3a"}],
+                "events": [{"at": 1, "action": "create", "vm": "b", "type": "syn3a"}]})")}),
+               4, "BX004", "events[0] (at 0.100 s: create b)");
+  // --json: the error as JSON on stdout too, and nothing else there.
+  const Result j = run({"run", path("twice.json").string(), "--json"});
+  EXPECT_EQ(j.exit_code, 4);
+  const json e = parse_json(j.out);
+  EXPECT_EQ(e["error"]["code"], "BX007");
+  EXPECT_EQ(e["error"]["name"], "invalid_state_transition");
+  EXPECT_EQ(e["error"]["exit_code"], 4);
+}
+
+// --- shell ---------------------------------------------------------------------------------
+
+TEST_F(Tool, PipedShellSession) {
+  const std::string session =
+      "help\n"
+      "# a comment line is ignored\n"
+      "chassis yeast\n"
+      "chassis ecoli\n"
+      "create vm1 syn3a ribosomes=20 atp=25\n"
+      "2\n"  // menu number of create: guided questions follow
+      "vm2\n"
+      "2\n"  // minimal_cell
+      "\n"   // ribosomes: auto
+      "30\n"
+      "3\n"  // priority 3
+      "start vm1\n"
+      "start\n"
+      "vm2\n"
+      "run 20\n"
+      "pause vm1\n"
+      "run 2s\n"
+      "resume vm1\n"
+      "status\n"
+      "monitor\n"
+      "snapshot snap.json\n"
+      "stop vm2\n"
+      "destroy vm2\n"
+      "status\n"
+      "exit\n"
+      "status\n";  // never read
+  const Result r = run({"shell"}, session);
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_TRUE(r.err.empty()) << r.err;
+  for (const char* part : {"bioxen> chassis yeast",
+                           "Chassis yeast",
+                           "Created vm1 (syn3a): 20 ribosome units, 25 % ATP",
+                           "Biological type",
+                           "Created vm2 (minimal_cell)",
+                           "30 % ATP",
+                           "priority 3",
+                           "vm1: running",
+                           "vm2: running",
+                           "Ran 20 quanta",
+                           "vm1: paused",
+                           "Ran 20 quanta",
+                           "vm1: running",
+                           "Resource summary",
+                           "Per-VM work",
+                           "Performance summary",
+                           "create_vm",
+                           "Saved a snapshot of 2 VM(s) at virtual time 4.000 s to snap.json",
+                           "Destroyed vm2",
+                           "Bye."}) {
+    EXPECT_CONTAINS(r.out, part);
+  }
+  const json snap = parse_json(slurp(path("snap.json")));
+  EXPECT_TRUE(snap.is_object());
+}
+
+TEST_F(Tool, ShellEndsCleanlyAtEndOfInput) {
+  for (const char* input : {"", "status\n", "create\nvm9\n", "status"}) {
+    const Result r = run({"shell"}, input);
+    EXPECT_EQ(r.exit_code, 0) << input << r.err;
+    EXPECT_CONTAINS(r.out, "Bye.");
+  }
+}
+
+TEST_F(Tool, ShellReportsErrorsAndGoesOn) {
+  const Result r = run({"shell"},
+                       "frobnicate\nstart ghost\ncreate vm1 syn3a\nresume vm1\n"
+                       "create vm1 syn3a\nchassis yeast\nstart vm1\nstatus\n");
+  EXPECT_EQ(r.exit_code, 3);  // the first failure (unknown command: BX011, input)
+  EXPECT_CONTAINS(r.err, "error [BX011]: unknown command 'frobnicate'");
+  EXPECT_CONTAINS(r.err, "error [BX006]: ");
+  EXPECT_CONTAINS(r.err, "error [BX007]: ");
+  EXPECT_CONTAINS(r.err, "error [BX010]: ");
+  EXPECT_CONTAINS(r.err, "destroy them before changing it");
+  EXPECT_CONTAINS(r.out, "vm1: running");  // later commands still ran
+  const Result rt = run({"shell"}, "create a syn3a ribosomes=61\n");
+  EXPECT_EQ(rt.exit_code, 4);
+  EXPECT_CONTAINS(rt.err, "error [BX002]: ");
+}
+
+TEST_F(Tool, ShellRestoresASnapshot) {
+  const Result a = run({"shell"}, "create vm1 syn3a\nstart vm1\nrun 30\nsnapshot s.json\n");
+  ASSERT_EQ(a.exit_code, 0) << a.err;
+  const Result b = run({"shell"}, "restore s.json\nstatus\nrestore nope.json\n");
+  EXPECT_EQ(b.exit_code, 3);
+  EXPECT_CONTAINS(b.out, "Restored 1 VM(s) at virtual time 3.000 s from s.json");
+  EXPECT_CONTAINS(b.out, "vm1");
+  EXPECT_CONTAINS(b.err, "error [BX012]: nope.json");
+}
+
+// --- config --------------------------------------------------------------------------------
+
+TEST_F(Tool, ConfigInitShowValidate) {
+  const Result init = run({"config", "init", "--path", "c/config.json"});
+  ASSERT_EQ(init.exit_code, 0) << init.err;
+  EXPECT_CONTAINS(init.out, "c/config.json");
+  const auto perms = fs::status(path("c/config.json")).permissions();
+  EXPECT_EQ(perms & (fs::perms::group_all | fs::perms::others_all), fs::perms::none);
+  EXPECT_EQ(parse_json(slurp(path("c/config.json")))["max_vms"], 4);
+
+  expect_error(run({"config", "init", "--path", "c/config.json"}), 3, "BX012", "--force");
+  EXPECT_EQ(run({"config", "init", "--path", "c/config.json", "--force"}).exit_code, 0);
+
+  const Result show = run({"config", "show", "--path", "c/config.json"}, "", {"BIOXEN_MAX_VMS=6"});
+  ASSERT_EQ(show.exit_code, 0) << show.err;
+  EXPECT_CONTAINS(show.out, "max_vms");
+  EXPECT_CONTAINS(show.out, "BIOXEN_MAX_VMS");
+  EXPECT_CONTAINS(show.out, "file");
+  const json shown = parse_json(
+      run({"config", "show", "--path", "c/config.json", "--json"}, "", {"BIOXEN_MAX_VMS=6"}).out);
+  EXPECT_EQ(shown["config"]["max_vms"], 6);
+  EXPECT_EQ(shown["sources"]["max_vms"], "BIOXEN_MAX_VMS");
+  EXPECT_TRUE(shown["file_found"].get<bool>());
+
+  const Result ok = run({"config", "validate", "--path", "c/config.json"});
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+  EXPECT_CONTAINS(ok.out, "vm_limits_reasonable");
+  const json v = parse_json(run({"config", "validate", "--path", "c/config.json", "--json"}).out);
+  EXPECT_TRUE(v["valid"].get<bool>());
+  EXPECT_EQ(v["checks"].size(), 5U);
+}
+
+TEST_F(Tool, ConfigDefaultPathIsUnderHome) {
+  const Result init = run({"config", "init"});
+  ASSERT_EQ(init.exit_code, 0) << init.err;
+  EXPECT_TRUE(fs::exists(path("home/.bioxen/config.json")));
+  const Result env = run({"config", "show", "--json"}, "", {"BIOXEN_CONFIG=elsewhere.json"});
+  EXPECT_EQ(parse_json(env.out)["path"], "elsewhere.json");
+  EXPECT_EQ(run({"config", "validate"}).exit_code, 0);
+}
+
+TEST_F(Tool, ConfigErrors) {
+  spit(path("unknown.json"), "{\"max_vm\": 4}\n");
+  expect_error(run({"config", "validate", "--path", "unknown.json"}), 3, "BX005", "max_vm");
+  spit(path("syntax.json"), "{\n  \"max_vms\": 4,\n}\n");
+  expect_error(run({"config", "show", "--path", "syntax.json"}), 3, "BX005", "syntax.json:3:");
+  spit(path("risky.json"), "{\"max_vms\": 12, \"enable_monitoring\": false}\n");
+  const Result risky = run({"config", "validate", "--path", "risky.json"});
+  expect_error(risky, 3, "BX005", "monitoring_enabled, vm_limits_reasonable");
+  EXPECT_CONTAINS(risky.out, "FAIL");
+  expect_error(run({"config", "validate", "--path", "none.json"}), 3, "BX012", "none.json");
+  expect_error(run({"config", "show"}, "", {"BIOXEN_MAX_VMS=many"}), 3, "BX005", "BIOXEN_MAX_VMS");
+  const Result j = run({"config", "validate", "--path", "unknown.json", "--json"});
+  EXPECT_EQ(parse_json(j.out)["error"]["code"], "BX005");
+}
+
+// --- types and genome info -----------------------------------------------------------------
+
+TEST_F(Tool, TypesListsWhatTheLibraryKnows) {
+  const Result r = run({"types"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  for (const char* part : {"syn3a", "minimal_cell", "ecoli", "basic", "xcpng", "yeast",
+                           "orthogonal", "round_robin", "fair_share", "priority"}) {
+    EXPECT_CONTAINS(r.out, part);
+  }
+  const json j = parse_json(run({"types", "--json"}).out);
+  EXPECT_EQ(j["biological_types"].size(), 3U);
+  EXPECT_EQ(j["vm_types"].size(), 2U);
+  EXPECT_EQ(j["chassis"].size(), 3U);
+  EXPECT_EQ(j["scheduler_policies"].size(), 3U);
+}
+
+TEST_F(Tool, GenomeInfo) {
+  const Result builtin = run({"genome", "info", "syn3a"});
+  ASSERT_EQ(builtin.exit_code, 0) << builtin.err;
+  EXPECT_CONTAINS(builtin.out, "CP016816");
+  EXPECT_CONTAINS(builtin.out, "Resident in");
+  const auto toy = (examples / "genomes" / "toy_minimal.genome").string();
+  const Result file = run({"genome", "info", toy});
+  ASSERT_EQ(file.exit_code, 0) << file.err;
+  EXPECT_CONTAINS(file.out, "Toy minimal cell");
+  const json j = parse_json(run({"genome", "info", toy, "--json", "--memory-kb", "5"}).out);
+  EXPECT_EQ(j["genome"]["genes"], 12);
+  EXPECT_EQ(j["resident"]["memory_kb"], 5);
+  EXPECT_LT(j["resident"]["resident_genes"].get<int>(), 12);
+
+  expect_error(run({"genome", "info", "nothing.tsv"}), 3, "BX012", "nothing.tsv");
+  spit(path("bad.genome"), "# name: bad\n1 100 100 1 9 g1 nothing\n");
+  expect_error(run({"genome", "info", "bad.genome"}), 3, "BX009", "bad.genome");
+  const Result je = run({"genome", "info", "bad.genome", "--json"});
+  EXPECT_EQ(parse_json(je.out)["error"]["code"], "BX009");
+}
+
+// --- progress bar --------------------------------------------------------------------------
+
+TEST_F(Tool, ProgressBarOnlyOnATerminal) {
+  // Piped: never.
+  const Result piped = run({"demo", "--quanta", "20000"});
+  ASSERT_EQ(piped.exit_code, 0);
+  EXPECT_EQ(piped.err.find("simulating ["), std::string::npos);
+  // On a pseudo-terminal (util-linux `script`), a long run shows it.
+  if (std::system("command -v script >/dev/null 2>&1") != 0) {
+    GTEST_SKIP() << "util-linux 'script' is not installed: no pseudo-terminal to test with";
+  }
+  const std::string cmd =
+      "cd " + quote(dir_.string()) +
+      " && env -i PATH=/usr/bin:/bin HOME=" + quote((dir_ / "home").string()) + " script -qec " +
+      quote(std::string(BIOXEN_CLI_EXE) + " demo --quanta 3000000") + " /dev/null > tty.txt 2>&1";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  EXPECT_CONTAINS(slurp(path("tty.txt")), "simulating [");
+}
+
+}  // namespace

@@ -1,0 +1,1010 @@
+// BioXenHypervisor: the life cycle, every error path (code and message), the work model on a
+// single VM, the clock, observers, and the JSON and fmt adapters of the value types.
+#include "bioxen/hypervisor.hpp"
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "bioxen/bioxen.hpp"
+#include "engine_test_support.hpp"
+
+namespace {
+
+using bioxen::BioXenErrorCode;
+using bioxen::BioXenHypervisor;
+using bioxen::ChassisType;
+using bioxen::ProductionConfig;
+using bioxen::ResourceAllocation;
+using bioxen::VMState;
+using bioxen_test::resources_consistent;
+using bioxen_test::throws_bx;
+using bioxen_test::throws_bx_containing;
+using namespace std::chrono_literals;
+
+ResourceAllocation alloc(int ribosomes, double atp, int priority = 1) {
+  ResourceAllocation r;
+  r.ribosomes = ribosomes;
+  r.atp_percentage = atp;
+  r.priority = priority;
+  return r;
+}
+
+// --- Construction and the seed's defaults ---------------------------------------------------
+
+TEST(Hypervisor, FreshSystemResourcesMatchTheSeed) {
+  BioXenHypervisor hv{ProductionConfig{}, ChassisType::ecoli};
+  const auto sr = hv.get_system_resources();
+  EXPECT_EQ(sr.total_ribosomes, 80);
+  EXPECT_EQ(sr.available_ribosomes, 68);
+  EXPECT_EQ(sr.allocated_ribosomes, 0);
+  EXPECT_EQ(sr.free_ribosomes, 68);
+  EXPECT_EQ(sr.emergency_ribosome_reserve, 10);
+  EXPECT_DOUBLE_EQ(sr.hypervisor_overhead, 0.15);
+  EXPECT_EQ(sr.total_atp_allocated, 0.0);
+  EXPECT_EQ(sr.max_atp_percentage, 90.0);
+  EXPECT_EQ(sr.active_vms, 0);
+  EXPECT_EQ(sr.total_vms, 0);
+  EXPECT_EQ(sr.max_vms, 4);
+  EXPECT_EQ(sr.genome_space_kb, 1000000);
+  EXPECT_EQ(sr.chassis, "ecoli");
+  EXPECT_EQ(sr.scheduler_policy, "round_robin");
+  EXPECT_EQ(sr.virtual_time_us, 0);
+  EXPECT_EQ(hv.max_vms(), 4);
+  EXPECT_EQ(hv.virtual_time(), 0us);
+}
+
+TEST(Hypervisor, DefaultConstructorIsTheSeedOnEcoli) {
+  BioXenHypervisor hv;
+  EXPECT_EQ(hv.config(), ProductionConfig{});
+  EXPECT_EQ(hv.chassis(), bioxen::chassis_profile(ChassisType::ecoli));
+}
+
+TEST(Hypervisor, DefaultAllocationIsAnEqualShareOfWhatIsAdmissible) {
+  BioXenHypervisor hv;
+  const auto d = hv.default_allocation("syn3a");
+  EXPECT_EQ(d.ribosomes, 14);  // (68 - 10) / 4
+  EXPECT_EQ(d.atp_percentage, 22.5);
+  EXPECT_EQ(d.rna_polymerase, 10);
+  EXPECT_EQ(d.priority, 1);
+  EXPECT_EQ(d.memory_kb, 544);                                // 543,379 bp
+  EXPECT_EQ(hv.default_allocation("ecoli").memory_kb, 1024);  // 4,642 kb capped
+  EXPECT_TRUE(throws_bx_containing([&] { (void)hv.default_allocation("plant"); },
+                                   BioXenErrorCode::vm_creation_failed,
+                                   "unknown biological type 'plant'"));
+  hv.create_vm("vm1", "syn3a");
+  EXPECT_EQ(hv.get_vm_allocation("vm1"), d);
+  const auto st = hv.get_vm_status("vm1");
+  EXPECT_EQ(st.ribosome_allocation, 14);
+  EXPECT_EQ(st.atp_percentage, 22.5);
+  EXPECT_EQ(st.memory_kb, 544);
+  EXPECT_EQ(st.state, VMState::created);
+}
+
+TEST(Hypervisor, MaxVmsDefaultVmsFitAndOneMoreIsOverload) {
+  for (int max_vms : {1, 2, 3, 4, 5, 6, 7, 8}) {
+    ProductionConfig cfg;
+    cfg.max_vms = max_vms;
+    BioXenHypervisor hv{cfg, ChassisType::ecoli};
+    for (int i = 0; i < max_vms; ++i) {
+      ASSERT_NO_THROW(hv.create_vm(fmt::format("vm{}", i), i % 2 ? "syn3a" : "minimal_cell"))
+          << max_vms;
+    }
+    const auto before = hv.get_system_resources();
+    EXPECT_TRUE(throws_bx([&] { hv.create_vm("one_more", "syn3a"); },
+                          BioXenErrorCode::hypervisor_overload,
+                          fmt::format("cannot create VM 'one_more': the VM limit max_vms = {} is "
+                                      "reached",
+                                      max_vms)));
+    EXPECT_EQ(hv.get_system_resources(), before);
+    EXPECT_FALSE(hv.has_vm("one_more"));
+    EXPECT_TRUE(resources_consistent(hv));
+  }
+}
+
+TEST(Hypervisor, TheSpecExample) {
+  ProductionConfig cfg;
+  cfg.scheduler_policy = bioxen::SchedulerPolicy::fair_share;
+  cfg.context_switch_ms = 0;
+  BioXenHypervisor hv{cfg, ChassisType::ecoli};
+  ResourceAllocation r;
+  r.ribosomes = 20;
+  r.atp_percentage = 25.0;
+  hv.create_vm("vm1", "syn3a", r);
+  hv.create_vm("vm2", "syn3a");
+  hv.start_vm("vm1");
+  EXPECT_EQ(hv.get_vm_state("vm1"), VMState::running);
+  const auto st = hv.get_vm_status("vm1");
+  EXPECT_EQ(st.vm_id, "vm1");
+  EXPECT_EQ(st.ribosome_allocation, 20);
+  EXPECT_EQ(st.atp_percentage, 25.0);
+  EXPECT_EQ(st.memory_kb, 544);
+  EXPECT_EQ(st.priority, 1);
+  EXPECT_EQ(st.health_status, "healthy");
+  nlohmann::json js = st;
+  EXPECT_EQ(js["state"], "running");
+  EXPECT_EQ(hv.list_vms().size(), 2u);
+  hv.run_scheduler();
+  hv.run_quanta(1000);
+  hv.run_for(10s);
+  EXPECT_EQ(hv.quanta_elapsed(), 1101u);
+  const auto sr = hv.get_system_resources();
+  EXPECT_EQ(sr.allocated_ribosomes, 34);
+  EXPECT_EQ(sr.free_ribosomes, 34);
+  EXPECT_EQ(sr.total_atp_allocated, 47.5);
+  EXPECT_EQ(sr.active_vms, 1);
+  nlohmann::json snap = hv.snapshot();
+  hv.restore(snap);
+  EXPECT_TRUE(throws_bx([&] { hv.start_vm("missing"); }, BioXenErrorCode::vm_not_found,
+                        "VM 'missing' not found"));
+  std::error_code ec;
+  hv.start_vm("missing", ec);
+  EXPECT_EQ(ec, BioXenErrorCode::vm_not_found);
+}
+
+TEST(Hypervisor, EcoliGuestRunsWithTheGenesThatFitInItsMemory) {
+  BioXenHypervisor hv;
+  hv.create_vm("ecoli", "ecoli");
+  const auto st = hv.get_vm_status("ecoli");
+  EXPECT_EQ(st.memory_kb, 1024);
+  EXPECT_EQ(st.genome, bioxen::builtin_genome("ecoli")->name());
+  EXPECT_EQ(st.total_genes, bioxen::builtin_genome("ecoli")->genes().size());
+  EXPECT_GT(st.resident_genes, 0u);
+  EXPECT_LT(st.resident_genes, st.total_genes);
+  EXPECT_GT(st.resident_proteins, 0u);
+  hv.start_vm("ecoli");
+  hv.run_for(60s);
+  EXPECT_GT(hv.get_vm_status("ecoli").proteins_completed, 0u);
+}
+
+TEST(Hypervisor, InvalidConfigurationAndChassisAreRejected) {
+  ProductionConfig cfg;
+  cfg.max_vms = 0;
+  EXPECT_TRUE(throws_bx([&] { BioXenHypervisor hv(cfg, ChassisType::ecoli); },
+                        BioXenErrorCode::invalid_configuration,
+                        "invalid configuration: max_vms = 0 must be >= 1"));
+  auto p = bioxen::chassis_profile(ChassisType::ecoli);
+  p.elongation_rate_aa_per_s = -1;
+  try {
+    BioXenHypervisor hv(ProductionConfig{}, p);
+    FAIL() << "no exception";
+  } catch (const bioxen::BioXenException& e) {
+    EXPECT_EQ(e.code(), BioXenErrorCode::chassis_initialization_error);
+    EXPECT_NE(e.message().find("elongation_rate_aa_per_s"), std::string::npos) << e.message();
+  }
+}
+
+TEST(Hypervisor, ChassisInfoReportsRecommendationsAndTheAllocatorView) {
+  for (auto type : bioxen::all_chassis_types) {
+    BioXenHypervisor hv{ProductionConfig{}, type};
+    const auto info = hv.get_chassis_info();
+    const auto& p = bioxen::chassis_profile(type);
+    EXPECT_EQ(info.at("ribosome_units"), p.ribosome_units);
+    EXPECT_EQ(info.at("recommended_max_vms"), p.recommended_max_vms);
+    EXPECT_EQ(info.at("allocator_units"), 80);
+    EXPECT_EQ(info.at("available_units"), 68);
+    EXPECT_EQ(info.at("max_vms"), 4);
+    EXPECT_DOUBLE_EQ(info.at("physical_ribosomes_per_unit").get<double>(),
+                     p.physical_ribosomes / 80.0);
+    EXPECT_DOUBLE_EQ(info.at("amino_acids_per_unit_second").get<double>(),
+                     p.physical_ribosomes / 80.0 * p.elongation_rate_aa_per_s);
+    EXPECT_EQ(info.at("name"), p.name);
+  }
+  EXPECT_EQ(BioXenHypervisor{}.get_chassis_info().at("physical_ribosomes_per_unit"), 328.75);
+}
+
+// --- VM ids and types --------------------------------------------------------------------------
+
+TEST(VmIds, AreNonEmptyPrintableAsciiAtMost64Characters) {
+  BioXenHypervisor hv;
+  EXPECT_TRUE(throws_bx([&] { hv.create_vm("", "syn3a"); }, BioXenErrorCode::vm_creation_failed,
+                        "invalid VM id '': it must not be empty"));
+  const std::string id64(64, 'a');
+  const std::string id65(65, 'a');
+  EXPECT_NO_THROW(hv.create_vm(id64, "syn3a"));
+  EXPECT_TRUE(
+      throws_bx([&] { hv.create_vm(id65, "syn3a"); }, BioXenErrorCode::vm_creation_failed,
+                "invalid VM id '" + id64 + "...': it is 65 characters long, the limit is 64"));
+  EXPECT_TRUE(throws_bx([&] { hv.create_vm(std::string("a\x01z", 3), "syn3a"); },
+                        BioXenErrorCode::vm_creation_failed,
+                        "invalid VM id 'a\\x01z': character 2 is not printable ASCII"));
+  EXPECT_TRUE(throws_bx([&] { hv.create_vm("caf\xc3\xa9", "syn3a"); },
+                        BioXenErrorCode::vm_creation_failed,
+                        "invalid VM id 'caf\\xc3\\xa9': character 4 is not printable ASCII"));
+  const auto d = bioxen_test::error_details([&] { hv.create_vm("a\tb", "syn3a"); });
+  EXPECT_EQ(d.at("rule"), "printable_ascii");
+  EXPECT_EQ(d.at("vm_id"), "a\\x09b");
+  EXPECT_NO_THROW((void)d.dump());  // details are valid UTF-8
+  EXPECT_NO_THROW(hv.create_vm("with space & symbols!~", "syn3a"));
+  EXPECT_EQ(hv.vm_count(), 2u);
+}
+
+TEST(VmIds, AreUnique) {
+  BioXenHypervisor hv;
+  hv.create_vm("vm1", "syn3a");
+  const auto before = hv.get_system_resources();
+  EXPECT_TRUE(throws_bx([&] { hv.create_vm("vm1", "ecoli"); }, BioXenErrorCode::vm_already_exists,
+                        "VM 'vm1' already exists"));
+  EXPECT_EQ(hv.get_system_resources(), before);
+  EXPECT_EQ(hv.get_vm_status("vm1").biological_type, "syn3a");
+  // After destroy the id is free again.
+  hv.destroy_vm("vm1");
+  EXPECT_NO_THROW(hv.create_vm("vm1", "ecoli"));
+}
+
+TEST(BiologicalTypes, UnknownTypeListsTheSupportedOnes) {
+  BioXenHypervisor hv;
+  EXPECT_TRUE(throws_bx([&] { hv.create_vm("vm1", "plant"); }, BioXenErrorCode::vm_creation_failed,
+                        "unknown biological type 'plant' (supported: syn3a, minimal_cell, ecoli)"));
+  const auto d = bioxen_test::error_details([&] { hv.create_vm("vm1", "plant"); });
+  EXPECT_EQ(d.at("supported"), nlohmann::json({"syn3a", "minimal_cell", "ecoli"}));
+  EXPECT_EQ(d.at("biological_type"), "plant");
+  EXPECT_EQ(hv.vm_count(), 0u);
+}
+
+TEST(BiologicalTypes, CustomGenomesRunUnderTheirOwnName) {
+  BioXenHypervisor hv;
+  hv.create_vm("t", bioxen_test::tiny_genome());
+  const auto st = hv.get_vm_status("t");
+  EXPECT_EQ(st.biological_type, "tiny");
+  EXPECT_EQ(st.genome, "tiny");
+  EXPECT_EQ(st.memory_kb, 2);
+  EXPECT_EQ(st.resident_genes, 4u);
+  EXPECT_EQ(st.resident_proteins, 3u);
+  EXPECT_EQ(st.boot_proteins, 2u);
+  EXPECT_TRUE(throws_bx([&] { hv.create_vm("n", bioxen::GenomePtr{}); },
+                        BioXenErrorCode::vm_creation_failed,
+                        "cannot create VM 'n': the genome is null"));
+}
+
+// --- The life cycle -----------------------------------------------------------------------------
+
+/// Brings VM "v" into `state` on `hv`.
+void bring_to(BioXenHypervisor& hv, VMState state) {
+  hv.create_vm("v", "syn3a");
+  switch (state) {
+    case VMState::created:
+      break;
+    case VMState::running:
+      hv.start_vm("v");
+      break;
+    case VMState::paused:
+      hv.start_vm("v");
+      hv.pause_vm("v");
+      break;
+    case VMState::stopped:
+      hv.start_vm("v");
+      hv.stop_vm("v");
+      break;
+    case VMState::error:
+      hv.fail_vm("v", "injected");
+      break;
+  }
+  ASSERT_EQ(hv.get_vm_state("v"), state);
+}
+
+struct Op {
+  std::string name;
+  std::function<void(BioXenHypervisor&)> run;
+  std::map<VMState, VMState> legal;  // from -> to
+};
+
+std::vector<Op> operations() {
+  using S = VMState;
+  return {
+      {"start",
+       [](BioXenHypervisor& h) { h.start_vm("v"); },
+       {{S::created, S::running}, {S::stopped, S::running}}},
+      {"pause", [](BioXenHypervisor& h) { h.pause_vm("v"); }, {{S::running, S::paused}}},
+      {"resume", [](BioXenHypervisor& h) { h.resume_vm("v"); }, {{S::paused, S::running}}},
+      {"stop",
+       [](BioXenHypervisor& h) { h.stop_vm("v"); },
+       {{S::running, S::stopped}, {S::paused, S::stopped}}},
+      {"fail",
+       [](BioXenHypervisor& h) { h.fail_vm("v", "x"); },
+       {{S::created, S::error},
+        {S::running, S::error},
+        {S::paused, S::error},
+        {S::stopped, S::error}}},
+  };
+}
+
+TEST(Lifecycle, EveryTransitionIsLegalOrAnErrorThatChangesNothing) {
+  int legal = 0, illegal = 0;
+  for (const auto& op : operations()) {
+    for (auto from : bioxen::all_vm_states) {
+      BioXenHypervisor hv;
+      bring_to(hv, from);
+      hv.run_quanta(3);
+      const auto status = bioxen_test::virtual_only(hv.get_vm_status("v"));
+      const auto resources = hv.get_system_resources();
+      const auto it = op.legal.find(from);
+      if (it != op.legal.end()) {
+        ASSERT_NO_THROW(op.run(hv)) << op.name << " from " << to_string(from);
+        EXPECT_EQ(hv.get_vm_state("v"), it->second) << op.name << " from " << to_string(from);
+        ++legal;
+      } else {
+        EXPECT_TRUE(throws_bx([&] { op.run(hv); }, BioXenErrorCode::invalid_state_transition,
+                              fmt::format("cannot {} VM 'v' in state {}", op.name, from)))
+            << op.name << " from " << to_string(from);
+        EXPECT_EQ(bioxen_test::virtual_only(hv.get_vm_status("v")), status);
+        EXPECT_EQ(hv.get_system_resources(), resources);
+        ++illegal;
+      }
+      EXPECT_TRUE(resources_consistent(hv));
+    }
+  }
+  EXPECT_EQ(legal, 10);
+  EXPECT_EQ(illegal, 15);
+}
+
+TEST(Lifecycle, InvalidTransitionDetailsNameVmOperationAndState) {
+  BioXenHypervisor hv;
+  hv.create_vm("v", "syn3a");
+  const auto d = bioxen_test::error_details([&] { hv.pause_vm("v"); });
+  EXPECT_EQ(d.at("vm_id"), "v");
+  EXPECT_EQ(d.at("operation"), "pause");
+  EXPECT_EQ(d.at("state"), "created");
+  EXPECT_EQ(d.at("code"), "BX007");
+}
+
+TEST(Lifecycle, DestroyFromEveryStateReturnsExactlyWhatCreateTook) {
+  for (auto from : bioxen::all_vm_states) {
+    BioXenHypervisor hv;
+    hv.create_vm("other", "minimal_cell", alloc(7, 12.345678));
+    const auto before = hv.get_system_resources();
+    bring_to(hv, from);
+    hv.run_quanta(5);
+    hv.destroy_vm("v");
+    auto after = hv.get_system_resources();
+    after.virtual_time_us = before.virtual_time_us;
+    after.quanta = before.quanta;
+    EXPECT_EQ(after, before) << to_string(from);
+    EXPECT_FALSE(hv.has_vm("v"));
+    EXPECT_TRUE(
+        throws_bx([&] { hv.destroy_vm("v"); }, BioXenErrorCode::vm_not_found, "VM 'v' not found"));
+  }
+}
+
+TEST(Lifecycle, EveryOperationOnAnUnknownVmIsVmNotFound) {
+  BioXenHypervisor hv;
+  hv.create_vm("present", "syn3a");
+  const std::vector<std::function<void()>> ops = {
+      [&] { hv.start_vm("nope"); },
+      [&] { hv.pause_vm("nope"); },
+      [&] { hv.resume_vm("nope"); },
+      [&] { hv.stop_vm("nope"); },
+      [&] { hv.destroy_vm("nope"); },
+      [&] { hv.fail_vm("nope", "r"); },
+      [&] { hv.reallocate_vm("nope", ResourceAllocation{}); },
+      [&] { (void)hv.get_vm_status("nope"); },
+      [&] { (void)hv.get_vm_state("nope"); },
+      [&] { (void)hv.get_vm_allocation("nope"); },
+      [&] { (void)hv.get_vm_proteins("nope"); },
+  };
+  for (const auto& op : ops) {
+    EXPECT_TRUE(throws_bx(op, BioXenErrorCode::vm_not_found, "VM 'nope' not found"));
+  }
+  EXPECT_TRUE(throws_bx([&] { hv.start_vm(std::string("bad\xff", 4)); },
+                        BioXenErrorCode::vm_not_found, "VM 'bad\\xff' not found"));
+}
+
+TEST(Lifecycle, ErrorCodeOverloadsReportInsteadOfThrowing) {
+  BioXenHypervisor hv;
+  std::error_code ec = BioXenErrorCode::io_error;
+  hv.create_vm("v", "syn3a", ec);
+  EXPECT_FALSE(ec);
+  hv.create_vm("v", "syn3a", ec);
+  EXPECT_EQ(ec, BioXenErrorCode::vm_already_exists);
+  hv.create_vm("w", "plant", ResourceAllocation{}, ec);
+  EXPECT_EQ(ec, BioXenErrorCode::vm_creation_failed);
+  hv.create_vm("w", bioxen_test::tiny_genome(), alloc(61, 1), ec);
+  EXPECT_EQ(ec, BioXenErrorCode::resource_allocation_error);
+  hv.pause_vm("v", ec);
+  EXPECT_EQ(ec, BioXenErrorCode::invalid_state_transition);
+  hv.start_vm("v", ec);
+  EXPECT_FALSE(ec);
+  hv.resume_vm("v", ec);
+  EXPECT_EQ(ec, BioXenErrorCode::invalid_state_transition);
+  hv.pause_vm("v", ec);
+  EXPECT_FALSE(ec);
+  hv.resume_vm("v", ec);
+  EXPECT_FALSE(ec);
+  hv.stop_vm("v", ec);
+  EXPECT_FALSE(ec);
+  hv.reallocate_vm("v", alloc(100, 1), ec);
+  EXPECT_EQ(ec, BioXenErrorCode::resource_allocation_error);
+  EXPECT_EQ(hv.get_vm_state("v", ec), VMState::stopped);
+  EXPECT_FALSE(ec);
+  const auto st = hv.get_vm_status("nope", ec);
+  EXPECT_EQ(ec, BioXenErrorCode::vm_not_found);
+  EXPECT_EQ(st.vm_id, "");
+  (void)hv.get_vm_allocation("nope", ec);
+  EXPECT_EQ(ec, BioXenErrorCode::vm_not_found);
+  (void)hv.get_vm_proteins("nope", ec);
+  EXPECT_EQ(ec, BioXenErrorCode::vm_not_found);
+  hv.fail_vm("v", "r", ec);
+  EXPECT_FALSE(ec);
+  hv.fail_vm("v", "r", ec);
+  EXPECT_EQ(ec, BioXenErrorCode::invalid_state_transition);
+  hv.destroy_vm("v", ec);
+  EXPECT_FALSE(ec);
+  hv.destroy_vm("v", ec);
+  EXPECT_EQ(ec, BioXenErrorCode::vm_not_found);
+  hv.restore(nlohmann::json::object(), ec);
+  EXPECT_EQ(ec, BioXenErrorCode::invalid_snapshot);
+}
+
+TEST(Lifecycle, FailedVmReportsItsReasonAndKeepsItsReservation) {
+  BioXenHypervisor hv;
+  hv.create_vm("v", "syn3a");
+  hv.start_vm("v");
+  hv.run_quanta(2);
+  hv.fail_vm("v", "membrane rupture");
+  const auto st = hv.get_vm_status("v");
+  EXPECT_EQ(st.state, VMState::error);
+  EXPECT_EQ(st.health_status, "error");
+  EXPECT_EQ(st.error_reason, "membrane rupture");
+  EXPECT_EQ(st.ribosome_allocation, 14);
+  EXPECT_EQ(hv.get_system_resources().allocated_ribosomes, 14);
+  EXPECT_EQ(hv.get_system_resources().active_vms, 0);
+  const auto aa = st.amino_acids;
+  hv.run_quanta(5);
+  EXPECT_EQ(hv.get_vm_status("v").amino_acids, aa);
+  hv.destroy_vm("v");
+  EXPECT_EQ(hv.get_system_resources().allocated_ribosomes, 0);
+}
+
+TEST(Lifecycle, StopKeepsCountersAndStartContinues) {
+  BioXenHypervisor hv;
+  hv.create_vm("v", "syn3a");
+  hv.start_vm("v");
+  hv.run_quanta(10);
+  hv.stop_vm("v");
+  const auto stopped = hv.get_vm_status("v");
+  EXPECT_EQ(stopped.uptime_seconds, 0.0);
+  hv.run_quanta(10);
+  EXPECT_EQ(bioxen_test::virtual_only(hv.get_vm_status("v")), bioxen_test::virtual_only(stopped));
+  hv.start_vm("v");
+  hv.run_quanta(10);
+  const auto again = hv.get_vm_status("v");
+  EXPECT_EQ(again.amino_acids, 2 * stopped.amino_acids);
+  EXPECT_DOUBLE_EQ(again.running_seconds, 2.0);
+}
+
+// --- Re-allocation ------------------------------------------------------------------------------
+
+TEST(Reallocate, ChangesOnlyTheGivenFieldsAndCountsTheVmsOwnReservationAsFree) {
+  BioXenHypervisor hv;
+  hv.create_vm("a", "syn3a", alloc(30, 40));
+  hv.create_vm("b", "syn3a", alloc(20, 40));
+  hv.start_vm("a");
+  // 68 available, 50 allocated: a may grow to 30 + 18 - 10 (reserve) = 38.
+  ResourceAllocation more;
+  more.ribosomes = 38;
+  hv.reallocate_vm("a", more);
+  auto a = hv.get_vm_allocation("a");
+  EXPECT_EQ(a.ribosomes, 38);
+  EXPECT_EQ(a.atp_percentage, 40.0);
+  EXPECT_EQ(a.priority, 1);
+  EXPECT_EQ(hv.get_system_resources().allocated_ribosomes, 58);
+  more.ribosomes = 39;
+  EXPECT_TRUE(throws_bx(
+      [&] { hv.reallocate_vm("a", more); }, BioXenErrorCode::resource_allocation_error,
+      "insufficient ribosomes for VM 'a': requested 39, available 38, shortfall 1 (the last 10 "
+      "free ribosomes are the emergency reserve for priority-5 VMs)"));
+  EXPECT_EQ(hv.get_vm_allocation("a").ribosomes, 38);
+  // Priority 5 may use the reserve.
+  more.priority = 5;
+  hv.reallocate_vm("a", more);
+  EXPECT_EQ(hv.get_vm_allocation("a").ribosomes, 39);
+  EXPECT_EQ(hv.get_vm_allocation("a").priority, 5);
+  // ATP: 40 + 40 of 90.
+  ResourceAllocation atp;
+  atp.atp_percentage = 50.5;
+  EXPECT_TRUE(throws_bx([&] { hv.reallocate_vm("b", atp); },
+                        BioXenErrorCode::resource_allocation_error,
+                        "insufficient ATP for VM 'b': requested 50.5%, available 50%, shortfall "
+                        "0.5%"));
+  atp.atp_percentage = 50;
+  hv.reallocate_vm("b", atp);
+  EXPECT_EQ(hv.get_system_resources().total_atp_allocated, 90.0);
+  EXPECT_EQ(hv.get_system_resources().free_atp_percentage, 0.0);
+  EXPECT_TRUE(resources_consistent(hv));
+}
+
+TEST(Reallocate, MemoryChangesOnlyBeforeTheFirstStart) {
+  BioXenHypervisor hv;
+  hv.create_vm("e", "ecoli");
+  ResourceAllocation mem;
+  mem.memory_kb = 512;
+  hv.reallocate_vm("e", mem);
+  const auto st = hv.get_vm_status("e");
+  EXPECT_EQ(st.memory_kb, 512);
+  EXPECT_EQ(hv.get_system_resources().allocated_memory_kb, 512);
+  hv.start_vm("e");
+  mem.memory_kb = 1000;
+  EXPECT_TRUE(throws_bx([&] { hv.reallocate_vm("e", mem); },
+                        BioXenErrorCode::invalid_state_transition,
+                        "cannot change the memory of VM 'e' in state running: memory is fixed "
+                        "once a VM has started"));
+  mem.memory_kb = 512;  // unchanged: fine
+  EXPECT_NO_THROW(hv.reallocate_vm("e", mem));
+  mem.memory_kb = 2048;
+  hv.stop_vm("e");
+  EXPECT_TRUE(throws_bx_containing([&] { hv.reallocate_vm("e", mem); },
+                                   BioXenErrorCode::invalid_state_transition,
+                                   "cannot change the memory of VM 'e' in state stopped"));
+}
+
+TEST(Reallocate, ARunningVmWorksWithItsNewReservationFromTheNextQuantum) {
+  ProductionConfig cfg;
+  cfg.context_switch_ms = 0;
+  BioXenHypervisor hv{cfg, bioxen_test::round_chassis()};
+  hv.create_vm("v", bioxen_test::tiny_genome(), alloc(6, 20));
+  hv.start_vm("v");
+  hv.run_scheduler();
+  EXPECT_EQ(hv.get_vm_status("v").amino_acids, 60u);
+  ResourceAllocation r;
+  r.ribosomes = 12;
+  hv.reallocate_vm("v", r);
+  hv.run_scheduler();
+  EXPECT_EQ(hv.get_vm_status("v").amino_acids, 180u);
+}
+
+// --- The work model on one VM (round numbers: 1 unit = 100 aa/s, 400 ATP/s) -------------------
+
+class WorkModel : public ::testing::Test {
+ protected:
+  WorkModel() : hv_(config(), bioxen_test::round_chassis()) {}
+  static ProductionConfig config() {
+    ProductionConfig cfg;
+    cfg.context_switch_ms = 0;
+    return cfg;
+  }
+  BioXenHypervisor hv_;
+};
+
+TEST_F(WorkModel, AminoAcidsAreUnitsTimesRibosomesPerUnitTimesElongationTimesTime) {
+  hv_.create_vm("v", bioxen_test::tiny_genome(), alloc(6, 20));
+  hv_.start_vm("v");
+  hv_.run_quanta(10);
+  const auto st = hv_.get_vm_status("v");
+  EXPECT_EQ(st.amino_acids, 600u);  // 6 units x 10 ribosomes x 10 aa/s x 1 s
+  EXPECT_DOUBLE_EQ(st.atp_consumed, 2400.0);
+  EXPECT_DOUBLE_EQ(st.ribosome_seconds, 6.0);
+  EXPECT_DOUBLE_EQ(st.running_seconds, 1.0);
+  EXPECT_DOUBLE_EQ(st.active_seconds, 1.0);
+  EXPECT_DOUBLE_EQ(st.waiting_seconds, 0.0);
+  EXPECT_EQ(st.throttle_events, 0u);
+  EXPECT_EQ(st.context_switches, 0u);
+  EXPECT_EQ(st.proteins_completed, 3u);  // one full cycle: 100 + 200 + 300 aa
+}
+
+TEST_F(WorkModel, BootCompletesWithOneCopyOfEachEssentialProteinAtAnInterpolatedTime) {
+  hv_.create_vm("v", bioxen_test::tiny_genome(), alloc(7, 20));
+  hv_.start_vm("v");
+  hv_.run_quanta(4);  // 280 aa
+  EXPECT_FALSE(hv_.get_vm_status("v").boot_complete);
+  EXPECT_EQ(hv_.get_vm_status("v").boot_time_seconds, 0.0);
+  hv_.run_scheduler();  // 350 aa: 300 reached 20/70 into the quantum
+  const auto st = hv_.get_vm_status("v");
+  EXPECT_TRUE(st.boot_complete);
+  EXPECT_DOUBLE_EQ(st.boot_time_seconds, 0.4 + 0.1 * 20.0 / 70.0);
+  hv_.run_quanta(10);
+  EXPECT_DOUBLE_EQ(hv_.get_vm_status("v").boot_time_seconds, 0.4 + 0.1 * 20.0 / 70.0);
+}
+
+TEST_F(WorkModel, ProteinsPerGeneFollowTheTranslationOrder) {
+  hv_.create_vm("v", bioxen_test::tiny_genome(), alloc(13, 20));
+  hv_.start_vm("v");
+  hv_.run_quanta(5);  // 650 aa: one cycle (600) + T1 (100)? no: 650 - 600 = 50 < 100
+  auto proteins = hv_.get_vm_proteins("v");
+  ASSERT_EQ(proteins.size(), 3u);
+  EXPECT_EQ(proteins[0].locus_tag, "T1");
+  EXPECT_EQ(proteins[0].name, "T1_name");
+  EXPECT_EQ(proteins[0].length_aa, 100u);
+  EXPECT_EQ(proteins[0].copies, 1u);
+  EXPECT_EQ(proteins[1].copies, 1u);
+  EXPECT_EQ(proteins[2].copies, 1u);
+  hv_.run_scheduler();  // 780 aa: T1 again (700), not T2 (900)
+  proteins = hv_.get_vm_proteins("v");
+  EXPECT_EQ(proteins[0].copies, 2u);
+  EXPECT_EQ(proteins[1].copies, 1u);
+  std::uint64_t total = 0;
+  for (const auto& p : proteins) total += p.copies;
+  EXPECT_EQ(total, hv_.get_vm_status("v").proteins_completed);
+}
+
+TEST_F(WorkModel, AnAtpBudgetTooSmallThrottlesTranslation) {
+  // 6 units need 2,400 ATP/s = 240 per quantum; 0.1 % of 1e6 ATP/s is 100 per quantum.
+  hv_.create_vm("v", bioxen_test::tiny_genome(), alloc(6, 0.1));
+  hv_.start_vm("v");
+  hv_.run_quanta(10);
+  const auto st = hv_.get_vm_status("v");
+  EXPECT_EQ(st.throttle_events, 10u);
+  EXPECT_NEAR(st.atp_consumed, 1000.0, 1e-6);
+  EXPECT_NEAR(static_cast<double>(st.amino_acids), 250.0, 1.0);
+  EXPECT_DOUBLE_EQ(st.ribosome_seconds, 6.0);  // the ribosomes were held, stalled
+  EXPECT_EQ(st.health_status, "throttled");
+  ResourceAllocation r;
+  r.atp_percentage = 20;
+  hv_.reallocate_vm("v", r);
+  hv_.run_scheduler();
+  EXPECT_EQ(hv_.get_vm_status("v").health_status, "healthy");
+  EXPECT_EQ(hv_.get_vm_status("v").throttle_events, 10u);
+}
+
+TEST_F(WorkModel, PausedCreatedAndStoppedVmsMakeNoProgress) {
+  hv_.create_vm("p", bioxen_test::tiny_genome(), alloc(6, 20));
+  hv_.create_vm("c", bioxen_test::tiny_genome(), alloc(6, 20));
+  hv_.create_vm("s", bioxen_test::tiny_genome(), alloc(6, 20));
+  hv_.start_vm("p");
+  hv_.start_vm("s");
+  hv_.run_quanta(2);
+  hv_.pause_vm("p");
+  hv_.stop_vm("s");
+  const auto p = hv_.get_vm_status("p");
+  const auto s = hv_.get_vm_status("s");
+  hv_.run_quanta(20);
+  EXPECT_EQ(hv_.get_vm_status("p").amino_acids, p.amino_acids);
+  EXPECT_EQ(hv_.get_vm_status("p").running_seconds, p.running_seconds);
+  EXPECT_EQ(hv_.get_vm_status("s").amino_acids, s.amino_acids);
+  EXPECT_EQ(hv_.get_vm_status("c").amino_acids, 0u);
+  EXPECT_EQ(hv_.get_vm_status("c").running_seconds, 0.0);
+}
+
+TEST_F(WorkModel, AVmWithoutRibosomesWaits) {
+  hv_.create_vm("z", bioxen_test::tiny_genome(), alloc(0, 20));
+  hv_.start_vm("z");
+  hv_.run_quanta(3);
+  const auto st = hv_.get_vm_status("z");
+  EXPECT_EQ(st.amino_acids, 0u);
+  EXPECT_DOUBLE_EQ(st.running_seconds, 0.3);
+  EXPECT_DOUBLE_EQ(st.waiting_seconds, 0.3);
+  EXPECT_FALSE(st.boot_complete);
+}
+
+// --- Clock
+// ----------------------------------------------------------------------------------------
+
+TEST(Clock, RunForRunsWholeQuantaRoundingUp) {
+  BioXenHypervisor hv;
+  EXPECT_EQ(hv.run_for(1s), 10u);
+  EXPECT_EQ(hv.run_for(50ms), 1u);
+  EXPECT_EQ(hv.run_for(0s), 0u);
+  EXPECT_EQ(hv.run_for(std::chrono::duration<double>(0.25)), 3u);
+  EXPECT_EQ(hv.virtual_time(), 1400ms);
+  EXPECT_DOUBLE_EQ(hv.virtual_seconds(), 1.4);
+  EXPECT_EQ(hv.quanta_elapsed(), 14u);
+  EXPECT_TRUE(throws_bx([&] { hv.run_for(-1ms); }, BioXenErrorCode::invalid_argument,
+                        "run_for: the duration must not be negative (-1000 µs)"));
+  EXPECT_EQ(hv.run_quanta(0), 0u);
+  EXPECT_EQ(hv.get_system_resources().virtual_time_us, 1400000);
+}
+
+TEST(Clock, QuantumLengthComesFromTheConfig) {
+  ProductionConfig cfg;
+  cfg.scheduling_quantum_ms = 7;
+  cfg.context_switch_ms = 0.5;
+  BioXenHypervisor hv{cfg, ChassisType::orthogonal};
+  hv.run_quanta(3);
+  EXPECT_EQ(hv.virtual_time(), 21ms);
+}
+
+// --- Observers
+// ------------------------------------------------------------------------------------
+
+struct Recorder final : bioxen::HypervisorObserver {
+  std::vector<bioxen::OperationEvent> ops;
+  std::vector<bioxen::QuantumEvent> quanta;
+  bool grants = false;
+  void on_operation(const bioxen::OperationEvent& e) override { ops.push_back(e); }
+  void on_quantum(const bioxen::QuantumEvent& e) override { quanta.push_back(e); }
+  bool wants_quantum_grants() const override { return grants; }
+};
+
+TEST(Observers, SeeEveryOperationWithItsOutcome) {
+  BioXenHypervisor hv;
+  auto rec = std::make_shared<Recorder>();
+  hv.add_observer(rec);
+  hv.add_observer(rec);  // no-op
+  EXPECT_EQ(hv.observer_count(), 1u);
+  hv.create_vm("v", "syn3a");
+  hv.start_vm("v");
+  EXPECT_THROW(hv.start_vm("v"), bioxen::BioXenException);
+  std::error_code ec;
+  hv.pause_vm("nope", ec);
+  hv.pause_vm("v");
+  hv.resume_vm("v");
+  hv.reallocate_vm("v", ResourceAllocation{});
+  hv.stop_vm("v");
+  hv.fail_vm("v", "r");
+  hv.destroy_vm("v");
+  hv.restore(hv.snapshot());
+  ASSERT_EQ(rec->ops.size(), 11u);
+  const std::vector<std::string> names = {"create_vm", "start_vm",   "start_vm",      "pause_vm",
+                                          "pause_vm",  "resume_vm",  "reallocate_vm", "stop_vm",
+                                          "fail_vm",   "destroy_vm", "restore"};
+  for (std::size_t i = 0; i < names.size(); ++i) EXPECT_EQ(rec->ops[i].operation, names[i]);
+  EXPECT_TRUE(rec->ops[0].success);
+  EXPECT_EQ(rec->ops[0].vm_id, "v");
+  EXPECT_GE(rec->ops[0].latency.count(), 0);
+  EXPECT_FALSE(rec->ops[2].success);
+  EXPECT_EQ(rec->ops[2].error, BioXenErrorCode::invalid_state_transition);
+  EXPECT_EQ(rec->ops[2].message, "cannot start VM 'v' in state running");
+  EXPECT_FALSE(rec->ops[3].success);
+  EXPECT_EQ(rec->ops[3].error, BioXenErrorCode::vm_not_found);
+  EXPECT_EQ(rec->ops[3].vm_id, "nope");
+  EXPECT_TRUE(rec->ops[10].success);
+  EXPECT_EQ(rec->ops[10].vm_id, "");
+  hv.remove_observer(rec);
+  EXPECT_EQ(hv.observer_count(), 0u);
+  hv.create_vm("w", "syn3a");
+  EXPECT_EQ(rec->ops.size(), 11u);
+  EXPECT_TRUE(throws_bx([&] { hv.add_observer(nullptr); }, BioXenErrorCode::invalid_argument,
+                        "add_observer: null observer"));
+}
+
+TEST(Observers, SeeEveryQuantumAndTheGrantsWhenTheyAsk) {
+  ProductionConfig cfg;
+  cfg.scheduler_policy = bioxen::SchedulerPolicy::fair_share;
+  BioXenHypervisor hv{cfg, bioxen_test::round_chassis()};
+  hv.create_vm("a", bioxen_test::tiny_genome(), alloc(10, 20));
+  hv.create_vm("b", bioxen_test::tiny_genome(), alloc(20, 20));
+  hv.start_vm("a");
+  hv.start_vm("b");
+  auto rec = std::make_shared<Recorder>();
+  hv.add_observer(rec);
+  hv.run_quanta(3);
+  ASSERT_EQ(rec->quanta.size(), 3u);
+  EXPECT_EQ(rec->quanta[1].quantum, 1u);
+  EXPECT_EQ(rec->quanta[1].start_us, 100000);
+  EXPECT_EQ(rec->quanta[1].end_us, 200000);
+  EXPECT_EQ(rec->quanta[1].running_vms, 2u);
+  EXPECT_EQ(rec->quanta[1].active_vms, 2u);
+  EXPECT_DOUBLE_EQ(rec->quanta[1].ribosome_units, 68.0);
+  EXPECT_NEAR(rec->quanta[1].amino_acids, 680.0, 1e-9);
+  EXPECT_TRUE(rec->quanta[1].grants.empty());
+  rec->grants = true;
+  hv.run_for(100ms);
+  ASSERT_EQ(rec->quanta.back().grants.size(), 2u);
+  EXPECT_EQ(rec->quanta.back().grants[0].vm_id, "a");
+  EXPECT_DOUBLE_EQ(rec->quanta.back().grants[0].ribosome_units, 10 + 38.0 / 2);
+}
+
+TEST(Observers, MayCallTheHypervisorFromTheirCallbacks) {
+  BioXenHypervisor hv;
+  struct Reentrant final : bioxen::HypervisorObserver {
+    BioXenHypervisor* hv = nullptr;
+    std::int64_t seen = -1;
+    void on_operation(const bioxen::OperationEvent&) override {
+      seen = hv->get_system_resources().total_vms;
+    }
+  };
+  auto obs = std::make_shared<Reentrant>();
+  obs->hv = &hv;
+  hv.add_observer(obs);
+  hv.create_vm("v", "syn3a");
+  EXPECT_EQ(obs->seen, 1);
+}
+
+// --- Adapters
+// -------------------------------------------------------------------------------------
+
+TEST(Json, VmStatusUsesTheSeedsKeysAndRoundTrips) {
+  BioXenHypervisor hv;
+  hv.create_vm("v", "syn3a");
+  hv.start_vm("v");
+  hv.run_quanta(30);
+  const auto st = hv.get_vm_status("v");
+  const nlohmann::json j = st;
+  for (const char* key : {"vm_id",
+                          "state",
+                          "ribosome_allocation",
+                          "atp_percentage",
+                          "memory_kb",
+                          "priority",
+                          "health_status",
+                          "uptime_seconds",
+                          "running_seconds",
+                          "waiting_seconds",
+                          "ribosome_seconds",
+                          "amino_acids",
+                          "atp_consumed",
+                          "proteins_completed",
+                          "context_switches",
+                          "throttle_events",
+                          "boot_complete",
+                          "boot_time_seconds",
+                          "biological_type",
+                          "resident_genes",
+                          "total_genes"}) {
+    EXPECT_TRUE(j.contains(key)) << key;
+  }
+  EXPECT_EQ(j["state"], "running");
+  EXPECT_EQ(nlohmann::json::parse(j.dump()).get<bioxen::VmStatus>(), st);
+  const auto sr = hv.get_system_resources();
+  EXPECT_EQ(nlohmann::json::parse(nlohmann::json(sr).dump()).get<bioxen::SystemResources>(), sr);
+  EXPECT_EQ(nlohmann::json(sr)["allocated_ribosomes"], 14);
+  EXPECT_EQ(nlohmann::json(VMState::paused), "paused");
+  EXPECT_EQ(nlohmann::json("stopped").get<VMState>(), VMState::stopped);
+  EXPECT_TRUE(throws_bx([] { (void)nlohmann::json("sleeping").get<VMState>(); },
+                        BioXenErrorCode::invalid_argument,
+                        "unknown VM state 'sleeping' (expected created, running, paused, stopped "
+                        "or error)"));
+  const auto proteins = hv.get_vm_proteins("v");
+  EXPECT_EQ(nlohmann::json(proteins[0]).get<bioxen::ProteinCount>(), proteins[0]);
+}
+
+TEST(Json, ResourceAllocationIsReadStrictly) {
+  auto r =
+      nlohmann::json::parse(R"({"ribosomes": 20, "atp_percentage": 25})").get<ResourceAllocation>();
+  EXPECT_EQ(r.ribosomes, 20);
+  EXPECT_EQ(r.atp_percentage, 25.0);
+  EXPECT_EQ(r.priority, ResourceAllocation::automatic);
+  EXPECT_EQ(nlohmann::json(r).get<ResourceAllocation>(), r);
+  EXPECT_TRUE(throws_bx(
+      [] { (void)nlohmann::json::parse(R"({"ribosome": 20})").get<ResourceAllocation>(); },
+      BioXenErrorCode::invalid_argument, "unknown allocation key 'ribosome'"));
+  EXPECT_TRUE(throws_bx(
+      [] { (void)nlohmann::json::parse(R"({"ribosomes": "many"})").get<ResourceAllocation>(); },
+      BioXenErrorCode::invalid_argument,
+      "allocation key 'ribosomes': expected an integer, got a string"));
+  EXPECT_TRUE(throws_bx(
+      [] { (void)nlohmann::json::parse(R"({"priority": 2.5})").get<ResourceAllocation>(); },
+      BioXenErrorCode::invalid_argument,
+      "allocation key 'priority': expected an integer, got 2.5"));
+  EXPECT_TRUE(throws_bx(
+      [] { (void)nlohmann::json::parse(R"({"memory_kb": 1e30})").get<ResourceAllocation>(); },
+      BioXenErrorCode::invalid_argument,
+      "allocation key 'memory_kb': expected an integer, got 1e+30"));
+  EXPECT_TRUE(throws_bx([] { (void)nlohmann::json::parse("[1]").get<ResourceAllocation>(); },
+                        BioXenErrorCode::invalid_argument,
+                        "allocation key 'allocation': expected an object, got an array"));
+}
+
+TEST(Format, ValueTypesFormatWithFmt) {
+  BioXenHypervisor hv;
+  hv.create_vm("vm1", "syn3a", alloc(20, 25));
+  EXPECT_EQ(fmt::format("{}", VMState::running), "running");
+  EXPECT_EQ(fmt::format("{:>8}", VMState::paused), "  paused");
+  EXPECT_EQ(fmt::format("{}", bioxen::SchedulerPolicy::fair_share), "fair_share");
+  EXPECT_EQ(fmt::format("{}", alloc(20, 25, 3)),
+            "ribosomes=20 atp=25% rnap=auto memory=auto priority=3");
+  EXPECT_EQ(fmt::format("{}", ResourceAllocation{}),
+            "ribosomes=auto atp=auto rnap=auto memory=auto priority=auto");
+  EXPECT_EQ(fmt::format("{}", hv.get_system_resources()),
+            "ribosomes 20/68 allocated (48 free), ATP 25%/90%, memory 544/1000000 kb, VMs 1/4 (0 "
+            "running, 0 paused), t=0s");
+  EXPECT_EQ(fmt::format("{}", hv.get_vm_status("vm1")),
+            "vm1 [created] syn3a: ribosomes=20 atp=25% memory=544kb priority=1 | 0.000s running, 0 "
+            "aa, 0 proteins, booting");
+  EXPECT_EQ(fmt::format("{}", bioxen::ProteinCount{"T1", "abc", 10, 3}), "T1 abc: 3 copies");
+  EXPECT_EQ(fmt::format("{}", ProductionConfig{}), nlohmann::json(ProductionConfig{}).dump());
+}
+
+// --- ProductionConfig, the struct
+// ------------------------------------------------------------------
+
+TEST(ProductionConfigStruct, HasEverySeedFieldWithItsDefault) {
+  const ProductionConfig c;
+  EXPECT_EQ(c.max_vms, 4);
+  EXPECT_EQ(c.total_ribosomes, 80);
+  EXPECT_EQ(c.hypervisor_overhead, 0.15);
+  EXPECT_EQ(c.scheduling_quantum_ms, 100);
+  EXPECT_TRUE(c.enable_monitoring);
+  EXPECT_EQ(c.log_level, "INFO");
+  EXPECT_TRUE(c.metrics_collection);
+  EXPECT_EQ(c.max_ribosome_allocation, 60);
+  EXPECT_EQ(c.max_atp_percentage, 90.0);
+  EXPECT_EQ(c.max_memory_kb, 1024);
+  EXPECT_EQ(c.emergency_ribosome_reserve, 10);
+  EXPECT_EQ(c.resource_warning_threshold, 0.85);
+  EXPECT_EQ(c.scheduler_policy, bioxen::SchedulerPolicy::round_robin);
+  EXPECT_EQ(c.context_switch_ms, 5.0);
+  EXPECT_EQ(c.fair_share_cap_ribosomes, 0);
+  EXPECT_EQ(c.available_ribosomes(), 68);
+  EXPECT_NO_THROW(c.validate());
+  const nlohmann::json j = c;
+  EXPECT_EQ(j.size(), ProductionConfig::keys.size());
+  for (auto k : ProductionConfig::keys) EXPECT_TRUE(j.contains(k)) << k;
+  EXPECT_EQ(j["scheduler_policy"], "round_robin");
+  EXPECT_EQ(j.get<ProductionConfig>(), c);
+}
+
+TEST(ProductionConfigStruct, ValidateNamesTheKeyAndTheRule) {
+  struct Case {
+    std::function<void(ProductionConfig&)> set;
+    std::string message;
+    std::string key;
+  };
+  const std::vector<Case> cases = {
+      {[](auto& c) { c.max_vms = -1; }, "max_vms = -1 must be >= 1", "max_vms"},
+      {[](auto& c) { c.total_ribosomes = 0; }, "total_ribosomes = 0 must be >= 1",
+       "total_ribosomes"},
+      {[](auto& c) { c.hypervisor_overhead = 1.0; }, "hypervisor_overhead = 1.0 must be in [0, 1)",
+       "hypervisor_overhead"},
+      {[](auto& c) { c.hypervisor_overhead = std::nan(""); },
+       "hypervisor_overhead = \"nan\" must be in [0, 1)", "hypervisor_overhead"},
+      {[](auto& c) { c.scheduling_quantum_ms = 0; },
+       "scheduling_quantum_ms = 0 must be in [1, 3600000]", "scheduling_quantum_ms"},
+      {[](auto& c) { c.log_level = "LOUD"; },
+       "log_level = \"LOUD\" must be one of TRACE, DEBUG, INFO, WARNING, ERROR, CRITICAL, OFF",
+       "log_level"},
+      {[](auto& c) { c.max_ribosome_allocation = 0; }, "max_ribosome_allocation = 0 must be >= 1",
+       "max_ribosome_allocation"},
+      {[](auto& c) { c.max_atp_percentage = 100.5; },
+       "max_atp_percentage = 100.5 must be in (0, 100]", "max_atp_percentage"},
+      {[](auto& c) { c.max_memory_kb = 0; }, "max_memory_kb = 0 must be >= 1", "max_memory_kb"},
+      {[](auto& c) { c.emergency_ribosome_reserve = 69; },
+       "emergency_ribosome_reserve = 69 must be in [0, 68] (the available ribosomes)",
+       "emergency_ribosome_reserve"},
+      {[](auto& c) { c.resource_warning_threshold = -0.1; },
+       "resource_warning_threshold = -0.1 must be in [0, 1]", "resource_warning_threshold"},
+      {[](auto& c) { c.scheduler_policy = static_cast<bioxen::SchedulerPolicy>(9); },
+       "scheduler_policy = 9 must be round_robin, fair_share or priority", "scheduler_policy"},
+      {[](auto& c) { c.context_switch_ms = 101; },
+       "context_switch_ms = 101.0 must be in [0, 100] (the quantum)", "context_switch_ms"},
+      {[](auto& c) { c.fair_share_cap_ribosomes = -2; },
+       "fair_share_cap_ribosomes = -2 must be >= 0 (0 = no cap)", "fair_share_cap_ribosomes"},
+  };
+  for (const auto& c : cases) {
+    ProductionConfig cfg;
+    c.set(cfg);
+    EXPECT_TRUE(throws_bx([&] { cfg.validate(); }, BioXenErrorCode::invalid_configuration,
+                          "invalid configuration: " + c.message));
+    EXPECT_EQ(bioxen_test::error_details([&] { cfg.validate(); }).at("key"), c.key);
+  }
+}
+
+TEST(ProductionConfigStruct, FromJsonMergesPresentKeysAndRejectsUnknownOnesAndWrongTypes) {
+  ProductionConfig c;
+  bioxen::from_json(nlohmann::json::parse(R"({"max_vms": 6, "scheduler_policy": "priority"})"), c);
+  EXPECT_EQ(c.max_vms, 6);
+  EXPECT_EQ(c.scheduler_policy, bioxen::SchedulerPolicy::priority);
+  EXPECT_EQ(c.total_ribosomes, 80);
+  EXPECT_TRUE(throws_bx(
+      [&] {
+        bioxen::from_json(nlohmann::json{{"max_vm", 6}}, c);
+      },
+      BioXenErrorCode::invalid_configuration, "unknown configuration key 'max_vm'"));
+  EXPECT_TRUE(throws_bx(
+      [&] {
+        bioxen::from_json(nlohmann::json{{"max_vms", "6"}}, c);
+      },
+      BioXenErrorCode::invalid_configuration,
+      "configuration key 'max_vms': expected an integer, got a string"));
+  EXPECT_TRUE(throws_bx(
+      [&] {
+        bioxen::from_json(nlohmann::json{{"max_vms", 1e12}}, c);
+      },
+      BioXenErrorCode::invalid_configuration,
+      "configuration key 'max_vms': 1000000000000 is out of range [-2147483648, "
+      "2147483647]"));
+  EXPECT_TRUE(throws_bx(
+      [&] {
+        bioxen::from_json(nlohmann::json{{"enable_monitoring", 1}}, c);
+      },
+      BioXenErrorCode::invalid_configuration,
+      "configuration key 'enable_monitoring': expected true or false, got an "
+      "integer"));
+  EXPECT_TRUE(throws_bx(
+      [&] {
+        bioxen::from_json(nlohmann::json{{"scheduler_policy", "lottery"}}, c);
+      },
+      BioXenErrorCode::invalid_configuration,
+      "unknown scheduler_policy 'lottery' (expected round_robin, fair_share or priority)"));
+  EXPECT_TRUE(throws_bx([&] { bioxen::from_json(nlohmann::json::array(), c); },
+                        BioXenErrorCode::invalid_configuration,
+                        "configuration must be a JSON object, got an array"));
+  EXPECT_EQ(c.max_vms, 6);  // a failed key leaves the earlier ones
+}
+
+}  // namespace
