@@ -2,6 +2,8 @@
 // SPDX-License-Identifier: MIT
 #include "scenario.hpp"
 
+#include <bioxen/detail/json_read.hpp>
+
 #include "common.hpp"
 
 #include <fmt/core.h>
@@ -86,22 +88,7 @@ class Reader {
 
   const std::string& source() const noexcept { return source_; }
 
-  static std::string_view kind(const nlohmann::json& v) {
-    switch (v.type()) {
-      case nlohmann::json::value_t::null:
-        return "null";
-      case nlohmann::json::value_t::boolean:
-        return "a boolean";
-      case nlohmann::json::value_t::string:
-        return "a string";
-      case nlohmann::json::value_t::array:
-        return "an array";
-      case nlohmann::json::value_t::object:
-        return "an object";
-      default:
-        return "a number";
-    }
-  }
+  static std::string_view kind(const nlohmann::json& v) { return detail::json_kind(v); }
   static std::string describe(const nlohmann::json& v) {
     if (v.is_primitive() && !v.is_null()) return v.dump();
     return std::string(kind(v));
