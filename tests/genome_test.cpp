@@ -3,6 +3,7 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -79,11 +80,9 @@ class TempFile {
  public:
   TempFile(const std::string& name, const std::string& content) {
     static std::atomic<int> counter{0};
-    dir_ =
-        fs::temp_directory_path() /
-        ("bioxen_genome_test_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
-         "_" + std::to_string(counter++) + "_" +
-         std::to_string(std::hash<std::thread::id>{}(std::this_thread::get_id())));
+    dir_ = fs::temp_directory_path() /
+           ("bioxen_genome_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++) +
+            "_" + std::to_string(std::hash<std::thread::id>{}(std::this_thread::get_id())));
     path_ = dir_ / name;
     fs::create_directories(path_.parent_path());
     std::ofstream(path_, std::ios::binary) << content;

@@ -4,6 +4,7 @@
 // In-process tests of the tool's parts: tables, number formats, durations, the scenario
 // schema and its errors, the time-series recorder and the HTML report.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <regex>
 #include <string>
@@ -181,6 +182,9 @@ struct BadCase {
   const char* field;  ///< expected in the message, after "t.json: "
 };
 
+// Test names and listings show the case name, not the bytes of the parameter.
+void PrintTo(const BadCase& c, std::ostream* os) { *os << c.name; }
+
 class ScenarioErrors : public ::testing::TestWithParam<BadCase> {};
 
 TEST_P(ScenarioErrors, AreBX005NamingTheField) {
@@ -300,7 +304,8 @@ TEST(Scenario, LoadsAGenomeFileRelativeToTheScenario) {
 }
 
 TEST(Scenario, MalformedFileNamesLineAndColumn) {
-  const auto dir = std::filesystem::temp_directory_path() / "bioxen_cli_unit";
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("bioxen_cli_unit_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   const auto file = dir / "bad.json";
   write_text_file(file, "{\n  \"quanta\": 10,\n  \"vms\": [ }\n");
