@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <bioxen/version.hpp>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -547,12 +548,23 @@ TEST_F(Tool, ProgressBarOnlyOnATerminal) {
   if (std::system("command -v script >/dev/null 2>&1") != 0) {
     GTEST_SKIP() << "util-linux 'script' is not installed: no pseudo-terminal to test with";
   }
-  const std::string cmd =
-      "cd " + quote(dir_.string()) +
-      " && env -i PATH=/usr/bin:/bin HOME=" + quote((dir_ / "home").string()) + " script -qec " +
-      quote(std::string(BIOXEN_CLI_EXE) + " demo --quanta 3000000") + " /dev/null > tty.txt 2>&1";
-  ASSERT_EQ(std::system(cmd.c_str()), 0);
-  EXPECT_CONTAINS(slurp(path("tty.txt")), "simulating [");
+  // The bar appears only after 150 ms of wall-clock time, so the run must last longer than
+  // that whatever the build (Debug, Release, sanitizers): grow it until it takes 0.5 s.
+  for (std::uint64_t quanta = 3'000'000;; quanta *= 10) {
+    const std::string cmd =
+        "cd " + quote(dir_.string()) +
+        " && env -i PATH=/usr/bin:/bin HOME=" + quote((dir_ / "home").string()) + " script -qec " +
+        quote(std::string(BIOXEN_CLI_EXE) + " demo --quanta " + std::to_string(quanta)) +
+        " /dev/null > tty.txt 2>&1";
+    const auto start = std::chrono::steady_clock::now();
+    ASSERT_EQ(std::system(cmd.c_str()), 0);
+    if (std::chrono::steady_clock::now() - start < std::chrono::milliseconds{500} &&
+        quanta < 3'000'000'000) {
+      continue;
+    }
+    EXPECT_CONTAINS(slurp(path("tty.txt")), "simulating [");
+    break;
+  }
 }
 
 }  // namespace
