@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cmath>
 #include <random>
+#include <span>
 #include <string>
 #include <thread>
 #include <vector>
@@ -37,6 +38,22 @@ struct Counting final : bioxen::HypervisorObserver {
   bool wants_quantum_grants() const override { return true; }
 };
 
+/// Takes most operations and quanta as counts and sums (reporting period 8): what it sees
+/// one by one plus what it is told in bulk must be every operation and quantum, exactly.
+struct Tally final : bioxen::HypervisorObserver {
+  std::atomic<std::uint64_t> successes{0}, failures{0}, quanta{0}, restores{0};
+  void on_operation(const bioxen::OperationEvent& e) override {
+    ++(e.success ? successes : failures);
+    if (e.operation == "restore") ++restores;
+  }
+  void on_operation_counts(std::span<const bioxen::OperationCount> counts) override {
+    for (const auto& c : counts) successes += c.count;
+  }
+  void on_quantum(const bioxen::QuantumEvent& /*event*/) override { ++quanta; }
+  void on_quantum_totals(const bioxen::QuantumTotals& t) override { quanta += t.quanta; }
+  std::uint32_t reporting_period() const override { return 8; }
+};
+
 class Concurrency : public ::testing::TestWithParam<bioxen::SchedulerPolicy> {};
 
 TEST_P(Concurrency, ManyThreadsKeepTheInvariants) {
@@ -52,6 +69,9 @@ TEST_P(Concurrency, ManyThreadsKeepTheInvariants) {
   std::atomic<int> workers_left{kWorkers};
   std::atomic<std::uint64_t> worker_ok{0}, worker_refused{0};
   std::atomic<int> violations{0};
+  std::atomic<std::uint64_t> observed_ok{0}, observed_refused{0}, quanta_run{0};
+  auto tally = std::make_shared<Tally>();
+  hv.add_observer(tally);
 
   std::vector<std::thread> threads;
   for (int w = 0; w < kWorkers; ++w) {
@@ -60,7 +80,8 @@ TEST_P(Concurrency, ManyThreadsKeepTheInvariants) {
       for (int i = 0; i < kOpsPerWorker; ++i) {
         const std::string id = fmt::format("w{}-{}", w, rng() % 8);
         std::error_code ec;
-        switch (rng() % 9) {
+        const auto op = rng() % 9;
+        switch (op) {
           case 0: {
             ResourceAllocation r;
             r.ribosomes = static_cast<int>(rng() % 8);
@@ -100,6 +121,7 @@ TEST_P(Concurrency, ManyThreadsKeepTheInvariants) {
             break;
         }
         (ec ? worker_refused : worker_ok) += 1;
+        if (op != 8) (ec ? observed_refused : observed_ok) += 1;
       }
       --workers_left;
     });
@@ -108,6 +130,7 @@ TEST_P(Concurrency, ManyThreadsKeepTheInvariants) {
     while (workers_left.load() > 0) {
       hv.run_scheduler();
       hv.run_quanta(7);
+      quanta_run += 8;
     }
   });
   threads.emplace_back([&] {  // a monitor sampling the public API
@@ -149,6 +172,11 @@ TEST_P(Concurrency, ManyThreadsKeepTheInvariants) {
 
   EXPECT_EQ(violations.load(), 0);
   EXPECT_EQ(worker_ok + worker_refused, static_cast<std::uint64_t>(kWorkers * kOpsPerWorker));
+  hv.flush_observers();
+  EXPECT_EQ(tally->successes.load(), observed_ok.load() + tally->restores.load());
+  EXPECT_EQ(tally->failures.load(), observed_refused.load());
+  EXPECT_EQ(tally->quanta.load(), quanta_run.load());
+  EXPECT_GT(tally->restores.load(), 0u);
   EXPECT_GT(worker_ok.load(), 0u);
   EXPECT_TRUE(bioxen_test::resources_consistent(hv));
   for (const auto& id : hv.list_vm_ids()) hv.destroy_vm(id);

@@ -5,10 +5,12 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <functional>
 #include <map>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -777,6 +779,115 @@ TEST(Observers, SeeEveryQuantumAndTheGrantsWhenTheyAsk) {
   ASSERT_EQ(rec->quanta.back().grants.size(), 2u);
   EXPECT_EQ(rec->quanta.back().grants[0].vm_id, "a");
   EXPECT_DOUBLE_EQ(rec->quanta.back().grants[0].ribosome_units, 10 + 38.0 / 2);
+}
+
+/// Records what an observer with a reporting period receives, one by one and in bulk.
+struct SampledRecorder final : bioxen::HypervisorObserver {
+  explicit SampledRecorder(std::uint32_t p) : period(p) {}
+  std::uint32_t period;
+  std::vector<bioxen::OperationEvent> ops;
+  std::map<std::string, std::uint64_t, std::less<>> counted;
+  std::vector<std::uint64_t> quanta;  // indexes of the quanta reported one by one
+  bioxen::QuantumTotals totals;       // the others, summed
+  double reported_aa = 0.0;
+  void on_operation(const bioxen::OperationEvent& e) override { ops.push_back(e); }
+  void on_operation_counts(std::span<const bioxen::OperationCount> counts) override {
+    for (const auto& c : counts) {
+      EXPECT_GT(c.count, 0u);
+      counted[std::string(c.operation)] += c.count;
+    }
+  }
+  void on_quantum(const bioxen::QuantumEvent& e) override {
+    quanta.push_back(e.quantum);
+    reported_aa += e.amino_acids;
+  }
+  void on_quantum_totals(const bioxen::QuantumTotals& t) override {
+    EXPECT_GT(t.quanta, 0u);
+    totals.quanta += t.quanta;
+    totals.amino_acids += t.amino_acids;
+    totals.context_switches += t.context_switches;
+  }
+  std::uint32_t reporting_period() const override { return period; }
+  std::uint64_t one_by_one(std::string_view op, bool success) const {
+    return static_cast<std::uint64_t>(std::count_if(ops.begin(), ops.end(), [&](const auto& e) {
+      return e.operation == op && e.success == success;
+    }));
+  }
+};
+
+TEST(Observers, WithAReportingPeriodSeeOneInNAndCountsOfTheRest) {
+  BioXenHypervisor hv;
+  hv.create_vm("v", "syn3a");
+  hv.start_vm("v");
+  auto rec = std::make_shared<SampledRecorder>(4);
+  hv.add_observer(rec);
+  for (int i = 0; i < 10; ++i) {
+    hv.pause_vm("v");
+    hv.resume_vm("v");
+  }
+  std::error_code ec;
+  for (int i = 0; i < 3; ++i) hv.resume_vm("v", ec);  // failures: always one by one
+  // Successes number 0, 4 and 8 of each kind were timed and reported; failures too, untimed
+  // unless they fell on a sample (the resume counter stands at 10, not a multiple of 4).
+  EXPECT_EQ(rec->one_by_one("pause_vm", true), 3u);
+  EXPECT_EQ(rec->one_by_one("resume_vm", true), 3u);
+  EXPECT_EQ(rec->one_by_one("resume_vm", false), 3u);
+  for (const auto& e : rec->ops) {
+    EXPECT_EQ(e.timed, e.success) << e.operation;
+    if (!e.success) {
+      EXPECT_EQ(e.latency.count(), 0);
+      EXPECT_EQ(e.error, BioXenErrorCode::invalid_state_transition);
+    }
+  }
+  // Counts arrive before the next one-by-one report, the rest on flush_observers().
+  hv.flush_observers();
+  EXPECT_EQ(rec->counted["pause_vm"], 7u);
+  EXPECT_EQ(rec->counted["resume_vm"], 7u);
+  hv.flush_observers();  // nothing pending: no empty delivery
+  EXPECT_EQ(rec->counted.size(), 2u);
+
+  // Quanta: 0, 4, 8 one by one; the 7 others summed; nothing lost or counted twice.
+  hv.run_quanta(10);
+  hv.flush_observers();
+  EXPECT_EQ(rec->quanta, (std::vector<std::uint64_t>{0, 4, 8}));
+  EXPECT_EQ(rec->totals.quanta, 7u);
+  EXPECT_NEAR(rec->reported_aa + rec->totals.amino_acids,
+              static_cast<double>(hv.get_vm_status("v").amino_acids), 1.0);
+}
+
+TEST(Observers, TheSmallestPeriodWinsAndChangesFlushToTheOldList) {
+  BioXenHypervisor hv;
+  hv.create_vm("v", "syn3a");
+  auto sampled = std::make_shared<SampledRecorder>(8);
+  hv.add_observer(sampled);
+  for (int i = 0; i < 5; ++i) hv.reallocate_vm("v", ResourceAllocation{});  // 1 reported, 4 counted
+  auto every = std::make_shared<SampledRecorder>(1);
+  hv.add_observer(every);  // delivers the 4 pending counts to `sampled` only
+  EXPECT_EQ(sampled->counted["reallocate_vm"], 4u);
+  EXPECT_TRUE(every->counted.empty());
+  for (int i = 0; i < 5; ++i) hv.reallocate_vm("v", ResourceAllocation{});
+  EXPECT_EQ(sampled->one_by_one("reallocate_vm", true), 6u);  // period 1 now: all reported
+  EXPECT_EQ(every->one_by_one("reallocate_vm", true), 5u);
+  hv.remove_observer(every);  // back to period 8
+  for (int i = 0; i < 6; ++i) hv.reallocate_vm("v", ResourceAllocation{});
+  hv.remove_observer(sampled);  // pending counts still reach it
+  const std::uint64_t seen =
+      sampled->one_by_one("reallocate_vm", true) + sampled->counted["reallocate_vm"];
+  EXPECT_EQ(seen, 16u);
+  EXPECT_EQ(every->ops.size(), 5u);
+}
+
+TEST(Observers, RejectAReportingPeriodThatIsNotAPowerOfTwo) {
+  BioXenHypervisor hv;
+  for (std::uint32_t p : {0u, 3u, 12u, (1u << 20) + 1, 1u << 21}) {
+    auto rec = std::make_shared<SampledRecorder>(p);
+    EXPECT_TRUE(throws_bx_containing([&] { hv.add_observer(rec); },
+                                     BioXenErrorCode::invalid_argument, "is not a power of two"))
+        << p;
+    EXPECT_EQ(hv.observer_count(), 0u);
+  }
+  hv.add_observer(std::make_shared<SampledRecorder>(1u << 20));
+  EXPECT_EQ(hv.observer_count(), 1u);
 }
 
 TEST(Observers, MayCallTheHypervisorFromTheirCallbacks) {

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <bioxen/metrics.hpp>
 #include <chrono>
 #include <cmath>
@@ -240,6 +241,57 @@ TEST(PerformanceMetrics, BadInputsAreRejectedAndChangeNothing) {
   expect_bioxen_error([&] { m.record_operation("start_vm", std::nan(""), true); },
                       BioXenErrorCode::invalid_argument, "'start_vm'");
   EXPECT_EQ(m.total_operations(), 0U);
+}
+
+TEST(PerformanceMetrics, CountedOperationsAddToCountsButNotToLatencies) {
+  PerformanceMetrics m;
+  m.record_operation("start_vm", 0.002, true);
+  m.count_operations("start_vm", 9, true);
+  m.count_operations("start_vm", 2, false, BioXenErrorCode::vm_not_found);
+  m.count_operations("start_vm", 0, false, BioXenErrorCode::io_error);  // nothing
+  const std::array<bioxen::OperationCount, 2> batch{bioxen::OperationCount{"pause_vm", 5},
+                                                    bioxen::OperationCount{"start_vm", 10}};
+  m.count_operations(batch);
+  EXPECT_EQ(m.success_count("start_vm"), 20U);
+  EXPECT_EQ(m.failure_count("start_vm"), 2U);
+  EXPECT_EQ(m.success_count("pause_vm"), 5U);
+  EXPECT_EQ(m.error_count(BioXenErrorCode::vm_not_found), 2U);
+  EXPECT_EQ(m.error_count(BioXenErrorCode::io_error), 0U);
+  EXPECT_EQ(m.latency_stats("start_vm")->total_count, 1U);
+  EXPECT_EQ(m.latency_stats("start_vm")->count, 1U);
+  EXPECT_EQ(m.latency_stats("pause_vm")->total_count, 0U);  // known, never timed
+  EXPECT_EQ(m.total_operations(), 27U);
+  EXPECT_DOUBLE_EQ(m.error_rate(), 2.0 / 27.0);
+}
+
+TEST(PerformanceMetrics, CountingBadNamesIsRejectedAndChangesNothing) {
+  PerformanceMetrics m;
+  m.count_operations("start_vm", 1, true);
+  expect_bioxen_error([&] { m.count_operations("", 3, true); }, BioXenErrorCode::invalid_argument,
+                      "operation name is empty");
+  const std::array<bioxen::OperationCount, 2> batch{bioxen::OperationCount{"start_vm", 5},
+                                                    bioxen::OperationCount{"", 1}};
+  expect_bioxen_error([&] { m.count_operations(batch); }, BioXenErrorCode::invalid_argument,
+                      "operation name is empty");
+  EXPECT_EQ(m.total_operations(), 1U);  // the valid entry of the bad batch was not counted
+}
+
+TEST(PerformanceMetrics, QuantumSumsAddToTheTotals) {
+  PerformanceMetrics m;
+  m.record_quantum(true, 1, 100.0, 10.0);
+  bioxen::QuantumTotals t;
+  t.quanta = 63;
+  t.context_switches = 7;
+  t.throttle_events = 2;
+  t.amino_acids = 6300.0;
+  t.ribosome_unit_quanta = 630.0;
+  m.record_quanta(t);
+  const bioxen::QuantumTotals q = m.quantum_totals();
+  EXPECT_EQ(q.quanta, 64U);
+  EXPECT_EQ(q.context_switches, 8U);
+  EXPECT_EQ(q.throttle_events, 3U);
+  EXPECT_DOUBLE_EQ(q.amino_acids, 6400.0);
+  EXPECT_DOUBLE_EQ(q.ribosome_unit_quanta, 640.0);
 }
 
 TEST(PerformanceMetrics, MemoryStaysBoundedAfterAMillionOperations) {

@@ -3,12 +3,15 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -80,7 +83,7 @@ class BioXenHypervisor {
   /// @endcode
   void create_vm(std::string_view vm_id, std::string_view biological_type,
                  const ResourceAllocation& allocation = {}) {
-    mutate("create_vm", vm_id, [&] { engine_.create_vm(vm_id, biological_type, allocation); });
+    mutate(Op::create_vm, vm_id, [&] { engine_.create_vm(vm_id, biological_type, allocation); });
   }
   void create_vm(std::string_view vm_id, std::string_view biological_type, std::error_code& ec) {
     capture_error(ec, [&] { create_vm(vm_id, biological_type); });
@@ -93,7 +96,7 @@ class BioXenHypervisor {
   /// the genome's name. A null genome is vm_creation_failed.
   void create_vm(std::string_view vm_id, GenomePtr genome,
                  const ResourceAllocation& allocation = {}) {
-    mutate("create_vm", vm_id, [&] { engine_.create_vm(vm_id, std::move(genome), allocation); });
+    mutate(Op::create_vm, vm_id, [&] { engine_.create_vm(vm_id, std::move(genome), allocation); });
   }
   void create_vm(std::string_view vm_id, GenomePtr genome, const ResourceAllocation& allocation,
                  std::error_code& ec) {
@@ -102,21 +105,21 @@ class BioXenHypervisor {
 
   /// created|stopped -> running. Errors: vm_not_found, invalid_state_transition.
   void start_vm(std::string_view vm_id) {
-    mutate("start_vm", vm_id, [&] { engine_.start_vm(vm_id); });
+    mutate(Op::start_vm, vm_id, [&] { engine_.start_vm(vm_id); });
   }
   void start_vm(std::string_view vm_id, std::error_code& ec) {
     capture_error(ec, [&] { start_vm(vm_id); });
   }
   /// running -> paused (a paused VM makes no progress and keeps its reservation).
   void pause_vm(std::string_view vm_id) {
-    mutate("pause_vm", vm_id, [&] { engine_.pause_vm(vm_id); });
+    mutate(Op::pause_vm, vm_id, [&] { engine_.pause_vm(vm_id); });
   }
   void pause_vm(std::string_view vm_id, std::error_code& ec) {
     capture_error(ec, [&] { pause_vm(vm_id); });
   }
   /// paused -> running.
   void resume_vm(std::string_view vm_id) {
-    mutate("resume_vm", vm_id, [&] { engine_.resume_vm(vm_id); });
+    mutate(Op::resume_vm, vm_id, [&] { engine_.resume_vm(vm_id); });
   }
   void resume_vm(std::string_view vm_id, std::error_code& ec) {
     capture_error(ec, [&] { resume_vm(vm_id); });
@@ -124,14 +127,14 @@ class BioXenHypervisor {
   /// running|paused -> stopped. The VM keeps its reservation and its counters; start_vm()
   /// runs it again from where it stopped.
   void stop_vm(std::string_view vm_id) {
-    mutate("stop_vm", vm_id, [&] { engine_.stop_vm(vm_id); });
+    mutate(Op::stop_vm, vm_id, [&] { engine_.stop_vm(vm_id); });
   }
   void stop_vm(std::string_view vm_id, std::error_code& ec) {
     capture_error(ec, [&] { stop_vm(vm_id); });
   }
   /// Any state -> gone; returns exactly the resources its creation took.
   void destroy_vm(std::string_view vm_id) {
-    mutate("destroy_vm", vm_id, [&] { engine_.destroy_vm(vm_id); });
+    mutate(Op::destroy_vm, vm_id, [&] { engine_.destroy_vm(vm_id); });
   }
   void destroy_vm(std::string_view vm_id, std::error_code& ec) {
     capture_error(ec, [&] { destroy_vm(vm_id); });
@@ -139,7 +142,7 @@ class BioXenHypervisor {
   /// Any state but error -> error, with a reason shown in VmStatus::error_reason (fault
   /// injection, external health checks). Only destroy_vm() leaves state error.
   void fail_vm(std::string_view vm_id, std::string_view reason) {
-    mutate("fail_vm", vm_id, [&] { engine_.fail_vm(vm_id, reason); });
+    mutate(Op::fail_vm, vm_id, [&] { engine_.fail_vm(vm_id, reason); });
   }
   void fail_vm(std::string_view vm_id, std::string_view reason, std::error_code& ec) {
     capture_error(ec, [&] { fail_vm(vm_id, reason); });
@@ -156,7 +159,7 @@ class BioXenHypervisor {
   /// hv.reallocate_vm("vm1", more);   // ATP, memory, priority unchanged
   /// @endcode
   void reallocate_vm(std::string_view vm_id, const ResourceAllocation& allocation) {
-    mutate("reallocate_vm", vm_id, [&] { engine_.reallocate_vm(vm_id, allocation); });
+    mutate(Op::reallocate_vm, vm_id, [&] { engine_.reallocate_vm(vm_id, allocation); });
   }
   void reallocate_vm(std::string_view vm_id, const ResourceAllocation& allocation,
                      std::error_code& ec) {
@@ -264,16 +267,14 @@ class BioXenHypervisor {
       engine_.run_quantum();
       return;
     }
-    QuantumEvent event;
-    ObserverList observers;
     {
       std::lock_guard lock(mutex_);
-      observers = observers_;
-      bool want_grants = false;
-      for (const auto& o : *observers) want_grants = want_grants || o->wants_quantum_grants();
-      engine_.run_quantum(&event, want_grants);
+      if ((engine_.quanta() & report_mask_.load(std::memory_order_relaxed)) != 0) {
+        engine_.run_quantum(pending_quanta_);  // summed, delivered later as totals
+        return;
+      }
     }
-    for (const auto& o : *observers) o->on_quantum(event);
+    run_reported_quantum();
   }
 
   /// Runs `n` quanta; returns n. Other threads may interleave between quanta (the lock is
@@ -348,19 +349,26 @@ class BioXenHypervisor {
     const auto t0 =
         observed ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
     ObserverList observers;
+    Pending pending;
     try {
       detail::Engine fresh = detail::Engine::from_snapshot(snap);
       {
         std::lock_guard lock(mutex_);
         std::swap(engine_, fresh);
-        observers = observers_;
+        if (observed) {
+          observers = observers_;
+          pending = take_pending();
+        }
       }
       // `fresh` (the old state) is destroyed here, outside the lock.
     } catch (const BioXenException& e) {
-      if (observed) notify("restore", {}, t0, &e);
+      if (observed) report_failure(Op::restore, {}, t0, e);
       throw;
     }
-    if (observed) notify_list(observers, "restore", {}, t0, nullptr);
+    if (observed) {
+      deliver(observers, pending);
+      notify_list(observers, Op::restore, {}, t0, nullptr);
+    }
   }
   void restore(const nlohmann::json& snap, std::error_code& ec) {
     capture_error(ec, [&] { restore(snap); });
@@ -369,73 +377,208 @@ class BioXenHypervisor {
   // --- Observers ------------------------------------------------------------------------------
 
   /// Attaches an observer (a monitor, a logger). Adding the same observer twice is a no-op.
+  /// Errors: invalid_argument for a null observer or a reporting_period() that is not a power
+  /// of two in [1, 2^20] (nothing is attached then).
   void add_observer(std::shared_ptr<HypervisorObserver> observer) {
     if (!observer) {
       throw BioXenException(BioXenErrorCode::invalid_argument, "add_observer: null observer");
     }
-    std::lock_guard lock(mutex_);
+    const std::uint32_t period = observer->reporting_period();
+    if (period == 0 || period > (1u << 20) || (period & (period - 1)) != 0) {
+      throw BioXenException(
+          BioXenErrorCode::invalid_argument,
+          fmt::format("add_observer: reporting period {} is not a power of two in [1, 2^20]",
+                      period),
+          {{"reporting_period", period}});
+    }
     auto next = std::make_shared<std::vector<std::shared_ptr<HypervisorObserver>>>(*observers_);
     if (std::find(next->begin(), next->end(), observer) != next->end()) return;
     next->push_back(std::move(observer));
-    observers_ = std::move(next);
-    has_observers_.store(true, std::memory_order_release);
+    replace_observers(std::move(next));
   }
   /// Detaches an observer; it may still receive the callbacks of operations already running.
+  /// Counts pending for it are delivered first.
   void remove_observer(const std::shared_ptr<HypervisorObserver>& observer) {
-    std::lock_guard lock(mutex_);
     auto next = std::make_shared<std::vector<std::shared_ptr<HypervisorObserver>>>(*observers_);
     next->erase(std::remove(next->begin(), next->end(), observer), next->end());
-    has_observers_.store(!next->empty(), std::memory_order_release);
-    observers_ = std::move(next);
+    replace_observers(std::move(next));
   }
   std::size_t observer_count() const {
     std::lock_guard lock(mutex_);
     return observers_->size();
   }
+  /// Delivers the operation counts and quantum sums not yet reported to observers with a
+  /// reporting period above 1 (HypervisorObserver::on_operation_counts/on_quantum_totals), on
+  /// this thread, and makes the next operation of each kind a sampled one (reported one by
+  /// one, timed), so that every read is followed by fresh latencies even when operations are
+  /// rare. A monitor calls it before it reads its metrics.
+  void flush_observers() {
+    ObserverList observers;
+    Pending pending;
+    {
+      std::lock_guard lock(mutex_);
+      observers = observers_;
+      pending = take_pending();
+      for (auto& seq : op_seq_) seq.store(0, std::memory_order_relaxed);
+    }
+    deliver(observers, pending);
+  }
 
  private:
   using ObserverList = std::shared_ptr<const std::vector<std::shared_ptr<HypervisorObserver>>>;
 
-  /// Runs a mutating operation under the lock; with observers attached, times it and tells
-  /// them afterwards, outside the lock. Without observers no clock is read.
+  /// The operations observers are told about; OperationEvent::operation is op_name(op).
+  enum class Op : std::uint8_t {
+    create_vm,
+    start_vm,
+    pause_vm,
+    resume_vm,
+    stop_vm,
+    destroy_vm,
+    fail_vm,
+    reallocate_vm,
+    restore,
+  };
+  static constexpr std::size_t kOps = 9;
+  static constexpr std::string_view op_name(Op op) noexcept {
+    constexpr std::array<std::string_view, kOps> names{"create_vm", "start_vm",      "pause_vm",
+                                                       "resume_vm", "stop_vm",       "destroy_vm",
+                                                       "fail_vm",   "reallocate_vm", "restore"};
+    return names[static_cast<std::size_t>(op)];
+  }
+
+  /// Counts and sums taken out of the hypervisor under its lock, delivered outside it.
+  struct Pending {
+    std::array<OperationCount, kOps> ops{};
+    std::size_t op_kinds = 0;
+    QuantumTotals quanta;
+  };
+
+  /// Takes the pending counts and sums (caller holds mutex_).
+  Pending take_pending() noexcept {
+    Pending p;
+    for (std::size_t i = 0; i < kOps; ++i) {
+      if (pending_ops_[i] == 0) continue;
+      p.ops[p.op_kinds++] = OperationCount{op_name(static_cast<Op>(i)), pending_ops_[i]};
+      pending_ops_[i] = 0;
+    }
+    p.quanta = pending_quanta_;
+    pending_quanta_ = QuantumTotals{};
+    return p;
+  }
+
+  static void deliver(const ObserverList& observers, const Pending& p) {
+    if (!observers || (p.op_kinds == 0 && p.quanta.quanta == 0)) return;
+    const std::span<const OperationCount> counts(p.ops.data(), p.op_kinds);
+    for (const auto& o : *observers) {
+      if (!counts.empty()) o->on_operation_counts(counts);
+      if (p.quanta.quanta > 0) o->on_quantum_totals(p.quanta);
+    }
+  }
+
+  /// Installs a new observer list; what was pending goes to the old list.
+  void replace_observers(std::shared_ptr<std::vector<std::shared_ptr<HypervisorObserver>>> next) {
+    std::uint32_t period = 1u << 20;
+    for (const auto& o : *next) period = std::min(period, o->reporting_period());
+    ObserverList old;
+    Pending pending;
+    {
+      std::lock_guard lock(mutex_);
+      old = observers_;
+      pending = take_pending();
+      has_observers_.store(!next->empty(), std::memory_order_release);
+      report_mask_.store(period - 1, std::memory_order_relaxed);
+      observers_ = std::move(next);
+    }
+    deliver(old, pending);
+  }
+
+  /// Runs a mutating operation under the lock. With observers attached, a sampled operation
+  /// (see HypervisorObserver::reporting_period) is timed and reported afterwards, outside the
+  /// lock; any other success is only counted. Without observers no clock is read.
   template <class Fn>
-  void mutate(std::string_view operation, std::string_view vm_id, Fn&& fn) {
+  void mutate(Op op, std::string_view vm_id, Fn&& fn) {
     if (!has_observers_.load(std::memory_order_acquire)) {
       std::lock_guard lock(mutex_);
       fn();
       return;
     }
+    auto& seq = op_seq_[static_cast<std::size_t>(op)];
+    // Read before the lock so that the latency includes the wait; concurrent callers may both
+    // take (or both miss) a sample, which only shifts the sampling.
+    const bool sampled =
+        (seq.load(std::memory_order_relaxed) & report_mask_.load(std::memory_order_relaxed)) == 0;
+    if (!sampled) {
+      try {
+        std::lock_guard lock(mutex_);
+        fn();
+        seq.store(seq.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+        ++pending_ops_[static_cast<std::size_t>(op)];
+        return;
+      } catch (const BioXenException& e) {
+        report_failure(op, vm_id, std::nullopt, e);
+        throw;
+      }
+    }
     const auto t0 = std::chrono::steady_clock::now();
     ObserverList observers;
+    Pending pending;
     try {
       std::lock_guard lock(mutex_);
-      observers = observers_;
       fn();
+      seq.store(seq.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+      observers = observers_;
+      pending = take_pending();
     } catch (const BioXenException& e) {
-      notify_list(observers, operation, vm_id, t0, &e);
+      report_failure(op, vm_id, t0, e);
       throw;
     }
-    notify_list(observers, operation, vm_id, t0, nullptr);
+    deliver(observers, pending);
+    notify_list(observers, op, vm_id, t0, nullptr);
   }
 
-  void notify(std::string_view operation, std::string_view vm_id,
-              std::chrono::steady_clock::time_point t0, const BioXenException* error) {
+  /// One quantum reported one by one (the lock is taken again: another thread may have run
+  /// a quantum in between, which only shifts the sampling).
+  void run_reported_quantum() {
+    QuantumEvent event;
     ObserverList observers;
+    Pending pending;
     {
       std::lock_guard lock(mutex_);
       observers = observers_;
+      bool want_grants = false;
+      for (const auto& o : *observers) want_grants = want_grants || o->wants_quantum_grants();
+      engine_.run_quantum(&event, want_grants);
+      pending = take_pending();
     }
-    notify_list(observers, operation, vm_id, t0, error);
+    deliver(observers, pending);
+    for (const auto& o : *observers) o->on_quantum(event);
   }
 
-  static void notify_list(const ObserverList& observers, std::string_view operation,
-                          std::string_view vm_id, std::chrono::steady_clock::time_point t0,
+  /// Reports a failed operation (timed when t0 is set), after what was pending.
+  void report_failure(Op op, std::string_view vm_id,
+                      std::optional<std::chrono::steady_clock::time_point> t0,
+                      const BioXenException& error) {
+    ObserverList observers;
+    Pending pending;
+    {
+      std::lock_guard lock(mutex_);
+      observers = observers_;
+      pending = take_pending();
+    }
+    deliver(observers, pending);
+    notify_list(observers, op, vm_id, t0, &error);
+  }
+
+  static void notify_list(const ObserverList& observers, Op op, std::string_view vm_id,
+                          std::optional<std::chrono::steady_clock::time_point> t0,
                           const BioXenException* error) {
     if (!observers || observers->empty()) return;
     OperationEvent event;
-    event.operation = operation;
+    event.operation = op_name(op);
     event.vm_id = detail::printable(vm_id);
-    event.latency = std::chrono::steady_clock::now() - t0;
+    event.timed = t0.has_value();
+    if (t0) event.latency = std::chrono::steady_clock::now() - *t0;
     event.success = error == nullptr;
     if (error != nullptr) {
       event.error = error->error_code();
@@ -449,6 +592,10 @@ class BioXenHypervisor {
   ObserverList observers_ =
       std::make_shared<const std::vector<std::shared_ptr<HypervisorObserver>>>();
   std::atomic<bool> has_observers_{false};
+  std::atomic<std::uint32_t> report_mask_{0};              ///< smallest reporting period - 1
+  std::array<std::atomic<std::uint64_t>, kOps> op_seq_{};  ///< successes by kind since a flush
+  std::array<std::uint64_t, kOps> pending_ops_{};          ///< counted, not yet delivered (mutex_)
+  QuantumTotals pending_quanta_;                           ///< summed, not yet delivered (mutex_)
 };
 
 }  // namespace bioxen

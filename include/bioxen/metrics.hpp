@@ -29,6 +29,7 @@
 
 #include "bioxen/detail/ring_buffer.hpp"
 #include "bioxen/error.hpp"
+#include "bioxen/observer.hpp"
 
 namespace bioxen {
 
@@ -197,19 +198,6 @@ struct MonitorSample {
   friend bool operator==(const MonitorSample&, const MonitorSample&) = default;
 };
 
-/// Totals of the scheduler quanta a monitor observed (HypervisorObserver::on_quantum) since it
-/// attached: monotonic counters, unlike the per-VM sums of SchedulingSnapshot, which drop
-/// when a VM is destroyed.
-struct QuantumTotals {
-  std::uint64_t quanta = 0;            ///< quanta run
-  std::uint64_t context_switches = 0;  ///< quanta that paid a round-robin switch
-  std::uint64_t throttle_events = 0;   ///< VM-quanta cut short by ATP
-  double amino_acids = 0.0;            ///< polymerised by all VMs
-  double ribosome_unit_quanta = 0.0;   ///< Σ ribosome units granted per quantum
-
-  friend bool operator==(const QuantumTotals&, const QuantumTotals&) = default;
-};
-
 /// What get_performance_summary() returns. Converts to the seed's JSON shape
 /// (`vm_operations`, `operation_statistics`, `resource_utilization`, `uptime_hours`,
 /// `error_rate`) plus `error_counts`, `scheduling` and a few totals; exported as Prometheus
@@ -313,6 +301,51 @@ class PerformanceMetrics {
   void record_operation(std::string_view operation, std::chrono::duration<Rep, Period> latency,
                         bool success, std::error_code error = {}) {
     record_operation(operation, std::chrono::duration<double>(latency).count(), success, error);
+  }
+
+  /// Counts operations whose latency was not measured (a monitor's hypervisor reports most
+  /// operations as counts: HypervisorObserver::reporting_period()). They add to the success
+  /// and failure counts and the error counts, not to the latency statistics.
+  /// @throws BioXenException (invalid_argument) for an empty name.
+  void count_operations(std::string_view operation, std::uint64_t count, bool success,
+                        std::error_code error = {}) {
+    if (operation.empty()) {
+      throw BioXenException(BioXenErrorCode::invalid_argument, "operation name is empty");
+    }
+    if (count == 0) return;
+    std::lock_guard lock(mutex_);
+    auto it = ops_.find(operation);
+    if (it == ops_.end()) it = ops_.emplace(std::string(operation), OpRecord(window_)).first;
+    (success ? it->second.success : it->second.failure) += count;
+    if (!success) errors_[error_key(error)] += count;
+  }
+
+  /// count_operations() of successes, several kinds under one lock (what a monitor's
+  /// observer receives from HypervisorObserver::on_operation_counts()).
+  /// @throws BioXenException (invalid_argument) for an empty name (nothing is counted then).
+  void count_operations(std::span<const OperationCount> successes) {
+    for (const OperationCount& c : successes) {
+      if (c.operation.empty()) {
+        throw BioXenException(BioXenErrorCode::invalid_argument, "operation name is empty");
+      }
+    }
+    std::lock_guard lock(mutex_);
+    for (const OperationCount& c : successes) {
+      if (c.count == 0) continue;
+      auto it = ops_.find(c.operation);
+      if (it == ops_.end()) it = ops_.emplace(std::string(c.operation), OpRecord(window_)).first;
+      it->second.success += c.count;
+    }
+  }
+
+  /// Adds quantum sums (several quanta at once) to the quantum totals.
+  void record_quanta(const QuantumTotals& t) {
+    std::lock_guard lock(mutex_);
+    quanta_.quanta += t.quanta;
+    quanta_.context_switches += t.context_switches;
+    quanta_.throttle_events += t.throttle_events;
+    quanta_.amino_acids += t.amino_acids;
+    quanta_.ribosome_unit_quanta += t.ribosome_unit_quanta;
   }
 
   /// Adds one scheduler quantum to the quantum totals.
@@ -722,7 +755,7 @@ class PrometheusWriter {
 ///   `bioxen_scheduler_context_switches_total`, `bioxen_scheduler_throttle_events_total`,
 ///   `bioxen_amino_acids_total`, `bioxen_monitor_samples_total`;
 /// - summary: `bioxen_operation_latency_seconds{operation,quantile}` (nearest-rank quantiles
-///   0.5, 0.95, 0.99 of the window) with `_sum` and `_count` over all operations;
+///   0.5, 0.95, 0.99 of the window) with `_sum` and `_count` over all timed operations;
 /// - gauges: `bioxen_operation_latency_min_seconds`, `bioxen_operation_latency_max_seconds`
 ///   (window, per operation), `bioxen_operation_error_ratio`,
 ///   `bioxen_ribosome_utilization_ratio`, `bioxen_atp_utilization_ratio`,
@@ -754,8 +787,8 @@ inline std::string to_prometheus(const PerformanceSummary& s) {
   }
   if (!s.operation_statistics.empty()) {
     w.family("bioxen_operation_latency_seconds", "summary",
-             "Wall-clock latency of hypervisor operations: quantiles (nearest rank) over the "
-             "last N operations, sum and count over all.");
+             "Wall-clock latency of timed hypervisor operations (a monitor times a sample): "
+             "quantiles (nearest rank) over the last N timed, sum and count over all timed.");
     for (const auto& [op, st] : s.operation_statistics) {
       if (st.count > 0) {
         w.sample("bioxen_operation_latency_seconds", L{{"operation", op}, {"quantile", "0.5"}},

@@ -48,6 +48,12 @@ struct MonitorOptions {
   /// VMs): VM counts come from it, no VM is listed (all count as omitted), the per-VM sums
   /// and the fairness index are not measured (0 and 1), and the quantum totals remain.
   bool sample_vms = true;
+  /// Of each kind of operation, time and record one in `latency_sample_period` (a power of two
+  /// in [1, 2^20]), and the first one after every sample or read of the monitor; the others
+  /// are only counted, so the counts and error counts stay exact while the latency window
+  /// holds a sample. 1 times every operation (at about 60-90 ns each: two clock reads and an
+  /// event). See HypervisorObserver::reporting_period().
+  std::uint32_t latency_sample_period = 256;
 
   friend bool operator==(const MonitorOptions&, const MonitorOptions&) = default;
 };
@@ -147,9 +153,12 @@ inline SchedulingSnapshot scheduling_snapshot(const SystemResources& resources,
 /// Production monitoring of one hypervisor (the seed's ProductionMonitor).
 ///
 /// On construction it attaches an observer to the hypervisor, so every lifecycle operation
-/// (create/start/pause/resume/stop/destroy/fail/reallocate_vm, restore) is counted with its
-/// wall-clock latency and error code, and every quantum is added to the quantum totals; the
-/// destructor detaches it. start_monitoring() samples the hypervisor through its public API
+/// (create/start/pause/resume/stop/destroy/fail/reallocate_vm, restore) is counted, with its
+/// error code when it fails; one in MonitorOptions::latency_sample_period of each kind (256 by
+/// default), and the first after each sample or read, is timed for the latency window; every
+/// quantum is added to the quantum totals; the destructor detaches it. Counts reach the metrics in
+/// batches; every read through the monitor (samples, summaries, metrics()) delivers what is pending
+/// first, so it is exact. start_monitoring() samples the hypervisor through its public API
 /// (get_system_resources(), list_vms()) on a background thread into a bounded time series;
 /// sample_now() takes one sample on the calling thread. get_performance_summary() returns the
 /// counters plus a fresh reading of resources and scheduling.
@@ -175,19 +184,27 @@ class ProductionMonitor {
   static constexpr std::chrono::hours max_interval{24 * 366};
 
   /// Attaches to `hypervisor` (which must outlive the monitor).
-  /// @throws BioXenException (invalid_argument) for a latency window outside [1, 2^20] or a
-  /// history capacity of 0.
+  /// @throws BioXenException (invalid_argument) for a latency window outside [1, 2^20], a
+  /// history capacity of 0, or a latency sample period that is not a power of two in
+  /// [1, 2^20].
   explicit ProductionMonitor(BioXenHypervisor& hypervisor, MonitorOptions options = {})
       : hv_(hypervisor),
         options_(options),
         metrics_(std::make_shared<PerformanceMetrics>(options.latency_window)),
-        observer_(std::make_shared<Observer>(metrics_)),
+        observer_(std::make_shared<Observer>(metrics_, options.latency_sample_period)),
         history_(options.history_capacity),
         start_(std::chrono::steady_clock::now()) {
     if (options.history_capacity == 0) {
       throw BioXenException(BioXenErrorCode::invalid_argument,
                             "monitor history capacity must be at least 1",
                             {{"history_capacity", options.history_capacity}});
+    }
+    const std::uint32_t period = options.latency_sample_period;
+    if (period == 0 || period > (1u << 20) || (period & (period - 1)) != 0) {
+      throw BioXenException(
+          BioXenErrorCode::invalid_argument,
+          fmt::format("latency sample period {} is not a power of two in [1, 2^20]", period),
+          {{"latency_sample_period", period}});
     }
     hv_.add_observer(observer_);
   }
@@ -249,6 +266,7 @@ class ProductionMonitor {
   MonitorSample sample_now() {
     // One sampler at a time, so that interval deltas are computed in order.
     std::lock_guard sampler(sampler_mutex_);
+    hv_.flush_observers();
     const SystemResources r = hv_.get_system_resources();
     const std::vector<VmStatus> vms =
         options_.sample_vms ? hv_.list_vms() : std::vector<VmStatus>{};
@@ -335,6 +353,7 @@ class ProductionMonitor {
   /// double p99 = j["operation_statistics"]["start_vm"]["p99"];   // seconds
   /// @endcode
   PerformanceSummary get_performance_summary() const {
+    hv_.flush_observers();
     PerformanceSummary s = metrics_->summary();
     const SystemResources r = hv_.get_system_resources();
     const std::vector<VmStatus> vms =
@@ -353,8 +372,15 @@ class ProductionMonitor {
 
   /// The operation metrics the observer feeds (for record_operation() of one's own
   /// operations, or reset()).
-  PerformanceMetrics& metrics() noexcept { return *metrics_; }
-  const PerformanceMetrics& metrics() const noexcept { return *metrics_; }
+  /// Delivers the hypervisor's pending counts first (BioXenHypervisor::flush_observers()).
+  PerformanceMetrics& metrics() {
+    hv_.flush_observers();
+    return *metrics_;
+  }
+  const PerformanceMetrics& metrics() const {
+    hv_.flush_observers();
+    return *metrics_;
+  }
   BioXenHypervisor& hypervisor() const noexcept { return hv_; }
   const MonitorOptions& options() const noexcept { return options_; }
 
@@ -363,10 +389,21 @@ class ProductionMonitor {
   /// callback still in flight after the monitor is gone stays safe.
   class Observer final : public HypervisorObserver {
    public:
-    explicit Observer(std::shared_ptr<PerformanceMetrics> metrics) : metrics_(std::move(metrics)) {}
+    Observer(std::shared_ptr<PerformanceMetrics> metrics, std::uint32_t period)
+        : metrics_(std::move(metrics)), period_(period) {}
     void on_operation(const OperationEvent& e) override {
       try {
-        metrics_->record_operation(e.operation, e.latency, e.success, e.error);
+        if (e.timed) {
+          metrics_->record_operation(e.operation, e.latency, e.success, e.error);
+        } else {
+          metrics_->count_operations(e.operation, 1, e.success, e.error);
+        }
+      } catch (...) {  // NOLINT(bugprone-empty-catch): never fail the observed operation
+      }
+    }
+    void on_operation_counts(std::span<const OperationCount> counts) override {
+      try {
+        metrics_->count_operations(counts);
       } catch (...) {  // NOLINT(bugprone-empty-catch): never fail the observed operation
       }
     }
@@ -374,9 +411,14 @@ class ProductionMonitor {
       metrics_->record_quantum(e.context_switch, e.throttle_events, e.amino_acids,
                                e.ribosome_units);
     }
+    void on_quantum_totals(const QuantumTotals& totals) override {
+      metrics_->record_quanta(totals);
+    }
+    std::uint32_t reporting_period() const override { return period_; }
 
    private:
     std::shared_ptr<PerformanceMetrics> metrics_;
+    std::uint32_t period_;
   };
 
   struct Previous {

@@ -383,6 +383,31 @@ class Engine {
     ++quanta_;
   }
 
+  /// run_quantum() that adds the quantum to `totals` (for observers that take sums).
+  void run_quantum(QuantumTotals& totals) {
+    const QuantumPlan plan = policy_->plan(queue_);
+    const std::int64_t work_start_us = clock_us_ + plan.switch_us;
+    const auto work_us_d = static_cast<double>(quantum_us_ - plan.switch_us);
+    if (plan.context_switch) ++vms_[plan.grants.front().slot].context_switches;
+    double aa = 0.0;
+    double units = 0.0;
+    std::uint64_t throttled = 0;
+    for (const Grant& g : plan.grants) {
+      VmRecord& v = vms_[g.slot];
+      const std::uint64_t before = v.throttle_events;
+      aa += work(v, g.units, work_us_d, work_start_us);
+      units += g.units;
+      throttled += v.throttle_events != before ? 1 : 0;
+    }
+    totals.quanta += 1;
+    totals.context_switches += plan.context_switch ? 1 : 0;
+    totals.throttle_events += throttled;
+    totals.amino_acids += aa;
+    totals.ribosome_unit_quanta += units;
+    clock_us_ += quantum_us_;
+    ++quanta_;
+  }
+
   // --- Snapshots -----------------------------------------------------------------------------
 
   static constexpr std::string_view snapshot_format = "bioxen.snapshot";
