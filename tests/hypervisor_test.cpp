@@ -25,6 +25,7 @@ using bioxen::ChassisType;
 using bioxen::ProductionConfig;
 using bioxen::ResourceAllocation;
 using bioxen::VMState;
+using bioxen::VmStatus;
 using bioxen_test::resources_consistent;
 using bioxen_test::throws_bx;
 using bioxen_test::throws_bx_containing;
@@ -238,6 +239,45 @@ TEST(VmIds, AreUnique) {
   // After destroy the id is free again.
   hv.destroy_vm("vm1");
   EXPECT_NO_THROW(hv.create_vm("vm1", "ecoli"));
+}
+
+TEST(Listing, IntoAVectorReusesItAndEqualsTheFreshListing) {
+  BioXenHypervisor hv;
+  std::vector<VmStatus> out(7);  // more elements than VMs, with stale content
+  out[0].error_reason = "stale";
+  out[0].uptime_seconds = 9.0;
+  hv.list_vms(out);
+  EXPECT_TRUE(out.empty());
+  hv.create_vm("a", "syn3a");
+  hv.create_vm("failed-with-a-long-id-outside-sso", "minimal_cell");
+  hv.create_vm("c", "syn3a");
+  hv.start_vm("a");
+  hv.fail_vm("failed-with-a-long-id-outside-sso", "injected");
+  hv.run_quanta(5);
+  // uptime is wall clock, read once per listing: compare everything else.
+  const auto expect_same = [](std::vector<VmStatus> a, std::vector<VmStatus> b) {
+    ASSERT_EQ(a.size(), b.size());
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      a[i].uptime_seconds = b[i].uptime_seconds = 0.0;
+      EXPECT_EQ(a[i], b[i]) << i;
+    }
+  };
+  hv.list_vms(out);
+  expect_same(out, hv.list_vms());
+  ASSERT_EQ(out.size(), 3u);
+  EXPECT_EQ(out[1].error_reason, "injected");
+  EXPECT_EQ(out[1].health_status, "error");
+  // Reuse: the failed VM goes, another comes; no field of the old element may survive.
+  hv.destroy_vm("failed-with-a-long-id-outside-sso");
+  hv.create_vm("d", "syn3a");
+  hv.list_vms(out);
+  expect_same(out, hv.list_vms());
+  EXPECT_GT(out[0].uptime_seconds, 0.0);  // running
+  EXPECT_EQ(out[1].uptime_seconds, 0.0);  // created
+  EXPECT_EQ(out[1].vm_id, "c");
+  EXPECT_EQ(out[2].vm_id, "d");
+  EXPECT_EQ(out[2].error_reason, "");
+  EXPECT_EQ(out[2].health_status, "healthy");
 }
 
 TEST(BiologicalTypes, UnknownTypeListsTheSupportedOnes) {

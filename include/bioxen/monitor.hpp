@@ -268,8 +268,12 @@ class ProductionMonitor {
     std::lock_guard sampler(sampler_mutex_);
     hv_.flush_observers();
     const SystemResources r = hv_.get_system_resources();
-    const std::vector<VmStatus> vms =
-        options_.sample_vms ? hv_.list_vms() : std::vector<VmStatus>{};
+    if (options_.sample_vms) {
+      hv_.list_vms(vms_);  // reuses the last sample's vector: no allocation in steady state
+    } else {
+      vms_.clear();
+    }
+    const std::vector<VmStatus>& vms = vms_;
 
     MonitorSample s;
     s.timestamp_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -313,6 +317,7 @@ class ProductionMonitor {
     s.fairness_index = shares.fairness;
     s.vm_shares = std::move(shares.shares);
     s.omitted_vms = shares.omitted;
+    if (vms_.capacity() > kKeptStatuses) std::vector<VmStatus>().swap(vms_);  // bound the memory
     if (!options_.sample_vms) without_vms(r, s.vms, s.running_vms, s.omitted_vms);
     previous_time_us_ = r.virtual_time_us;
 
@@ -470,7 +475,10 @@ class ProductionMonitor {
   mutable std::mutex history_mutex_;
   detail::RingBuffer<MonitorSample> history_;
 
-  std::mutex sampler_mutex_;  ///< serialises samplers; guards previous_*
+  std::mutex sampler_mutex_;  ///< serialises samplers; guards previous_* and vms_
+  /// The last sample's VM list, reused by the next (kept only up to this many VMs, ~20 MB).
+  static constexpr std::size_t kKeptStatuses = std::size_t{1} << 16;
+  std::vector<VmStatus> vms_;
   std::unordered_map<std::string, Previous> previous_;
   std::uint64_t generation_ = 0;
   std::optional<std::int64_t> previous_time_us_;

@@ -27,7 +27,9 @@
 #include "bioxen/chassis.hpp"
 #include "bioxen/config.hpp"
 #include "bioxen/detail/genome_json.hpp"
+#include "bioxen/detail/huge_page_allocator.hpp"
 #include "bioxen/detail/json_read.hpp"
+#include "bioxen/detail/vm_index.hpp"
 #include "bioxen/error.hpp"
 #include "bioxen/genome.hpp"
 #include "bioxen/observer.hpp"
@@ -63,29 +65,24 @@ struct ImageKeyHash {
   }
 };
 
-struct StringHash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view s) const noexcept {
-    return std::hash<std::string_view>{}(s);
-  }
-};
-
-inline constexpr std::uint32_t npos = 0xffffffffu;
+inline constexpr std::uint32_t npos = VmIndex::none;
 inline constexpr std::uint8_t kBooted = 1;     // boot completed
 inline constexpr std::uint8_t kThrottled = 2;  // the last active quantum was ATP-limited
 inline constexpr std::uint8_t kInUse = 4;      // the slot holds a VM
 
-/// One VM. Small on purpose (about 150 bytes): the id lives in the index, the genome in the
-/// shared image, proteins are derived from the amino acids made.
+/// One VM. Small on purpose (about 180 bytes): the genome lives in the shared image, proteins
+/// are derived from the amino acids made. The id is first, where a lookup compares it.
 struct VmRecord {
-  const std::string* id = nullptr;  // the key of the index entry (node-stable)
-  GuestImage* image = nullptr;
-  std::uint64_t uid = 0;  // creation number, from 1
-  Reservation res;
+  // First cache line: what a lookup compares and get_vm_state() reads.
+  std::string id;             // the key the index compares (ids up to 15 characters inline)
+  std::uint32_t id_hash = 0;  // VmIndex::hash(id), to erase without rehashing
   VMState state = VMState::created;
   std::uint8_t flags = 0;
   std::uint32_t prev = npos;  // creation-order list; `next` also links free slots
   std::uint32_t next = npos;
+  GuestImage* image = nullptr;
+  std::uint64_t uid = 0;  // creation number, from 1
+  Reservation res;
   std::int64_t running_since_us = 0;  // virtual clock when it last entered running
   std::int64_t running_us = 0;        // time in running before that
   std::int64_t active_us = 0;         // quanta in which it held ribosomes
@@ -143,14 +140,14 @@ class Engine {
   void create_vm(std::string_view id, std::string_view biological_type,
                  const ResourceAllocation& requested) {
     validate_vm_id(id);
-    if (index_.find(id) != index_.end()) throw BioXenException::vm_already_exists(id);
+    if (contains(id)) throw BioXenException::vm_already_exists(id);
     GenomePtr genome = genome_for_type(biological_type);
     create(id, std::string(biological_type), std::move(genome), requested);
   }
 
   void create_vm(std::string_view id, GenomePtr genome, const ResourceAllocation& requested) {
     validate_vm_id(id);
-    if (index_.find(id) != index_.end()) throw BioXenException::vm_already_exists(id);
+    if (contains(id)) throw BioXenException::vm_already_exists(id);
     if (!genome) {
       throw BioXenException(BioXenErrorCode::vm_creation_failed,
                             fmt::format("cannot create VM '{}': the genome is null", id),
@@ -205,11 +202,10 @@ class Engine {
     --state_counts_[static_cast<std::size_t>(v.state)];
     if (v.state == VMState::error) error_reasons_.erase(v.uid);
     unlink(slot);
-    const auto it = index_.find(*v.id);
+    index_.erase(v.id_hash, slot);
     v = VmRecord{};
     v.next = free_head_;
     free_head_ = slot;
-    index_.erase(it);
   }
 
   /// Puts a VM into state error (fault injection, external health checks). Its reservation
@@ -247,10 +243,10 @@ class Engine {
           BioXenErrorCode::invalid_state_transition,
           fmt::format("cannot change the memory of VM '{}' in state {}: memory is fixed once a "
                       "VM has started",
-                      *v.id, to_string(v.state)),
-          {{"vm_id", *v.id}, {"operation", "change memory"}, {"state", to_string(v.state)}});
+                      v.id, to_string(v.state)),
+          {{"vm_id", v.id}, {"operation", "change memory"}, {"state", to_string(v.state)}});
     }
-    alloc_.check_reallocate(*v.id, old, r, requested.atp_percentage);
+    alloc_.check_reallocate(v.id, old, r, requested.atp_percentage);
     if (r.memory_kb != old.memory_kb) {
       GuestImage* img = acquire_image(v.image->biological_type, v.image->genome, r.memory_kb);
       release_image(v.image);
@@ -263,7 +259,7 @@ class Engine {
 
   // --- Queries -------------------------------------------------------------------------------
 
-  bool contains(std::string_view id) const { return index_.find(id) != index_.end(); }
+  bool contains(std::string_view id) const noexcept { return slot_of(id) != npos; }
   VMState vm_state(std::string_view id) const { return vms_[find(id)].state; }
   VmStatus vm_status(std::string_view id) const { return status_of(find(id)); }
   ResourceAllocation vm_allocation(std::string_view id) const {
@@ -272,15 +268,22 @@ class Engine {
 
   std::vector<VmStatus> list_vms() const {
     std::vector<VmStatus> out;
-    out.reserve(index_.size());
-    for (std::uint32_t s = all_head_; s != npos; s = vms_[s].next) out.push_back(status_of(s));
+    list_vms(out);
     return out;
+  }
+
+  /// Fills `out` in creation order, reusing its elements.
+  void list_vms(std::vector<VmStatus>& out) const {
+    out.resize(index_.size());
+    WallClock clock;
+    std::size_t i = 0;
+    for (std::uint32_t s = all_head_; s != npos; s = vms_[s].next) status_into(s, out[i++], clock);
   }
 
   std::vector<std::string> list_vm_ids() const {
     std::vector<std::string> out;
     out.reserve(index_.size());
-    for (std::uint32_t s = all_head_; s != npos; s = vms_[s].next) out.push_back(*vms_[s].id);
+    for (std::uint32_t s = all_head_; s != npos; s = vms_[s].next) out.push_back(vms_[s].id);
     return out;
   }
 
@@ -340,6 +343,11 @@ class Engine {
   std::uint64_t quanta() const noexcept { return quanta_; }
   std::int64_t quantum_us() const noexcept { return quantum_us_; }
   std::size_t vm_count() const noexcept { return index_.size(); }
+
+  /// Bytes of the index and the records (capacity: what they hold reserved).
+  std::size_t storage_bytes() const noexcept {
+    return index_.capacity_bytes() + vms_.capacity() * sizeof(VmRecord);
+  }
   std::size_t running_count() const noexcept { return queue_.size(); }
   std::int64_t state_count(VMState s) const noexcept {
     return state_counts_[static_cast<std::size_t>(s)];
@@ -376,7 +384,7 @@ class Engine {
         event->amino_acids += aa;
         event->ribosome_units += g.units;
         event->throttle_events += throttled ? 1 : 0;
-        if (want_grants) event->grants.push_back(QuantumGrant{*v.id, g.units, aa, throttled});
+        if (want_grants) event->grants.push_back(QuantumGrant{v.id, g.units, aa, throttled});
       }
     }
     clock_us_ += quantum_us_;
@@ -430,7 +438,7 @@ class Engine {
       }
       const auto err = error_reasons_.find(v.uid);
       vms.push_back(nlohmann::json{
-          {"id", *v.id},
+          {"id", v.id},
           {"uid", v.uid},
           {"biological_type", v.image->biological_type},
           {"genome", std::move(genome_ref)},
@@ -456,7 +464,7 @@ class Engine {
     }
     nlohmann::json run_queue = nlohmann::json::array();
     queue_.for_each(
-        [&](std::uint32_t slot, const RunEntry&) { run_queue.push_back(*vms_[slot].id); });
+        [&](std::uint32_t slot, const RunEntry&) { run_queue.push_back(vms_[slot].id); });
     return nlohmann::json{{"format", snapshot_format},
                           {"version", snapshot_version},
                           {"config", config_},
@@ -521,13 +529,18 @@ class Engine {
   }
 
   [[noreturn]] void illegal(const VmRecord& v, std::string_view operation) const {
-    throw BioXenException::invalid_state_transition(*v.id, operation, to_string(v.state));
+    throw BioXenException::invalid_state_transition(v.id, operation, to_string(v.state));
+  }
+
+  /// The slot of `id`, or npos.
+  std::uint32_t slot_of(std::string_view id) const noexcept {
+    return index_.find(id, [this](std::uint32_t s) -> std::string_view { return vms_[s].id; });
   }
 
   std::uint32_t find(std::string_view id) const {
-    const auto it = index_.find(id);
-    if (it == index_.end()) throw BioXenException::vm_not_found(printable(id));
-    return it->second;
+    const std::uint32_t slot = slot_of(id);
+    if (slot == npos) throw BioXenException::vm_not_found(printable(id));
+    return slot;
   }
 
   static RunEntry run_entry(const VmRecord& v) noexcept {
@@ -589,14 +602,9 @@ class Engine {
       }
       vms_.reserve(std::max<std::size_t>(16, vms_.capacity() * 2));
     }
+    std::string key(id);
+    index_.reserve_one();
     GuestImage* img = acquire_image(biological_type, genome, r.memory_kb);
-    std::unordered_map<std::string, std::uint32_t, StringHash, std::equal_to<>>::iterator it;
-    try {
-      it = index_.try_emplace(std::string(id), 0u).first;
-    } catch (...) {
-      release_image(img);
-      throw;
-    }
     std::uint32_t slot;
     if (free_head_ != npos) {
       slot = free_head_;
@@ -605,10 +613,11 @@ class Engine {
       slot = static_cast<std::uint32_t>(vms_.size());
       vms_.emplace_back();  // no reallocation: capacity reserved above
     }
-    it->second = slot;
     VmRecord& v = vms_[slot];
     v = VmRecord{};
-    v.id = &it->first;
+    v.id_hash = VmIndex::hash(key);
+    v.id = std::move(key);
+    index_.insert(v.id_hash, slot);
     v.image = img;
     v.uid = next_uid_++;
     v.res = r;
@@ -676,11 +685,34 @@ class Engine {
     return aa;
   }
 
+  /// The wall clock, read at most once per listing (uptime of running and paused VMs).
+  class WallClock {
+   public:
+    std::chrono::steady_clock::time_point now() {
+      if (!read_) {
+        t_ = std::chrono::steady_clock::now();
+        read_ = true;
+      }
+      return t_;
+    }
+
+   private:
+    std::chrono::steady_clock::time_point t_{};
+    bool read_ = false;
+  };
+
   VmStatus status_of(std::uint32_t slot) const {
+    VmStatus st;
+    WallClock clock;
+    status_into(slot, st, clock);
+    return st;
+  }
+
+  /// Writes every field of `st` (assigning its strings reuses their storage).
+  void status_into(std::uint32_t slot, VmStatus& st, WallClock& clock) const {
     const VmRecord& v = vms_[slot];
     const ResidentSet& rs = *v.image->resident;
-    VmStatus st;
-    st.vm_id = *v.id;
+    st.vm_id = v.id;
     st.biological_type = v.image->biological_type;
     st.genome = v.image->genome->name();
     st.state = v.state;
@@ -689,6 +721,7 @@ class Engine {
     st.rna_polymerase = v.res.rna_polymerase;
     st.memory_kb = v.res.memory_kb;
     st.priority = v.res.priority;
+    st.error_reason.clear();
     if (v.state == VMState::error) {
       st.health_status = "error";
       const auto it = error_reasons_.find(v.uid);
@@ -696,9 +729,9 @@ class Engine {
     } else {
       st.health_status = (v.flags & kThrottled) != 0 ? "throttled" : "healthy";
     }
+    st.uptime_seconds = 0.0;
     if (v.state == VMState::running || v.state == VMState::paused) {
-      st.uptime_seconds =
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - v.started_wall).count();
+      st.uptime_seconds = std::chrono::duration<double>(clock.now() - v.started_wall).count();
     }
     const std::int64_t running_us =
         v.running_us + (v.state == VMState::running ? clock_us_ - v.running_since_us : 0);
@@ -717,7 +750,6 @@ class Engine {
     st.total_genes = v.image->genome->genes().size();
     st.resident_proteins = rs.cds.size();
     st.boot_proteins = rs.boot_proteins;
-    return st;
   }
 
   static Engine restore_unchecked(const nlohmann::json& j);
@@ -733,8 +765,8 @@ class Engine {
   double atp_per_aa_ = 0.0;
   double atp_budget_per_micro_ = 0.0;
 
-  std::vector<VmRecord> vms_;
-  std::unordered_map<std::string, std::uint32_t, StringHash, std::equal_to<>> index_;
+  std::vector<VmRecord, HugePageAllocator<VmRecord>> vms_;
+  VmIndex index_;
   std::unordered_map<ImageKey, std::unique_ptr<GuestImage>, ImageKeyHash> images_;
   std::unordered_map<std::uint64_t, std::string> error_reasons_;  // by uid
   std::uint32_t free_head_ = npos;
@@ -794,8 +826,7 @@ inline Engine Engine::restore_unchecked(const nlohmann::json& j) {
                    ctx);
     const std::string id = read_string(require(jv, "id", ctx), k("id"), ctx);
     validate_vm_id(id);
-    if (e.index_.find(id) != e.index_.end())
-      json_fail(ctx, k("id"), fmt::format("duplicate id '{}'", id));
+    if (e.contains(id)) json_fail(ctx, k("id"), fmt::format("duplicate id '{}'", id));
     const auto uid = read_integer<std::uint64_t>(require(jv, "uid", ctx), k("uid"), ctx, 1);
     if (uid <= last_uid || uid >= next_uid) {
       json_fail(ctx, k("uid"), "uids must increase in list order and stay below next_uid");
@@ -918,9 +949,8 @@ inline Engine Engine::restore_unchecked(const nlohmann::json& j) {
   for (std::size_t i = 0; i < jq.size(); ++i) {
     const std::string key = fmt::format("scheduler.run_queue[{}]", i);
     const std::string id = read_string(jq[i], key, ctx);
-    const auto it = e.index_.find(id);
-    if (it == e.index_.end()) json_fail(ctx, key, fmt::format("no VM '{}'", printable(id)));
-    const std::uint32_t slot = it->second;
+    const std::uint32_t slot = e.slot_of(id);
+    if (slot == npos) json_fail(ctx, key, fmt::format("no VM '{}'", printable(id)));
     if (e.vms_[slot].state != VMState::running || e.queue_.contains(slot)) {
       json_fail(ctx, key, fmt::format("VM '{}' is not running or is listed twice", id));
     }
