@@ -22,6 +22,7 @@
 #include "bioxen/chassis.hpp"
 #include "bioxen/config.hpp"
 #include "bioxen/detail/engine.hpp"
+#include "bioxen/detail/spin_mutex.hpp"
 #include "bioxen/error.hpp"
 #include "bioxen/genome.hpp"
 #include "bioxen/observer.hpp"
@@ -602,7 +603,7 @@ class BioXenHypervisor {
     for (const auto& o : *observers) o->on_operation(event);
   }
 
-  mutable std::mutex mutex_;
+  mutable detail::SpinThenBlockMutex mutex_;
   detail::Engine engine_;
   ObserverList observers_ =
       std::make_shared<const std::vector<std::shared_ptr<HypervisorObserver>>>();

@@ -13,6 +13,7 @@
 #include <bioxen/bioxen.hpp>
 #include <chrono>
 #include <memory>
+#include <stop_token>
 #include <string>
 #include <thread>
 
@@ -27,7 +28,9 @@ enum Mode : int {
   attached = 1,
   sampling_1ms = 2,
   noop_observer = 3,
-  attached_every_op = 4
+  attached_every_op = 4,
+  sampling_1ms_totals = 5,
+  wakeups_1ms = 6
 };
 
 /// An observer that does nothing: isolates the hypervisor's share of the cost (timing the
@@ -42,6 +45,7 @@ struct Attachment {
   bioxen::BioXenHypervisor* hv = nullptr;
   std::unique_ptr<bioxen::ProductionMonitor> monitor;
   std::shared_ptr<NoopObserver> noop;
+  std::jthread waker;  ///< control: wakes every millisecond and does nothing
   Attachment() = default;
   Attachment(const Attachment&) = delete;
   Attachment& operator=(const Attachment&) = delete;
@@ -60,6 +64,10 @@ const char* mode_label(std::int64_t mode) {
       return "no-op observer";
     case attached_every_op:
       return "monitor attached, every operation timed";
+    case sampling_1ms_totals:
+      return "monitor sampling every 1 ms, sample_vms = false";
+    case wakeups_1ms:
+      return "no monitor, a thread waking every 1 ms";
     default:
       return "monitor sampling every 1 ms";
   }
@@ -67,15 +75,27 @@ const char* mode_label(std::int64_t mode) {
 
 /// What the benchmark's mode attaches: nothing, a monitor (default options: one operation in
 /// 256 of each kind timed), a monitor sampling every 1 ms, a no-op observer (every operation
-/// timed and reported), or a monitor timing every operation.
+/// timed and reported), a monitor timing every operation, or a monitor sampling every 1 ms
+/// without listing the VMs (MonitorOptions::sample_vms = false); or, as a control, no monitor
+/// but a thread that wakes every millisecond and does nothing.
 std::unique_ptr<Attachment> attach(bioxen::BioXenHypervisor& hv, std::int64_t mode) {
   auto a = std::make_unique<Attachment>();
   a->hv = &hv;
-  if (mode == attached || mode == sampling_1ms || mode == attached_every_op) {
+  if (mode == attached || mode == sampling_1ms || mode == attached_every_op ||
+      mode == sampling_1ms_totals) {
     bioxen::MonitorOptions options;
     if (mode == attached_every_op) options.latency_sample_period = 1;
+    if (mode == sampling_1ms_totals) options.sample_vms = false;
     a->monitor = std::make_unique<bioxen::ProductionMonitor>(hv, options);
-    if (mode == sampling_1ms) a->monitor->start_monitoring(1ms);
+    if (mode == sampling_1ms || mode == sampling_1ms_totals) a->monitor->start_monitoring(1ms);
+  } else if (mode == wakeups_1ms) {
+    a->waker = std::jthread([](const std::stop_token& stop) {
+      auto next = std::chrono::steady_clock::now();
+      while (!stop.stop_requested()) {
+        next += 1ms;
+        std::this_thread::sleep_until(next);
+      }
+    });
   } else if (mode == noop_observer) {
     a->noop = std::make_shared<NoopObserver>();
     hv.add_observer(a->noop);
@@ -118,7 +138,8 @@ BENCHMARK(BM_LifecycleCycle)
     ->Arg(noop_observer)
     ->Arg(attached_every_op)
     ->Arg(attached)
-    ->Arg(sampling_1ms);
+    ->Arg(sampling_1ms)
+    ->Arg(wakeups_1ms);
 
 /// The cheapest observed operations: pause + resume of a running VM (2 operations).
 void BM_PauseResume(benchmark::State& state) {
@@ -139,7 +160,8 @@ BENCHMARK(BM_PauseResume)
     ->Arg(noop_observer)
     ->Arg(attached_every_op)
     ->Arg(attached)
-    ->Arg(sampling_1ms);
+    ->Arg(sampling_1ms)
+    ->Arg(wakeups_1ms);
 
 /// One scheduler quantum under fair share (every running VM works every quantum). Args: mode,
 /// running VMs. The observer's cost per quantum is fixed; the quantum's grows with the VMs.
@@ -158,9 +180,11 @@ void BM_RunScheduler(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
   state.SetLabel(mode_label(state.range(0)));
   state.counters["running"] = static_cast<double>(running);
+  if (att->monitor) state.counters["samples"] = static_cast<double>(att->monitor->samples_taken());
 }
 BENCHMARK(BM_RunScheduler)
-    ->ArgsProduct({{no_monitor, noop_observer, attached_every_op, attached, sampling_1ms},
+    ->ArgsProduct({{no_monitor, noop_observer, attached_every_op, attached, sampling_1ms,
+                    sampling_1ms_totals, wakeups_1ms},
                    {4, 256, 4096}});
 
 /// PerformanceMetrics::record_operation alone (what the observer does per operation).
