@@ -8,6 +8,12 @@
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
 #endif
+#if defined(__has_include)
+#if __has_include(<sys/single_threaded.h>)
+#include <sys/single_threaded.h>
+#define BIOXEN_HAS_SINGLE_THREADED 1
+#endif
+#endif
 
 namespace bioxen::detail {
 
@@ -17,7 +23,9 @@ namespace bioxen::detail {
 /// caches are cold: with 4,096 running VMs that cost a third of the quantum time when a
 /// monitor sampled every millisecond. Spinning first keeps the thread where it runs. States:
 /// 0 free, 1 locked, 2 locked with possible sleepers (Drepper, "Futexes Are Tricky", mutex 2,
-/// on C++20 atomic wait/notify).
+/// on C++20 atomic wait/notify). Like glibc's own mutex, it uses plain stores while the process
+/// has a single thread (`__libc_single_threaded`, glibc 2.32+): a single-threaded simulation
+/// pays no locked instruction.
 class SpinThenBlockMutex {
  public:
   SpinThenBlockMutex() noexcept = default;
@@ -25,6 +33,10 @@ class SpinThenBlockMutex {
   SpinThenBlockMutex& operator=(const SpinThenBlockMutex&) = delete;
 
   void lock() noexcept {
+    if (single_threaded()) {  // no other thread can hold or wait for the lock
+      state_.store(1, std::memory_order_relaxed);
+      return;
+    }
     int expected = 0;
     if (state_.compare_exchange_strong(expected, 1, std::memory_order_acquire)) return;
     for (;;) {
@@ -47,6 +59,10 @@ class SpinThenBlockMutex {
   }
 
   void unlock() noexcept {
+    if (single_threaded()) {  // a thread started since lock() sees this store (it synchronises)
+      state_.store(0, std::memory_order_relaxed);
+      return;
+    }
     if (state_.exchange(0, std::memory_order_release) == 2) state_.notify_one();
   }
 
@@ -54,6 +70,14 @@ class SpinThenBlockMutex {
   /// About 2-4 µs of spinning on current x86 (a pause is 10-140 cycles): longer than a
   /// sample's critical section, far shorter than a time slice.
   static constexpr int kSpins = 256;
+
+  static bool single_threaded() noexcept {
+#if defined(BIOXEN_HAS_SINGLE_THREADED)
+    return __libc_single_threaded != 0;
+#else
+    return false;
+#endif
+  }
 
   static void pause() noexcept {
 #if defined(__x86_64__) || defined(__i386__)
