@@ -45,7 +45,7 @@ class HugePageAllocator {
     if (bytes < huge_page) {
       std::allocator<T>{}.deallocate(p, n);
     } else {
-      ::operator delete (p, rounded(bytes), std::align_val_t{huge_page});
+      ::operator delete (p, std::align_val_t{huge_page});  // sized delete is optional in clang
     }
   }
 
