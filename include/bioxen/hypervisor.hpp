@@ -400,7 +400,7 @@ class BioXenHypervisor {
       throw BioXenException(BioXenErrorCode::invalid_argument, "add_observer: null observer");
     }
     const std::uint32_t period = observer->reporting_period();
-    if (period == 0 || period > (1u << 20) || (period & (period - 1)) != 0) {
+    if (!is_valid_reporting_period(period)) {
       throw BioXenException(
           BioXenErrorCode::invalid_argument,
           fmt::format("add_observer: reporting period {} is not a power of two in [1, 2^20]",
@@ -494,7 +494,7 @@ class BioXenHypervisor {
 
   /// Installs a new observer list; what was pending goes to the old list.
   void replace_observers(std::shared_ptr<std::vector<std::shared_ptr<HypervisorObserver>>> next) {
-    std::uint32_t period = 1u << 20;
+    std::uint32_t period = max_reporting_period;
     for (const auto& o : *next) period = std::min(period, o->reporting_period());
     ObserverList old;
     Pending pending;

@@ -287,9 +287,7 @@ class PerformanceMetrics {
           {{"operation", operation}});
     }
     std::lock_guard lock(mutex_);
-    auto it = ops_.find(operation);
-    if (it == ops_.end()) it = ops_.emplace(std::string(operation), OpRecord(window_)).first;
-    OpRecord& r = it->second;
+    OpRecord& r = op_record(operation);
     (success ? r.success : r.failure) += 1;
     r.latencies.push(latency_seconds);
     r.total_latency += latency_seconds;
@@ -314,9 +312,8 @@ class PerformanceMetrics {
     }
     if (count == 0) return;
     std::lock_guard lock(mutex_);
-    auto it = ops_.find(operation);
-    if (it == ops_.end()) it = ops_.emplace(std::string(operation), OpRecord(window_)).first;
-    (success ? it->second.success : it->second.failure) += count;
+    OpRecord& r = op_record(operation);
+    (success ? r.success : r.failure) += count;
     if (!success) errors_[error_key(error)] += count;
   }
 
@@ -332,9 +329,7 @@ class PerformanceMetrics {
     std::lock_guard lock(mutex_);
     for (const OperationCount& c : successes) {
       if (c.count == 0) continue;
-      auto it = ops_.find(c.operation);
-      if (it == ops_.end()) it = ops_.emplace(std::string(c.operation), OpRecord(window_)).first;
-      it->second.success += c.count;
+      op_record(c.operation).success += c.count;
     }
   }
 
@@ -470,6 +465,13 @@ class PerformanceMetrics {
     double total_latency = 0.0;
     detail::RingBuffer<double> latencies;
   };
+
+  /// The record of `operation`, created on first use (caller holds mutex_).
+  OpRecord& op_record(std::string_view operation) {
+    auto it = ops_.find(operation);
+    if (it == ops_.end()) it = ops_.emplace(std::string(operation), OpRecord(window_)).first;
+    return it->second;
+  }
 
   static LatencyStats stats_of(const OpRecord& r) {
     LatencyStats s = LatencyStats::from_window(r.latencies.to_vector());

@@ -200,7 +200,7 @@ class ProductionMonitor {
                             {{"history_capacity", options.history_capacity}});
     }
     const std::uint32_t period = options.latency_sample_period;
-    if (period == 0 || period > (1u << 20) || (period & (period - 1)) != 0) {
+    if (!is_valid_reporting_period(period)) {
       throw BioXenException(
           BioXenErrorCode::invalid_argument,
           fmt::format("latency sample period {} is not a power of two in [1, 2^20]", period),

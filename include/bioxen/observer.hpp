@@ -66,6 +66,14 @@ struct QuantumEvent {
   std::vector<QuantumGrant> grants;   ///< per VM, filled only if an observer wants them
 };
 
+/// The largest reporting period an observer may ask for.
+inline constexpr std::uint32_t max_reporting_period = std::uint32_t{1} << 20;
+
+/// True for a valid reporting period: a power of two in [1, max_reporting_period].
+constexpr bool is_valid_reporting_period(std::uint32_t period) noexcept {
+  return period != 0 && period <= max_reporting_period && (period & (period - 1)) == 0;
+}
+
 /// Watches a BioXenHypervisor (Taskflow's observer idea). Callbacks run on the thread that
 /// called the operation (or flush_observers()), after it finished and outside the
 /// hypervisor's lock, so they may call the hypervisor; they must be thread-safe when several
