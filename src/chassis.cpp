@@ -19,6 +19,7 @@
 #include <system_error>
 #include <type_traits>
 
+#include "bioxen/config.hpp"
 #include "bioxen/error.hpp"
 
 namespace bioxen {
@@ -73,6 +74,110 @@ ChassisType chassis_type_from_string(std::string_view name) {
 
 namespace {
 
+// Growth conditions (docs/MODEL.md). The Bremer & Dennis 2008 rows of
+// src/growth_laws/bremer_dennis_2008.tsv (a test checks that the two agree).
+constexpr GrowthConditionRow kBremerDennis[] = {
+    {100, 12, 39, 1500, 0.17, 0.090, 0.80, 148, 0.676, 79},
+    {60, 16, 45, 2800, 0.20, 0.114, 0.80, 258, 0.605, 85},
+    {40, 18, 50, 5000, 0.21, 0.148, 0.80, 433, 0.540, 65},
+    {30, 20, 52, 8000, 0.24, 0.175, 0.80, 641, 0.530, 52},
+    {24, 21, 55, 11400, 0.30, 0.211, 0.80, 865, 0.520, 41},
+};
+
+constexpr double kAvogadro = 6.02214076e23;
+// Translation is ~2/3 of a growing bacterium's ATP budget (Russell & Cook 1995; Stouthamer
+// 1973): the ATP supply of every chassis is 3/2 of its translation demand at full activity.
+constexpr double kTranslationShareOfAtp = 2.0 / 3.0;
+
+// Mean E. coli mRNA half-life, 5.7 min (Bernstein et al. 2002, PNAS 99:9697; LB, 30 C).
+constexpr double kEcoliMrnaHalfLifeS = 342.0;
+// JCVI-syn3A: the global mRNA degradation rate 0.00578/2 1/s of the Thornburg et al. 2022
+// model code (t1/2 = 240 s).
+constexpr double kSyn3aMrnaHalfLifeS = 240.0;
+// S. cerevisiae: no verified source in the project; the E. coli value (docs/MODEL.md).
+constexpr double kYeastMrnaHalfLifeS = 342.0;
+// Ribosome spacing on mRNA, nt: syn3A one ribosome per 125 nt of transcript (Thornburg et al.
+// 2022 model code); yeast: the E. coli 40 min value (unverified for yeast).
+constexpr double kSyn3aRibosomeSpacingNt = 125.0;
+constexpr double kYeastRibosomeSpacingNt = 65.0;
+// Yeast: 8.8 aa/s per ribosome with 84 % of ribosomes active in fast growth (Biochem J
+// 168:409, 1977), i.e. 10.5 aa/s per active ribosome, the typical value compiled in PLoS
+// Comput Biol 18:e1010059 (2022), Table 1. Pol II ~30,000 per cell is commonly quoted, not
+// verified (docs/MODEL.md).
+constexpr double kYeastElongationAaPerS = 10.5;
+constexpr double kYeastActiveRibosomes = 0.84;
+constexpr std::uint32_t kYeastPol2 = 30000;
+constexpr const char* kYeastCitation =
+    "Warner 1999 (TIBS 24:437): ~200,000 ribosomes; 8.8 aa/s per ribosome, 84 % active "
+    "(Biochem J 168:409, 1977) = 10.5 aa/s per active ribosome (PLoS Comput Biol "
+    "18:e1010059 Table 1); ~30,000 Pol II (commonly quoted, unverified); Pol II 13-33 nt/s "
+    "(Zenklusen 2008; Mason & Struhl 2005), 20 nt/s chosen; Stouthamer 1973: 4 ATP per amino "
+    "acid; ATP supply by the rule translation = 2/3 of the budget (Russell & Cook 1995); ~90 "
+    "min doubling in YPD (Sherman 2002); genome ~12.1 Mbp";
+constexpr const char* kSyn3aCitation =
+    "Thornburg et al. 2022 (Cell 185:345, model code): 503 ribosomes, 187 RNA polymerases, "
+    "10 aa/s, 20 nt/s, mRNA half-life 240 s, one ribosome per 125 nt; Stouthamer 1973: 4 ATP "
+    "per amino acid; ATP supply by the rule translation = 2/3 of the budget (Russell & Cook "
+    "1995); Breuer et al. 2019 (eLife): 105 min doubling; CP016816.2: 543,379 bp";
+
+/// ATP supply by the one rule: translation demand / its share of the budget.
+double atp_supply_rule(const ChassisProfile& p) {
+  return p.active_ribosome_fraction * p.physical_ribosomes * p.elongation_rate_aa_per_s *
+         p.atp_per_aa / kTranslationShareOfAtp;
+}
+
+/// For chassis without a composition table: the protein content at which the host alone
+/// grows at its reference doubling time (active ribosomes x elongation = lambda x protein).
+void finish_reference_condition(ChassisProfile& p) {
+  const double lambda_per_s = std::log(2.0) / (p.doubling_time_min * 60.0);
+  p.protein_aa_per_cell =
+      p.active_ribosome_fraction * p.physical_ribosomes * p.elongation_rate_aa_per_s / lambda_per_s;
+  p.atp_supply_per_s = atp_supply_rule(p);
+}
+
+/// Interpolates the Bremer & Dennis rows at `doubling_time_min` (in the growth rate; counts and
+/// masses log-linearly) and derives ribosomes, protein and ATP supply from them.
+void apply_ecoli_condition(ChassisProfile& p, double doubling_time_min) {
+  const double mu = 60.0 / doubling_time_min;  // doublings per hour
+  std::size_t i = 0;
+  while (i + 2 < std::size(kBremerDennis) && 60.0 / kBremerDennis[i + 1].doubling_time_min < mu) {
+    ++i;
+  }
+  const GrowthConditionRow& a = kBremerDennis[i];
+  const GrowthConditionRow& b = kBremerDennis[i + 1];
+  const double mu_a = 60.0 / a.doubling_time_min;
+  const double mu_b = 60.0 / b.doubling_time_min;
+  const double t = (mu - mu_a) / (mu_b - mu_a);
+  const auto lin = [t](double x, double y) { return x + t * (y - x); };
+  const auto log_lin = [t](double x, double y) {
+    return std::exp(std::log(x) + t * std::log(y / x));
+  };
+  const double dry_fg = log_lin(a.dry_mass_fg, b.dry_mass_fg);
+  const double protein_fraction = lin(a.protein_mass_fraction, b.protein_mass_fraction);
+  const double rprotein = lin(a.rprotein_fraction, b.rprotein_fraction);
+  p.doubling_time_min = doubling_time_min;
+  p.elongation_rate_aa_per_s = lin(a.elongation_aa_per_s, b.elongation_aa_per_s);
+  p.transcription_rate_nt_per_s = lin(a.rnap_elongation_nt_per_s, b.rnap_elongation_nt_per_s);
+  p.rna_polymerases =
+      static_cast<std::uint32_t>(std::lround(log_lin(a.rnap_per_cell, b.rnap_per_cell)));
+  p.active_rnap_fraction = lin(a.active_rnap_fraction, b.active_rnap_fraction);
+  p.active_ribosome_fraction = lin(a.active_ribosome_fraction, b.active_ribosome_fraction);
+  p.ribosome_spacing_nt = lin(a.ribosome_spacing_nt, b.ribosome_spacing_nt);
+  // Protein per cell: dry mass x protein fraction / residue mass; ribosomes: r-protein / 7,336 aa.
+  p.protein_aa_per_cell = dry_fg * 1e-15 * protein_fraction * kAvogadro / amino_acid_residue_da;
+  p.physical_ribosomes = std::round(p.protein_aa_per_cell * rprotein / rprotein_aa_per_ribosome);
+  p.atp_supply_per_s = atp_supply_rule(p);
+  p.citation = fmt::format(
+      "Bremer & Dennis 2008 (EcoSal Plus), interpolated at a {:g} min doubling: {:.0f} ribosomes "
+      "(r-protein mass / 7,336 aa), {} RNA polymerases ({:.2f} transcribing), {:.3g} aa/s, "
+      "{:.3g} nt/s, {:.3g} aa of protein per cell; Stouthamer 1973: 4 ATP per amino acid; ATP "
+      "supply {:.3g}/s by the rule translation = 2/3 of the budget (Russell & Cook 1995); "
+      "mRNA half-life and initiation: docs/MODEL.md; NC_000913.3: 4,641,652 bp",
+      doubling_time_min, p.physical_ribosomes, p.rna_polymerases, p.active_rnap_fraction,
+      p.elongation_rate_aa_per_s, p.transcription_rate_nt_per_s, p.protein_aa_per_cell,
+      p.atp_supply_per_s);
+}
+
 ChassisProfile make_ecoli() {
   ChassisProfile p;
   p.name = "E. coli K-12 MG1655";
@@ -81,7 +186,8 @@ ChassisProfile make_ecoli() {
   p.ribosome_units = 80;
   p.recommended_max_vms = 4;
   p.atp_percentage = 100.0;
-  p.genome_space_kb = 1000000;
+  // Guest DNA the host can carry: one genome equivalent of its own (model choice, docs/MODEL.md).
+  p.genome_space_kb = 4642;
   p.has_nucleus = false;
   p.has_mitochondria = false;
   p.has_er = false;
@@ -95,19 +201,10 @@ ChassisProfile make_ecoli() {
                           "fatty_acid_biosynthesis"};
   p.protein_processing = {"sec_translocation", "tat_translocation",     "dnak_chaperone",
                           "groel_chaperonin",  "periplasmic_disulfide", "clp_lon_proteolysis"};
-  // Physiology at a 40 min doubling time.
-  p.physical_ribosomes = 26300;          // Bremer & Dennis 2008
-  p.rna_polymerases = 5000;              // Bremer & Dennis 2008
-  p.elongation_rate_aa_per_s = 18.0;     // Bremer & Dennis 2008
-  p.transcription_rate_nt_per_s = 50.0;  // Bremer & Dennis 2008
-  p.atp_per_aa = 4.0;                    // Stouthamer 1973
-  p.atp_supply_per_s = 6.4e6;            // Deng et al. 2021, exponential phase
-  p.doubling_time_min = 40.0;            // profile choice (Bremer & Dennis table row)
-  p.native_genome_bp = 4641652;          // NC_000913.3
-  p.citation =
-      "Bremer & Dennis 2008 (EcoSal Plus), 40 min doubling: 26,300 ribosomes, 5,000 RNA "
-      "polymerases, 18 aa/s, 50 nt/s; Stouthamer 1973: 4 ATP per amino acid; Deng et al. 2021 "
-      "(BMC Biology): 6.4e6 ATP/s; NC_000913.3: 4,641,652 bp";
+  p.atp_per_aa = 4.0;            // Stouthamer 1973
+  p.native_genome_bp = 4641652;  // NC_000913.3
+  p.mrna_half_life_s = kEcoliMrnaHalfLifeS;
+  apply_ecoli_condition(p, 40.0);
   return p;
 }
 
@@ -118,7 +215,6 @@ ChassisProfile make_yeast() {
   p.ribosome_units = 200000;  // the seed's default
   p.recommended_max_vms = 2;  // the seed's default
   p.atp_percentage = 100.0;
-  p.genome_space_kb = 2000000;  // model choice: twice E. coli's (the genome is ~2.6x larger)
   p.has_nucleus = true;
   p.has_mitochondria = true;
   p.has_er = true;
@@ -133,20 +229,19 @@ ChassisProfile make_yeast() {
   p.protein_processing = {"er_translocation", "n_glycosylation",     "o_glycosylation",
                           "golgi_processing", "er_disulfide",        "ubiquitin_proteasome",
                           "vacuolar_sorting", "mitochondrial_import"};
-  p.physical_ribosomes = 200000;         // Warner 1999; BioNumbers 100267
-  p.rna_polymerases = 30000;             // Pol II, commonly quoted (M)
-  p.elongation_rate_aa_per_s = 10.5;     // PARAMETERS.md (C)
+  p.physical_ribosomes = 200000;  // Warner 1999; BioNumbers 100267
+  p.rna_polymerases = kYeastPol2;
+  p.elongation_rate_aa_per_s = kYeastElongationAaPerS;
   p.transcription_rate_nt_per_s = 20.0;  // within 13-33 nt/s (Zenklusen 2008; Mason & Struhl 2005)
   p.atp_per_aa = 4.0;                    // Stouthamer 1973 (same chemistry)
-  p.atp_supply_per_s = 1.3e7;     // derived: 200,000 x 10.5 x 4 = 8.4e6 as ~2/3 of the budget
-  p.doubling_time_min = 90.0;     // rich medium (M; range 70-140)
-  p.native_genome_bp = 12100000;  // ~12.1 Mbp
-  p.citation =
-      "Warner 1999 (TIBS 24:437): ~200,000 ribosomes; ~30,000 Pol II (commonly quoted); "
-      "10.5 aa/s (Boehlke & Friesen 1975 give 8.8); Pol II 13-33 nt/s (Zenklusen 2008; Mason & "
-      "Struhl 2005), 20 nt/s chosen within the range; Stouthamer 1973: 4 ATP per amino acid; "
-      "ATP supply 1.3e7/s derived (200,000 x 10.5 x 4 = 8.4e6 taken as ~2/3 of the budget, "
-      "Russell & Cook 1995); ~90 min doubling in rich medium; genome ~12.1 Mbp";
+  p.doubling_time_min = 90.0;            // rich medium (M; range 70-140)
+  p.native_genome_bp = 12100000;         // ~12.1 Mbp
+  p.genome_space_kb = 12100;             // one genome equivalent (model choice)
+  p.mrna_half_life_s = kYeastMrnaHalfLifeS;
+  p.ribosome_spacing_nt = kYeastRibosomeSpacingNt;
+  p.active_ribosome_fraction = kYeastActiveRibosomes;
+  finish_reference_condition(p);
+  p.citation = kYeastCitation;
   return p;
 }
 
@@ -157,7 +252,7 @@ ChassisProfile make_orthogonal() {
   p.ribosome_units = 500;     // the seed's default
   p.recommended_max_vms = 1;  // the seed's default
   p.atp_percentage = 100.0;
-  p.genome_space_kb = 1024;  // model choice: one guest at the default per-VM limit (1,024 kb)
+  p.genome_space_kb = 544;  // one genome equivalent (model choice): a syn3A guest fits
   p.has_nucleus = false;
   p.has_mitochondria = false;
   p.has_er = false;
@@ -170,18 +265,49 @@ ChassisProfile make_orthogonal() {
   p.elongation_rate_aa_per_s = 10.0;     // Thornburg et al. 2022
   p.transcription_rate_nt_per_s = 20.0;  // Thornburg et al. 2022
   p.atp_per_aa = 4.0;                    // Stouthamer 1973
-  p.atp_supply_per_s = 3.0e4;            // derived: 503 x 10 x 4 = 2.0e4 as ~2/3 of the budget
   p.doubling_time_min = 105.0;           // Breuer et al. 2019
   p.native_genome_bp = 543379;           // CP016816.2
-  p.citation =
-      "Thornburg et al. 2022 (Cell 185:345): 503 ribosomes, 187 RNA polymerases, 10 aa/s, "
-      "20 nt/s; Stouthamer 1973: 4 ATP per amino acid; ATP supply ~3e4/s derived (503 x 10 x 4 "
-      "= 2.0e4 taken as ~2/3 of the budget); Breuer et al. 2019 (eLife): 105 min doubling; "
-      "CP016816.2: 543,379 bp";
+  p.mrna_half_life_s = kSyn3aMrnaHalfLifeS;
+  p.ribosome_spacing_nt = kSyn3aRibosomeSpacingNt;
+  finish_reference_condition(p);
+  p.citation = kSyn3aCitation;
   return p;
 }
 
 }  // namespace
+
+std::span<const GrowthConditionRow> bremer_dennis_rows() noexcept { return kBremerDennis; }
+
+ChassisProfile chassis_profile(ChassisType type, double doubling_time_min) {
+  ChassisProfile p = chassis_profile(type);
+  if (type == ChassisType::ecoli) {
+    const double slowest = kBremerDennis[0].doubling_time_min;
+    const double fastest = kBremerDennis[std::size(kBremerDennis) - 1].doubling_time_min;
+    if (!(doubling_time_min >= fastest && doubling_time_min <= slowest)) {
+      throw BioXenException(
+          BioXenErrorCode::chassis_initialization_error,
+          fmt::format("E. coli growth condition: doubling time {} min is outside the Bremer & "
+                      "Dennis 2008 table ({}-{} min)",
+                      doubling_time_min, fastest, slowest),
+          {{"field", "doubling_time_min"},
+           {"value", detail::json_number(doubling_time_min)},
+           {"range", {fastest, slowest}}});
+    }
+    apply_ecoli_condition(p, doubling_time_min);
+    return p;
+  }
+  if (doubling_time_min != p.doubling_time_min) {
+    throw BioXenException(
+        BioXenErrorCode::chassis_initialization_error,
+        fmt::format("chassis '{}' has no growth-condition table: its only doubling time is its "
+                    "reference, {} min (got {})",
+                    to_string(type), p.doubling_time_min, doubling_time_min),
+        {{"field", "doubling_time_min"},
+         {"value", detail::json_number(doubling_time_min)},
+         {"range", {p.doubling_time_min, p.doubling_time_min}}});
+  }
+  return p;
+}
 
 const ChassisProfile& chassis_profile(ChassisType type) noexcept {
   static const ChassisProfile ecoli = make_ecoli();
@@ -221,6 +347,12 @@ std::optional<Problem> positive(std::string_view field, double value) {
                  std::isfinite(value) ? nlohmann::json(value) : nlohmann::json(nullptr)};
 }
 
+std::optional<Problem> fraction(std::string_view field, double value) {
+  if (std::isfinite(value) && value > 0 && value <= 1) return std::nullopt;
+  return Problem{std::string(field), fmt::format("must be in (0, 1], got {}", value),
+                 detail::json_number(value)};
+}
+
 std::optional<Problem> no_empty_names(std::string_view field,
                                       const std::vector<std::string>& names) {
   for (std::size_t i = 0; i < names.size(); ++i) {
@@ -254,6 +386,30 @@ std::optional<Problem> find_problem(const ChassisProfile& p) {
   if (auto e = positive("atp_supply_per_s", p.atp_supply_per_s)) return e;
   if (auto e = positive("doubling_time_min", p.doubling_time_min)) return e;
   if (auto e = at_least_one("native_genome_bp", p.native_genome_bp)) return e;
+  if (auto e = fraction("active_ribosome_fraction", p.active_ribosome_fraction)) return e;
+  if (auto e = fraction("active_rnap_fraction", p.active_rnap_fraction)) return e;
+  if (auto e = positive("protein_aa_per_cell", p.protein_aa_per_cell)) return e;
+  if (auto e = positive("mrna_half_life_s", p.mrna_half_life_s)) return e;
+  if (auto e = positive("ribosome_spacing_nt", p.ribosome_spacing_nt)) return e;
+  if (auto e = fraction("growth_law_phi_c", p.growth_law_phi_c)) return e;
+  if (!(std::isfinite(p.growth_law_phi_r0) && p.growth_law_phi_r0 >= 0 &&
+        p.growth_law_phi_r0 < 1)) {
+    return Problem{"growth_law_phi_r0",
+                   fmt::format("must be in [0, 1), got {}", p.growth_law_phi_r0),
+                   detail::json_number(p.growth_law_phi_r0)};
+  }
+  if (auto e = positive("growth_law_kappa_t_per_h", p.growth_law_kappa_t_per_h)) return e;
+  // The growth law needs a finite nutrient capacity: lambda_ref < kappa_t x phi_c.
+  const double lambda = p.reference_growth_rate_per_h();
+  const double bound = p.growth_law_kappa_t_per_h * p.growth_law_phi_c;
+  if (!(lambda < bound)) {
+    return Problem{"doubling_time_min",
+                   fmt::format("gives a reference growth rate of {:.4g} 1/h (active ribosomes x "
+                               "elongation / protein), which must stay below kappa_t x phi_c = "
+                               "{:.4g} 1/h",
+                               lambda, bound),
+                   detail::json_number(lambda)};
+  }
   return std::nullopt;
 }
 
@@ -293,6 +449,14 @@ void to_json(nlohmann::json& j, const ChassisProfile& p) {
                      {"atp_supply_per_s", p.atp_supply_per_s},
                      {"doubling_time_min", p.doubling_time_min},
                      {"native_genome_bp", p.native_genome_bp},
+                     {"active_ribosome_fraction", p.active_ribosome_fraction},
+                     {"active_rnap_fraction", p.active_rnap_fraction},
+                     {"protein_aa_per_cell", p.protein_aa_per_cell},
+                     {"mrna_half_life_s", p.mrna_half_life_s},
+                     {"ribosome_spacing_nt", p.ribosome_spacing_nt},
+                     {"growth_law_phi_r0", p.growth_law_phi_r0},
+                     {"growth_law_kappa_t_per_h", p.growth_law_kappa_t_per_h},
+                     {"growth_law_phi_c", p.growth_law_phi_c},
                      {"citation", p.citation}};
 }
 
@@ -354,10 +518,22 @@ std::vector<std::string> as_string_list(std::string_view key, const nlohmann::js
   return out;
 }
 
-constexpr std::string_view kPhysiologyKeys[] = {
-    "physical_ribosomes",          "rna_polymerases", "elongation_rate_aa_per_s",
-    "transcription_rate_nt_per_s", "atp_per_aa",      "atp_supply_per_s",
-    "doubling_time_min",           "native_genome_bp"};
+constexpr std::string_view kPhysiologyKeys[] = {"physical_ribosomes",
+                                                "rna_polymerases",
+                                                "elongation_rate_aa_per_s",
+                                                "transcription_rate_nt_per_s",
+                                                "atp_per_aa",
+                                                "atp_supply_per_s",
+                                                "doubling_time_min",
+                                                "native_genome_bp",
+                                                "active_ribosome_fraction",
+                                                "active_rnap_fraction",
+                                                "protein_aa_per_cell",
+                                                "mrna_half_life_s",
+                                                "ribosome_spacing_nt",
+                                                "growth_law_phi_r0",
+                                                "growth_law_kappa_t_per_h",
+                                                "growth_law_phi_c"};
 
 constexpr std::string_view kKeys[] = {"base",
                                       "name",
@@ -378,6 +554,14 @@ constexpr std::string_view kKeys[] = {"base",
                                       "atp_supply_per_s",
                                       "doubling_time_min",
                                       "native_genome_bp",
+                                      "active_ribosome_fraction",
+                                      "active_rnap_fraction",
+                                      "protein_aa_per_cell",
+                                      "mrna_half_life_s",
+                                      "ribosome_spacing_nt",
+                                      "growth_law_phi_r0",
+                                      "growth_law_kappa_t_per_h",
+                                      "growth_law_phi_c",
                                       "citation"};
 
 /// Sets one field; false for an unknown key.
@@ -418,6 +602,22 @@ bool set_field(ChassisProfile& p, const std::string& key, const nlohmann::json& 
     p.doubling_time_min = as_double(key, v);
   } else if (key == "native_genome_bp") {
     p.native_genome_bp = as_unsigned<std::uint64_t>(key, v);
+  } else if (key == "active_ribosome_fraction") {
+    p.active_ribosome_fraction = as_double(key, v);
+  } else if (key == "active_rnap_fraction") {
+    p.active_rnap_fraction = as_double(key, v);
+  } else if (key == "protein_aa_per_cell") {
+    p.protein_aa_per_cell = as_double(key, v);
+  } else if (key == "mrna_half_life_s") {
+    p.mrna_half_life_s = as_double(key, v);
+  } else if (key == "ribosome_spacing_nt") {
+    p.ribosome_spacing_nt = as_double(key, v);
+  } else if (key == "growth_law_phi_r0") {
+    p.growth_law_phi_r0 = as_double(key, v);
+  } else if (key == "growth_law_kappa_t_per_h") {
+    p.growth_law_kappa_t_per_h = as_double(key, v);
+  } else if (key == "growth_law_phi_c") {
+    p.growth_law_phi_c = as_double(key, v);
   } else if (key == "citation") {
     p.citation = as_string(key, v);
   } else {
@@ -447,6 +647,19 @@ ChassisProfile chassis_profile_from_json(const nlohmann::json& j) {
               base_name);
   }
   ChassisProfile p = chassis_profile(*base);
+  // The growth condition first: for E. coli it sets the physiology the other keys override.
+  if (const auto dt = j.find("doubling_time_min"); dt != j.end() && *base == ChassisType::ecoli) {
+    const double minutes = as_double("doubling_time_min", *dt);
+    const auto rows = bremer_dennis_rows();
+    if (!(minutes >= rows.back().doubling_time_min && minutes <= rows.front().doubling_time_min)) {
+      json_fail("doubling_time_min",
+                fmt::format("must be within the Bremer & Dennis 2008 table ({}-{} min) for "
+                            "E. coli, got {}",
+                            rows.back().doubling_time_min, rows.front().doubling_time_min, minutes),
+                detail::json_number(minutes));
+    }
+    p = chassis_profile(ChassisType::ecoli, minutes);
+  }
   std::vector<std::string> physiology_overridden;
   for (const auto& [key, value] : j.items()) {
     if (key == "base") continue;
@@ -458,6 +671,14 @@ ChassisProfile chassis_profile_from_json(const nlohmann::json& j) {
         std::end(kPhysiologyKeys)) {
       physiology_overridden.push_back(key);
     }
+  }
+  // Derived values follow the overrides unless given themselves.
+  if (*base != ChassisType::ecoli && !j.contains("protein_aa_per_cell")) {
+    const double atp = p.atp_supply_per_s;
+    finish_reference_condition(p);
+    if (j.contains("atp_supply_per_s")) p.atp_supply_per_s = atp;
+  } else if (!j.contains("atp_supply_per_s")) {
+    p.atp_supply_per_s = atp_supply_rule(p);
   }
   if (!physiology_overridden.empty() && !j.contains("citation")) {
     p.citation += fmt::format("; user overrides (not from these sources): {}",

@@ -235,9 +235,19 @@ TEST(AdmissionOrder, AtpBeforePerVmMemoryBeforeGenomeSpaceBeforePriorityBeforeRn
   EXPECT_TRUE(throws_bx([&] { hv.create_vm("c", "syn3a", alloc(1, 1, 0, 100, 9999)); },
                         BioXenErrorCode::resource_allocation_error,
                         "invalid allocation for VM 'c': priority = 0 must be in [1, 5]"));
+  // RNA polymerase is conserved: the others hold 20 of the chassis' 5,000.
   EXPECT_TRUE(throws_bx([&] { hv.create_vm("c", "syn3a", alloc(1, 1, 1, 100, 5001)); },
                         BioXenErrorCode::resource_allocation_error,
-                        "invalid allocation for VM 'c': rna_polymerase = 5001 must be in [0, "
+                        "insufficient RNA polymerase for VM 'c': requested 5001, available 4980, "
+                        "shortfall 21"));
+  d = error_details([&] { hv.create_vm("c", "syn3a", alloc(1, 1, 1, 100, 4981)); });
+  EXPECT_EQ(d.at("resource"), "rna_polymerase");
+  EXPECT_EQ(d.at("requested"), 4981);
+  EXPECT_EQ(d.at("available"), 4980);
+  EXPECT_EQ(d.at("shortfall"), 1);
+  EXPECT_TRUE(throws_bx([&] { hv.create_vm("c", "syn3a", alloc(1, 1, 1, 100, -2)); },
+                        BioXenErrorCode::resource_allocation_error,
+                        "invalid allocation for VM 'c': rna_polymerase = -2 must be in [0, "
                         "5000] (the chassis' RNA polymerases)"));
   EXPECT_EQ(hv.vm_count(), 2u);
   EXPECT_TRUE(resources_consistent(hv));
@@ -322,7 +332,8 @@ TEST(DefaultShares, MaxVmsDefaultVmsAlwaysFitForManyConfigurations) {
     cfg.emergency_ribosome_reserve = static_cast<int>(rng() % (cfg.available_ribosomes() + 1));
     cfg.max_atp_percentage = 1 + static_cast<double>(rng() % 9900) / 100.0;
     ASSERT_NO_THROW(cfg.validate());
-    BioXenHypervisor hv{cfg, ChassisType::ecoli};
+    // Genome space is physical (4,642 kb on E. coli): room for every default guest here.
+    BioXenHypervisor hv{cfg, small_space(100000)};
     for (int k = 0; k < cfg.max_vms; ++k) {
       ASSERT_NO_THROW(hv.create_vm(fmt::format("vm{}", k), k % 3 ? "syn3a" : "ecoli"))
           << nlohmann::json(cfg).dump() << " vm " << k;

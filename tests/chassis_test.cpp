@@ -71,20 +71,28 @@ TEST(BuiltinChassis, Ecoli) {
   EXPECT_EQ(p.ribosome_units, 80u);
   EXPECT_EQ(p.recommended_max_vms, 4u);
   EXPECT_EQ(p.atp_percentage, 100.0);
-  EXPECT_EQ(p.genome_space_kb, 1000000u);
+  EXPECT_EQ(p.genome_space_kb, 4642u);  // one genome equivalent of its own, 4,641,652 bp
   EXPECT_FALSE(p.has_nucleus);
   EXPECT_FALSE(p.has_mitochondria);
   EXPECT_FALSE(p.has_er);
-  EXPECT_EQ(p.physical_ribosomes, 26300);
+  // Derived from the 40 min row: 433 fg x 0.540 protein / 110 Da = 1.2801e9 aa of protein;
+  // x 0.148 r-protein / 7,336 aa per ribosome = 25,825 ribosomes (Bremer & Dennis quote 26,300).
+  EXPECT_NEAR(p.protein_aa_per_cell, 433e-15 * 0.540 * 6.02214076e23 / 110.0, 1.0);
+  EXPECT_EQ(p.physical_ribosomes, 25825);
+  EXPECT_NEAR(p.physical_ribosomes, 26300, 0.02 * 26300);
   EXPECT_EQ(p.rna_polymerases, 5000u);
+  EXPECT_EQ(p.active_ribosome_fraction, 0.80);
+  EXPECT_EQ(p.active_rnap_fraction, 0.21);
+  EXPECT_EQ(p.ribosome_spacing_nt, 65.0);
   EXPECT_EQ(p.elongation_rate_aa_per_s, 18.0);
   EXPECT_EQ(p.transcription_rate_nt_per_s, 50.0);
   EXPECT_EQ(p.atp_per_aa, 4.0);
-  EXPECT_EQ(p.atp_supply_per_s, 6.4e6);
+  // One rule for every chassis: translation at full activity is 2/3 of the ATP budget.
+  EXPECT_DOUBLE_EQ(p.atp_supply_per_s, 0.80 * 25825 * 18.0 * 4.0 * 1.5);
   EXPECT_EQ(p.doubling_time_min, 40.0);
   EXPECT_EQ(p.native_genome_bp, 4641652u);
   EXPECT_THAT(p.citation, HasSubstr("Bremer & Dennis 2008"));
-  EXPECT_THAT(p.citation, HasSubstr("Deng et al. 2021"));
+  EXPECT_THAT(p.citation, HasSubstr("translation = 2/3 of the budget"));
   EXPECT_FALSE(p.metabolic_pathways.empty());
   EXPECT_FALSE(p.protein_processing.empty());
 }
@@ -103,11 +111,15 @@ TEST(BuiltinChassis, Yeast) {
   EXPECT_GE(p.transcription_rate_nt_per_s, 13.0);  // Pol II 13-33 nt/s
   EXPECT_LE(p.transcription_rate_nt_per_s, 33.0);
   EXPECT_EQ(p.atp_per_aa, 4.0);
-  EXPECT_EQ(p.atp_supply_per_s, 1.3e7);
+  EXPECT_EQ(p.active_ribosome_fraction, 0.84);
+  EXPECT_DOUBLE_EQ(p.atp_supply_per_s, 0.84 * 200000 * 10.5 * 4.0 * 1.5);
   EXPECT_EQ(p.doubling_time_min, 90.0);
   EXPECT_EQ(p.native_genome_bp, 12100000u);
+  EXPECT_EQ(p.genome_space_kb, 12100u);
+  // No composition table: the protein content is the one at which it doubles in 90 min.
+  EXPECT_NEAR(std::log(2.0) / p.reference_growth_rate_per_h() * 60.0, 90.0, 1e-9);
   EXPECT_THAT(p.citation, HasSubstr("Warner 1999"));
-  EXPECT_THAT(p.citation, HasSubstr("derived"));
+  EXPECT_THAT(p.citation, HasSubstr("Biochem J 168:409"));
 }
 
 TEST(BuiltinChassis, Orthogonal) {
@@ -120,7 +132,9 @@ TEST(BuiltinChassis, Orthogonal) {
   EXPECT_EQ(p.rna_polymerases, 187u);
   EXPECT_EQ(p.elongation_rate_aa_per_s, 10.0);
   EXPECT_EQ(p.transcription_rate_nt_per_s, 20.0);
-  EXPECT_EQ(p.atp_supply_per_s, 3.0e4);
+  EXPECT_DOUBLE_EQ(p.atp_supply_per_s, 0.80 * 503 * 10.0 * 4.0 * 1.5);
+  EXPECT_EQ(p.mrna_half_life_s, 240.0);
+  EXPECT_EQ(p.ribosome_spacing_nt, 125.0);
   EXPECT_EQ(p.doubling_time_min, 105.0);
   EXPECT_EQ(p.native_genome_bp, 543379u);
   EXPECT_GE(p.genome_space_kb, 544u);  // hosts its own genome (JCVI-syn3A, 543,379 bp)
@@ -213,7 +227,7 @@ TEST(ChassisJson, RoundTripsEveryBuiltin) {
     const ChassisProfile& p = bioxen::chassis_profile(t);
     const json j = p;
     EXPECT_EQ(j.at("base"), bioxen::to_string(t));
-    EXPECT_EQ(j.size(), 20u);  // base + every field except type
+    EXPECT_EQ(j.size(), 28u);  // base + every field except type
     EXPECT_EQ(j.get<ChassisProfile>(), p);
     EXPECT_EQ(bioxen::chassis_profile_from_json(json::parse(j.dump())), p);
   }
@@ -242,7 +256,8 @@ TEST(ChassisJson, OverridesKeepTheRestOfTheBase) {
   EXPECT_EQ(p.ribosome_units, 40u);
   EXPECT_EQ(p.metabolic_pathways, std::vector<std::string>{"glycolysis"});
   EXPECT_EQ(p.rna_polymerases, base.rna_polymerases);
-  EXPECT_EQ(p.atp_supply_per_s, base.atp_supply_per_s);
+  // The ATP supply follows the one rule from the new ribosomes and elongation rate.
+  EXPECT_DOUBLE_EQ(p.atp_supply_per_s, 0.80 * 7000 * 12.0 * 4.0 * 1.5);
   EXPECT_EQ(p.protein_processing, base.protein_processing);
   // Physiology changed without a citation: the base's citation says so.
   EXPECT_THAT(p.citation, StartsWith(base.citation));
@@ -278,7 +293,9 @@ TEST(ChassisJson, ErrorsNameTheKey) {
        "ribosome_units, recommended_max_vms, atp_percentage, genome_space_kb, has_nucleus, "
        "has_mitochondria, has_er, metabolic_pathways, protein_processing, physical_ribosomes, "
        "rna_polymerases, elongation_rate_aa_per_s, transcription_rate_nt_per_s, atp_per_aa, "
-       "atp_supply_per_s, doubling_time_min, native_genome_bp, citation"},
+       "atp_supply_per_s, doubling_time_min, native_genome_bp, active_ribosome_fraction, "
+       "active_rnap_fraction, protein_aa_per_cell, mrna_half_life_s, ribosome_spacing_nt, "
+       "growth_law_phi_r0, growth_law_kappa_t_per_h, growth_law_phi_c, citation"},
       {R"({"base": "ecoli", "type": "yeast"})", "type", "'type' is not a chassis profile key"},
       {R"({"base": "ecoli", "name": 5})", "name", "key 'name' must be a string, got number 5"},
       {R"({"base": "ecoli", "ribosome_units": "80"})", "ribosome_units",

@@ -55,7 +55,9 @@ TEST(Hypervisor, FreshSystemResourcesMatchTheSeed) {
   EXPECT_EQ(sr.active_vms, 0);
   EXPECT_EQ(sr.total_vms, 0);
   EXPECT_EQ(sr.max_vms, 4);
-  EXPECT_EQ(sr.genome_space_kb, 1000000);
+  EXPECT_EQ(sr.genome_space_kb, 4642);  // one genome equivalent of E. coli's own DNA
+  EXPECT_EQ(sr.total_rna_polymerase, 5000);
+  EXPECT_EQ(sr.free_rna_polymerase, 5000);
   EXPECT_EQ(sr.chassis, "ecoli");
   EXPECT_EQ(sr.scheduler_policy, "round_robin");
   EXPECT_EQ(sr.virtual_time_us, 0);
@@ -199,7 +201,7 @@ TEST(Hypervisor, ChassisInfoReportsRecommendationsAndTheAllocatorView) {
                      p.physical_ribosomes / 80.0 * p.elongation_rate_aa_per_s);
     EXPECT_EQ(info.at("name"), p.name);
   }
-  EXPECT_EQ(BioXenHypervisor{}.get_chassis_info().at("physical_ribosomes_per_unit"), 328.75);
+  EXPECT_EQ(BioXenHypervisor{}.get_chassis_info().at("physical_ribosomes_per_unit"), 25825 / 80.0);
 }
 
 // --- VM ids and types --------------------------------------------------------------------------
@@ -504,7 +506,9 @@ TEST(Lifecycle, FailedVmReportsItsReasonAndKeepsItsReservation) {
 }
 
 TEST(Lifecycle, StopKeepsCountersAndStartContinues) {
-  BioXenHypervisor hv;
+  ProductionConfig cfg;
+  cfg.work_model = bioxen::WorkModel::capacity;  // constant output per quantum
+  BioXenHypervisor hv{cfg, ChassisType::ecoli};
   hv.create_vm("v", "syn3a");
   hv.start_vm("v");
   hv.run_quanta(10);
@@ -516,7 +520,7 @@ TEST(Lifecycle, StopKeepsCountersAndStartContinues) {
   hv.start_vm("v");
   hv.run_quanta(10);
   const auto again = hv.get_vm_status("v");
-  EXPECT_EQ(again.amino_acids, 2 * stopped.amino_acids);
+  EXPECT_NEAR(static_cast<double>(again.amino_acids), 2.0 * stopped.amino_acids, 1.0);
   EXPECT_DOUBLE_EQ(again.running_seconds, 2.0);
 }
 
@@ -588,6 +592,7 @@ TEST(Reallocate, MemoryChangesOnlyBeforeTheFirstStart) {
 TEST(Reallocate, ARunningVmWorksWithItsNewReservationFromTheNextQuantum) {
   ProductionConfig cfg;
   cfg.context_switch_ms = 0;
+  cfg.work_model = bioxen::WorkModel::capacity;
   BioXenHypervisor hv{cfg, bioxen_test::round_chassis()};
   hv.create_vm("v", bioxen_test::tiny_genome(), alloc(6, 20));
   hv.start_vm("v");
@@ -600,7 +605,8 @@ TEST(Reallocate, ARunningVmWorksWithItsNewReservationFromTheNextQuantum) {
   EXPECT_EQ(hv.get_vm_status("v").amino_acids, 180u);
 }
 
-// --- The work model on one VM (round numbers: 1 unit = 100 aa/s, 400 ATP/s) -------------------
+// --- The capacity work model on one VM (round numbers: 1 unit = 100 aa/s, 400 ATP/s) ---------
+// The physiological model has its own tests (physiology_test.cpp).
 
 class WorkModel : public ::testing::Test {
  protected:
@@ -608,6 +614,7 @@ class WorkModel : public ::testing::Test {
   static ProductionConfig config() {
     ProductionConfig cfg;
     cfg.context_switch_ms = 0;
+    cfg.work_model = bioxen::WorkModel::capacity;
     return cfg;
   }
   BioXenHypervisor hv_;
@@ -797,6 +804,7 @@ TEST(Observers, SeeEveryOperationWithItsOutcome) {
 TEST(Observers, SeeEveryQuantumAndTheGrantsWhenTheyAsk) {
   ProductionConfig cfg;
   cfg.scheduler_policy = bioxen::SchedulerPolicy::fair_share;
+  cfg.work_model = bioxen::WorkModel::capacity;  // round numbers
   BioXenHypervisor hv{cfg, bioxen_test::round_chassis()};
   hv.create_vm("a", bioxen_test::tiny_genome(), alloc(10, 20));
   hv.create_vm("b", bioxen_test::tiny_genome(), alloc(20, 20));
@@ -1032,7 +1040,7 @@ TEST(Format, ValueTypesFormatWithFmt) {
   EXPECT_EQ(fmt::format("{}", ResourceAllocation{}),
             "ribosomes=auto atp=auto rnap=auto memory=auto priority=auto");
   EXPECT_EQ(fmt::format("{}", hv.get_system_resources()),
-            "ribosomes 20/68 allocated (48 free), ATP 25%/90%, memory 544/1000000 kb, VMs 1/4 (0 "
+            "ribosomes 20/68 allocated (48 free), ATP 25%/90%, memory 544/4642 kb, VMs 1/4 (0 "
             "running, 0 paused), t=0s");
   EXPECT_EQ(fmt::format("{}", hv.get_vm_status("vm1")),
             "vm1 [created] syn3a: ribosomes=20 atp=25% memory=544kb priority=1 | 0.000s running, 0 "

@@ -85,15 +85,17 @@ class Model {
   std::optional<BioXenErrorCode> admit(const RefVm& v, const RefVm& old) const {
     const auto bad = BioXenErrorCode::resource_allocation_error;
     int rib = 0;
-    std::int64_t atp = 0, mem = 0;
+    std::int64_t atp = 0, mem = 0, rnap = 0;
     for (const auto& [id, w] : vms) {
       rib += w.ribosomes;
+      rnap += w.rnap;
       atp += w.atp_micro;
       mem += w.memory;
     }
     rib -= old.ribosomes;
     atp -= old.atp_micro;
     mem -= old.memory;
+    rnap -= old.rnap;
     if (v.ribosomes < 0 || v.ribosomes > cfg_.max_ribosome_allocation) return bad;
     const int free = available_ - rib;
     const int usable = v.priority == 5 ? free : std::max(0, free - cfg_.emergency_ribosome_reserve);
@@ -106,7 +108,10 @@ class Model {
       return bad;
     }
     if (v.priority < 1 || v.priority > 5) return bad;
-    if (v.rnap < 0 || v.rnap > static_cast<int>(chassis_.rna_polymerases)) return bad;
+    if (v.rnap < 0) return bad;
+    if (v.rnap > old.rnap && rnap + v.rnap > static_cast<std::int64_t>(chassis_.rna_polymerases)) {
+      return bad;  // RNA polymerase is conserved
+    }
     return std::nullopt;
   }
 
@@ -165,6 +170,9 @@ TEST_P(ModelBased, RandomOperationsAgreeWithTheReferenceModel) {
 
   ProductionConfig cfg;
   cfg.scheduler_policy = bioxen::all_scheduler_policies[static_cast<std::size_t>(seed % 3)];
+  // Seeds 1-4 run the capacity model (whose grants are exact), 5-8 the physiological one.
+  const bool physiological = seed > 4;
+  cfg.work_model = physiological ? bioxen::WorkModel::physiological : bioxen::WorkModel::capacity;
   cfg.max_vms = 3 + pick(4);
   cfg.context_switch_ms = static_cast<double>(pick(20));
   cfg.fair_share_cap_ribosomes = seed % 2 ? 0 : 30;
@@ -324,7 +332,20 @@ TEST_P(ModelBased, RandomOperationsAgreeWithTheReferenceModel) {
       }
       last_aa[s.vm_id] = static_cast<double>(s.amino_acids);
     }
-    if (ran) {
+    if (ran && physiological) {
+      // Chains hold ribosomes of at most the available units (their active fraction), and the
+      // host's growth law stays in its domain.
+      ASSERT_LE(granted, model.available() * 0.1 * chassis.active_ribosome_fraction + 1e-9)
+          << "step " << step;
+      const bioxen::HostStatus h = hv.get_host_status();
+      ASSERT_GE(h.growth_rate_per_h, 0.0);
+      ASSERT_LE(h.growth_rate_per_h, h.reference_growth_rate_per_h * (1 + 1e-12));
+      ASSERT_GE(h.guest_translation_fraction, 0.0);
+      ASSERT_LE(h.guest_translation_fraction, 1.0);
+      ASSERT_LE(h.guest_bound_ribosomes, h.active_ribosomes + 1e-6);
+      ASSERT_EQ(h.state, h.growth_rate_per_h > 0 ? "growing" : "stalled");
+    }
+    if (ran && !physiological) {
       // What the policy may grant in one quantum, in unit-seconds.
       ASSERT_LE(granted, model.available() * 0.1 + 1e-9) << "step " << step;
       if (cfg.scheduler_policy == SchedulerPolicy::round_robin) {
@@ -349,7 +370,7 @@ TEST_P(ModelBased, RandomOperationsAgreeWithTheReferenceModel) {
   RecordProperty("failures", failures);
 }
 
-// Four runs of 25,000 operations: 100,000 in all, every policy.
-INSTANTIATE_TEST_SUITE_P(Seeds, ModelBased, ::testing::Values(1, 2, 3, 4));
+// Eight runs of 25,000 operations: 200,000 in all, every policy under both work models.
+INSTANTIATE_TEST_SUITE_P(Seeds, ModelBased, ::testing::Values(1, 2, 3, 4, 5, 6, 7, 8));
 
 }  // namespace

@@ -61,8 +61,10 @@ ResourceAllocation alloc(int ribosomes, double atp) {
   return r;
 }
 
+/// Service shares are checked against the capacity model's exact grants.
 bioxen::ProductionConfig config(bioxen::SchedulerPolicy policy, int max_vms = 4) {
   bioxen::ProductionConfig cfg;
+  cfg.work_model = bioxen::WorkModel::capacity;
   cfg.scheduler_policy = policy;
   cfg.context_switch_ms = 0;
   cfg.max_vms = max_vms;

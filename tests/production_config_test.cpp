@@ -306,6 +306,7 @@ TEST_F(ProductionConfigTest, EveryFieldHasAnEnvironmentVariable) {
       {"scheduler_policy", "priority"},
       {"context_switch_ms", "2.5"},
       {"fair_share_cap_ribosomes", "30"},
+      {"work_model", "capacity"},
   };
   ASSERT_EQ(values.size(), ProductionConfigManager::field_names().size());
   for (const auto& [field, value] : values) {
@@ -328,6 +329,7 @@ TEST_F(ProductionConfigTest, EveryFieldHasAnEnvironmentVariable) {
   EXPECT_EQ(c.scheduler_policy, bioxen::SchedulerPolicy::priority);
   EXPECT_DOUBLE_EQ(c.context_switch_ms, 2.5);
   EXPECT_EQ(c.fair_share_cap_ribosomes, 30);
+  EXPECT_EQ(c.work_model, bioxen::WorkModel::capacity);
   for (const auto& [field, value] : values) {
     EXPECT_EQ(mgr.sources().at(field), ProductionConfigManager::environment_variable(field));
   }

@@ -32,8 +32,11 @@ ResourceAllocation alloc(int ribosomes, double atp, int priority = 1) {
   return r;
 }
 
+/// The policies' arithmetic is checked on the capacity model, whose output is the grant;
+/// physiology_test.cpp checks what they do under the physiological model.
 ProductionConfig config(SchedulerPolicy policy, double switch_ms = 0) {
   ProductionConfig cfg;
+  cfg.work_model = bioxen::WorkModel::capacity;
   cfg.scheduler_policy = policy;
   cfg.context_switch_ms = switch_ms;
   cfg.max_vms = 16;

@@ -30,8 +30,10 @@ ResourceAllocation alloc(int ribosomes, double atp, int priority = 1) {
   return r;
 }
 
-ProductionConfig config(SchedulerPolicy policy) {
+ProductionConfig config(SchedulerPolicy policy,
+                        bioxen::WorkModel model = bioxen::WorkModel::physiological) {
   ProductionConfig cfg;
+  cfg.work_model = model;
   cfg.scheduler_policy = policy;
   cfg.max_vms = 8;
   cfg.context_switch_ms = 3.7;
@@ -129,7 +131,7 @@ TEST(Snapshot, CarriesBuiltinGenomesByNameAndCustomOnesOnce) {
   hv.create_vm("c2", custom);
   const json snap = hv.snapshot();
   EXPECT_EQ(snap.at("format"), "bioxen.snapshot");
-  EXPECT_EQ(snap.at("version"), 1);
+  EXPECT_EQ(snap.at("version"), 2);
   ASSERT_EQ(snap.at("genomes").size(), 1u);
   EXPECT_EQ(snap.at("genomes")[0].at("genes").size(), 4u);
   EXPECT_EQ(snap.at("vms")[0].at("genome"), json({{"builtin", "syn3a"}}));
@@ -163,7 +165,10 @@ struct Tamper {
 };
 
 TEST(Snapshot, AnythingMalformedOrInconsistentIsInvalidSnapshotAndChangesNothing) {
-  BioXenHypervisor source{config(SchedulerPolicy::round_robin), bioxen::ChassisType::ecoli};
+  // The capacity model: its boot rule (amino acids >= the boot size) is checked here; the
+  // physiological model's own keys have the test below.
+  BioXenHypervisor source{config(SchedulerPolicy::round_robin, bioxen::WorkModel::capacity),
+                          bioxen::ChassisType::ecoli};
   prologue(source, bioxen_test::tiny_genome("custom"));
   const json good = source.snapshot();
   // vms[0] syn (running), vms[1] eco (running), vms[2] min, vms[3] cus1, vms[4] cus2 (error)
@@ -174,8 +179,18 @@ TEST(Snapshot, AnythingMalformedOrInconsistentIsInvalidSnapshotAndChangesNothing
       {"missing key", [](json& j) { j.erase("vms"); }, "snapshot key 'vms': missing"},
       {"format", [](json& j) { j["format"] = "other"; },
        "snapshot key 'format': expected \"bioxen.snapshot\""},
-      {"version", [](json& j) { j["version"] = 2; },
-       "snapshot key 'version': unsupported version (this library reads 1)"},
+      {"version", [](json& j) { j["version"] = 3; },
+       "snapshot key 'version': unsupported version 3 (this library reads 1 and 2)"},
+      {"host under capacity", [](json& j) { j["host"]["stalled_quanta"] = 4; },
+       "snapshot key 'host': must be empty (zeros) under the capacity work model"},
+      {"pipeline under capacity", [](json& j) { j["vms"][0]["pipeline"] = json::object(); },
+       "snapshot key 'vms[0].pipeline': must be null under the capacity work model"},
+      {"version 1 with a work model",
+       [](json& j) {
+         j["version"] = 1;
+         j.erase("host");
+       },
+       "snapshot key 'config.work_model': is not a key of version 1 snapshots"},
       {"config", [](json& j) { j["config"]["max_vms"] = 0; },
        "invalid snapshot: invalid configuration: max_vms = 0 must be >= 1"},
       {"config key", [](json& j) { j["config"]["bogus"] = 0; },

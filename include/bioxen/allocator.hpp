@@ -52,7 +52,8 @@ struct Reservation {
 ///  5. memory_kb >= 0 and <= `max_memory_kb`                      -> resource_allocation_error
 ///  6. memory sum <= the chassis' genome space                    -> resource_allocation_error
 ///  7. priority in [1, 5]                                         -> resource_allocation_error
-///  8. rna_polymerase in [0, the chassis' RNA polymerases]        -> resource_allocation_error
+///  8. rna_polymerase >= 0 and <= free RNA polymerases (the chassis' total less what other
+///     VMs hold)                                                  -> resource_allocation_error
 /// A refusal carries `resource`, `requested`, `available` and `shortfall` in its details and
 /// changes nothing. On re-allocation the VM's own reservation counts as free, and checks 3, 4
 /// and 6 apply only to a resource that grows (shrinking is always allowed).
@@ -81,7 +82,8 @@ class ResourceAllocator {
 
   /// Fills the `automatic` fields of `requested` with the default share (SPEC 2.4):
   /// ribosomes (available - reserve) / max_vms (at most max_ribosome_allocation), ATP
-  /// max_atp_percentage / max_vms (rounded down to 1e-6 %), 10 RNA polymerases, priority 1, memory
+  /// max_atp_percentage / max_vms (rounded down to 1e-6 %), 10 RNA polymerases (at most the
+  /// chassis' RNA polymerases / max_vms, so max_vms defaults fit), priority 1, memory
   /// min(genome_size_kb, max_memory_kb). Other fields are kept as given (negative ones are refused
   /// by the checks); ATP is rounded to 1e-6 %.
   Reservation resolve(const ResourceAllocation& requested,
@@ -100,7 +102,7 @@ class ResourceAllocator {
       r.atp_micro = -1;  // refused by check 4 (the message shows the request)
     }
     r.rna_polymerase = requested.rna_polymerase == ResourceAllocation::automatic
-                           ? default_rna_polymerase
+                           ? std::min(default_rna_polymerase, chassis_rnap_ / max_vms_)
                            : requested.rna_polymerase;
     r.memory_kb = requested.memory_kb == ResourceAllocation::automatic
                       ? std::min<std::int64_t>(genome_size_kb, max_memory_per_vm_)
@@ -165,6 +167,8 @@ class ResourceAllocator {
   std::int64_t allocated_memory_kb() const noexcept { return memory_kb_; }
   std::int64_t genome_space_kb() const noexcept { return genome_space_kb_; }
   std::int64_t allocated_rna_polymerase() const noexcept { return rnap_; }
+  std::int64_t total_rna_polymerase() const noexcept { return chassis_rnap_; }
+  std::int64_t free_rna_polymerase() const noexcept { return chassis_rnap_ - rnap_; }
   std::int64_t vm_count() const noexcept { return vm_count_; }
   int max_vms() const noexcept { return max_vms_; }
 
@@ -255,9 +259,17 @@ class ResourceAllocator {
     }
     // 7, 8. Priority and RNA polymerase.
     if (r.priority < 1 || r.priority > 5) out_of_domain(vm_id, "priority", r.priority, "[1, 5]");
-    if (r.rna_polymerase < 0 || r.rna_polymerase > chassis_rnap_) {
+    if (r.rna_polymerase < 0) {
       out_of_domain(vm_id, "rna_polymerase", r.rna_polymerase,
                     fmt::format("[0, {}] (the chassis' RNA polymerases)", chassis_rnap_));
+    }
+    const std::int64_t rnap_free = chassis_rnap_ - rnap_ + old.rna_polymerase;
+    if (r.rna_polymerase > old.rna_polymerase && r.rna_polymerase > rnap_free) {
+      refuse(fmt::format("insufficient RNA polymerase for VM '{}': requested {}, available {}, "
+                         "shortfall {}",
+                         vm_id, r.rna_polymerase, rnap_free, r.rna_polymerase - rnap_free),
+             vm_id, "rna_polymerase", r.rna_polymerase, rnap_free, r.rna_polymerase - rnap_free,
+             {{"limit", "rna_polymerases"}});
     }
   }
 

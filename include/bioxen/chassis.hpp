@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <nlohmann/json_fwd.hpp>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -46,15 +47,76 @@ struct ChassisProfile {
   double transcription_rate_nt_per_s = 50.0;
   double atp_per_aa = 4.0;          ///< ATP equivalents per amino acid incl. tRNA charging
   double atp_supply_per_s = 6.4e6;  ///< ATP molecules per second per cell
-  double doubling_time_min = 40.0;
+  double doubling_time_min = 40.0;  ///< the growth condition: doubling time of the host alone
   std::uint64_t native_genome_bp = 4641652;
   std::string citation;  ///< short source note for the physiology values
+  // The physiological work model (docs/MODEL.md). Defaults are E. coli at 40 min.
+  double active_ribosome_fraction = 0.80;  ///< ribosomes elongating at any time
+  double active_rnap_fraction = 0.21;      ///< the host's RNA polymerases transcribing
+  double protein_aa_per_cell = 1.28e9;     ///< amino acids in the host's protein per cell
+  double mrna_half_life_s = 300.0;         ///< mean mRNA half-life, s
+  /// Distance between ribosomes on a translated mRNA, nt: an mRNA takes at most one new
+  /// ribosome per spacing / (3 x elongation rate) seconds.
+  double ribosome_spacing_nt = 65.0;
+  /// Scott et al. 2010 growth laws: phi_R = phi_R0 + lambda / kappa_t, and unneeded protein
+  /// lowers lambda linearly to 0 at phi_Q = phi_c.
+  double growth_law_phi_r0 = 0.066;        ///< 0.76 x r0 = 0.76 x 0.087
+  double growth_law_kappa_t_per_h = 5.92;  ///< 4.5 1/h in RNA/protein units / 0.76
+  double growth_law_phi_c = 0.377;         ///< fitted to the unneeded-protein data
+
+  /// Most initiations per mRNA per second: 3 x elongation rate / ribosome spacing.
+  double max_initiation_rate_per_mrna_per_s() const noexcept {
+    return 3.0 * elongation_rate_aa_per_s / ribosome_spacing_nt;
+  }
+
+  /// The growth rate of the host alone, 1/h: active ribosomes x elongation rate / protein
+  /// (the steady-state balance of Bremer & Dennis 2008).
+  double reference_growth_rate_per_h() const noexcept {
+    return active_ribosome_fraction * physical_ribosomes * elongation_rate_aa_per_s /
+           protein_aa_per_cell * 3600.0;
+  }
 
   friend bool operator==(const ChassisProfile&, const ChassisProfile&) = default;
 };
 
-/// The built-in profile of a chassis kind.
+/// The built-in profile of a chassis kind (its reference growth condition).
 const ChassisProfile& chassis_profile(ChassisType type) noexcept;
+
+/// The built-in profile of a chassis kind in the growth condition where the host alone
+/// doubles every `doubling_time_min`. For E. coli the ribosome and RNA polymerase counts,
+/// elongation and transcription rates, active fractions and protein content follow that
+/// condition, interpolated in the growth rate between the rows of Bremer & Dennis 2008
+/// (24-100 min; docs/MODEL.md); outside that range, and for chassis without such a table at
+/// any other doubling time than their reference, it throws
+/// BioXenException(chassis_initialization_error) naming the range.
+///
+/// @code
+/// bioxen::ChassisProfile slow = bioxen::chassis_profile(bioxen::ChassisType::ecoli, 60.0);
+/// @endcode
+ChassisProfile chassis_profile(ChassisType type, double doubling_time_min);
+
+/// One row of Bremer & Dennis 2008 (E. coli B/r), as shipped in src/growth_laws/.
+struct GrowthConditionRow {
+  double doubling_time_min;
+  double elongation_aa_per_s;
+  double rnap_elongation_nt_per_s;
+  double rnap_per_cell;
+  double active_rnap_fraction;
+  double rprotein_fraction;
+  double active_ribosome_fraction;
+  double dry_mass_fg;
+  double protein_mass_fraction;
+  double ribosome_spacing_nt;  ///< distance between ribosomes on mRNA
+};
+
+/// The Bremer & Dennis 2008 rows the E. coli growth conditions are interpolated from, slowest
+/// growth first.
+std::span<const GrowthConditionRow> bremer_dennis_rows() noexcept;
+
+/// Amino-acid residues of r-protein in one ribosome (Bremer & Dennis 2008).
+inline constexpr double rprotein_aa_per_ribosome = 7336.0;
+/// Mean mass of an amino-acid residue in protein, Da (Bremer & Dennis 2008).
+inline constexpr double amino_acid_residue_da = 110.0;
 
 /// Checks a profile; throws BioXenException(chassis_initialization_error) naming the field
 /// (details: "field", "value", "profile"). Rules: non-empty name; ribosome_units,

@@ -13,6 +13,7 @@
 
 #include "bioxen/detail/json_read.hpp"
 #include "bioxen/error.hpp"
+#include "bioxen/work_model.hpp"
 
 namespace bioxen {
 
@@ -92,6 +93,9 @@ struct ProductionConfig {
   /// fair_share only: the most ribosome units one VM may use in a quantum, reservation
   /// included (a VM always keeps its reservation even above the cap); 0 = no cap.
   int fair_share_cap_ribosomes = 0;
+  /// What a quantum of work means (docs/MODEL.md): the physiological host-and-guest model
+  /// (default) or pure capacity accounting.
+  WorkModel work_model = WorkModel::physiological;
 
   /// The ribosome units VMs may reserve: floor(total_ribosomes * (1 - hypervisor_overhead)),
   /// computed with a tolerance of 1e-9 so that 80 * (1 - 0.15) is 68.
@@ -105,7 +109,7 @@ struct ProductionConfig {
   void validate() const;
 
   /// The JSON keys, in declaration order (the seed's fields first).
-  static constexpr std::array<std::string_view, 15> keys = {
+  static constexpr std::array<std::string_view, 16> keys = {
       "max_vms",
       "total_ribosomes",
       "hypervisor_overhead",
@@ -121,6 +125,7 @@ struct ProductionConfig {
       "scheduler_policy",
       "context_switch_ms",
       "fair_share_cap_ribosomes",
+      "work_model",
   };
 
   friend bool operator==(const ProductionConfig&, const ProductionConfig&) = default;
@@ -188,6 +193,9 @@ inline void ProductionConfig::validate() const {
     bad_config("context_switch_ms", detail::json_number(context_switch_ms),
                fmt::format("must be in [0, {}] (the quantum)", scheduling_quantum_ms));
   }
+  if (to_string(work_model) == "unknown") {
+    bad_config("work_model", static_cast<int>(work_model), "must be capacity or physiological");
+  }
   if (fair_share_cap_ribosomes < 0) {
     bad_config("fair_share_cap_ribosomes", fair_share_cap_ribosomes, "must be >= 0 (0 = no cap)");
   }
@@ -211,6 +219,7 @@ inline void to_json(nlohmann::json& j, const ProductionConfig& c) {
       {"scheduler_policy", to_string(c.scheduler_policy)},
       {"context_switch_ms", c.context_switch_ms},
       {"fair_share_cap_ribosomes", c.fair_share_cap_ribosomes},
+      {"work_model", to_string(c.work_model)},
   };
 }
 
@@ -257,6 +266,8 @@ inline void from_json(const nlohmann::json& j, ProductionConfig& c) {
       c.context_switch_ms = read_number(v, k, ctx);
     } else if (k == "fair_share_cap_ribosomes") {
       c.fair_share_cap_ribosomes = read_integer<int>(v, k, ctx);
+    } else if (k == "work_model") {
+      c.work_model = work_model_from_string(read_string(v, k, ctx));
     } else {
       throw BioXenException::invalid_configuration(
           fmt::format("unknown configuration key '{}'", printable(k)), {{"key", printable(k)}});
@@ -272,6 +283,15 @@ struct fmt::formatter<bioxen::SchedulerPolicy> : fmt::formatter<std::string_view
   template <class Ctx>
   auto format(bioxen::SchedulerPolicy p, Ctx& ctx) const {
     return fmt::formatter<std::string_view>::format(bioxen::to_string(p), ctx);
+  }
+};
+
+/// Formats as the work model's name.
+template <>
+struct fmt::formatter<bioxen::WorkModel> : fmt::formatter<std::string_view> {
+  template <class Ctx>
+  auto format(bioxen::WorkModel m, Ctx& ctx) const {
+    return fmt::formatter<std::string_view>::format(bioxen::to_string(m), ctx);
   }
 };
 

@@ -238,6 +238,17 @@ class BioXenHypervisor {
     std::lock_guard lock(mutex_);
     return engine_.system_resources();
   }
+  /// The host cell after the last quantum (docs/MODEL.md): its growth rate and state, the
+  /// guests' share of translation. Under WorkModel::capacity the host is not modelled.
+  ///
+  /// @code
+  ///   bioxen::HostStatus h = hv.get_host_status();
+  ///   if (h.state == "stalled") { /* the guests take more than the host can give */ }
+  /// @endcode
+  HostStatus get_host_status() const {
+    std::lock_guard lock(mutex_);
+    return engine_.host_status();
+  }
   /// The chassis profile (recommendations such as ribosome_units and recommended_max_vms
   /// included) plus the allocator's view: allocator_units, available_units,
   /// physical_ribosomes_per_unit, amino_acids_per_unit_second, max_vms (the enforced limit).

@@ -35,11 +35,12 @@ struct OperationCount {
 /// Sums over scheduler quanta: what an observer with a reporting period above 1 receives for
 /// the quanta not reported one by one; monotonic counters in PerformanceMetrics.
 struct QuantumTotals {
-  std::uint64_t quanta = 0;            ///< quanta run
-  std::uint64_t context_switches = 0;  ///< quanta that paid a round-robin switch
-  std::uint64_t throttle_events = 0;   ///< VM-quanta cut short by ATP
-  double amino_acids = 0.0;            ///< polymerised by all VMs
-  double ribosome_unit_quanta = 0.0;   ///< sum of the ribosome units granted per quantum
+  std::uint64_t quanta = 0;              ///< quanta run
+  std::uint64_t context_switches = 0;    ///< quanta that paid a round-robin switch
+  std::uint64_t throttle_events = 0;     ///< VM-quanta cut short by ATP
+  double amino_acids = 0.0;              ///< polymerised by all VMs
+  double ribosome_unit_quanta = 0.0;     ///< sum of the ribosome units granted per quantum
+  std::uint64_t host_state_changes = 0;  ///< quanta after which the host went growing <-> stalled
 
   friend bool operator==(const QuantumTotals&, const QuantumTotals&) = default;
 };
@@ -54,16 +55,19 @@ struct QuantumGrant {
 
 /// One scheduler quantum, after it ran.
 struct QuantumEvent {
-  std::uint64_t quantum = 0;          ///< index, from 0
-  std::int64_t start_us = 0;          ///< virtual clock at its start
-  std::int64_t end_us = 0;            ///< and at its end
-  std::size_t running_vms = 0;        ///< VMs in state running
-  std::size_t active_vms = 0;         ///< VMs that got ribosome units
-  double amino_acids = 0.0;           ///< made by all VMs
-  double ribosome_units = 0.0;        ///< granted in total
-  std::uint64_t throttle_events = 0;  ///< VMs cut short by ATP
-  bool context_switch = false;        ///< a round-robin switch cost part of the quantum
-  std::vector<QuantumGrant> grants;   ///< per VM, filled only if an observer wants them
+  std::uint64_t quantum = 0;            ///< index, from 0
+  std::int64_t start_us = 0;            ///< virtual clock at its start
+  std::int64_t end_us = 0;              ///< and at its end
+  std::size_t running_vms = 0;          ///< VMs in state running
+  std::size_t active_vms = 0;           ///< VMs that got ribosome units
+  double amino_acids = 0.0;             ///< made by all VMs
+  double ribosome_units = 0.0;          ///< granted in total
+  std::uint64_t throttle_events = 0;    ///< VMs cut short by ATP
+  bool context_switch = false;          ///< a round-robin switch cost part of the quantum
+  double host_growth_rate_per_h = 0.0;  ///< the host's growth rate after it (physiological model)
+  bool host_stalled = false;            ///< the host does not grow (physiological model)
+  bool host_state_changed = false;      ///< the host went growing <-> stalled in this quantum
+  std::vector<QuantumGrant> grants;     ///< per VM, filled only if an observer wants them
 };
 
 /// The largest reporting period an observer may ask for.

@@ -95,9 +95,11 @@ struct SystemResources {
   std::int64_t genome_space_kb = 0;      ///< the chassis' genome space, kb
   std::int64_t free_memory_kb = 0;       ///< genome space - allocated, kb
   std::int64_t allocated_rna_polymerase = 0;
-  int max_vms = 0;              ///< the enforced VM limit
-  std::int64_t total_vms = 0;   ///< VMs that exist, any state
-  std::int64_t active_vms = 0;  ///< VMs running
+  std::int64_t total_rna_polymerase = 0;  ///< the chassis' RNA polymerases
+  std::int64_t free_rna_polymerase = 0;   ///< total - allocated
+  int max_vms = 0;                        ///< the enforced VM limit
+  std::int64_t total_vms = 0;             ///< VMs that exist, any state
+  std::int64_t active_vms = 0;            ///< VMs running
   std::int64_t paused_vms = 0;
   std::int64_t virtual_time_us = 0;  ///< the virtual clock, µs
   std::uint64_t quanta = 0;          ///< quanta run so far
@@ -132,6 +134,11 @@ struct VmStatus {
   std::uint64_t throttle_events = 0;   ///< quanta cut short by the VM's ATP budget
   bool boot_complete = false;          ///< one copy of every boot protein exists
   double boot_time_seconds = 0.0;      ///< the virtual clock when boot completed (0 until then)
+  // The physiological work model (0 under WorkModel::capacity, where protein_aa_per_cell is
+  // the amino acids made).
+  double mrna = 0.0;                 ///< mRNA molecules of its genes
+  double ribosomes_on_chains = 0.0;  ///< ribosomes translating its chains (physical)
+  double protein_aa_per_cell = 0.0;  ///< its protein per cell after dilution by growth, aa
   // The genome under the memory reservation (SPEC 2.2).
   std::uint64_t resident_genes = 0;
   std::uint64_t total_genes = 0;
@@ -211,6 +218,8 @@ inline void to_json(nlohmann::json& j, const SystemResources& r) {
                      {"genome_space_kb", r.genome_space_kb},
                      {"free_memory_kb", r.free_memory_kb},
                      {"allocated_rna_polymerase", r.allocated_rna_polymerase},
+                     {"total_rna_polymerase", r.total_rna_polymerase},
+                     {"free_rna_polymerase", r.free_rna_polymerase},
                      {"max_vms", r.max_vms},
                      {"total_vms", r.total_vms},
                      {"active_vms", r.active_vms},
@@ -235,6 +244,8 @@ inline void from_json(const nlohmann::json& j, SystemResources& r) {
   j.at("genome_space_kb").get_to(r.genome_space_kb);
   j.at("free_memory_kb").get_to(r.free_memory_kb);
   j.at("allocated_rna_polymerase").get_to(r.allocated_rna_polymerase);
+  j.at("total_rna_polymerase").get_to(r.total_rna_polymerase);
+  j.at("free_rna_polymerase").get_to(r.free_rna_polymerase);
   j.at("max_vms").get_to(r.max_vms);
   j.at("total_vms").get_to(r.total_vms);
   j.at("active_vms").get_to(r.active_vms);
@@ -268,6 +279,9 @@ inline void to_json(nlohmann::json& j, const VmStatus& s) {
                      {"throttle_events", s.throttle_events},
                      {"boot_complete", s.boot_complete},
                      {"boot_time_seconds", s.boot_time_seconds},
+                     {"mrna", s.mrna},
+                     {"ribosomes_on_chains", s.ribosomes_on_chains},
+                     {"protein_aa_per_cell", s.protein_aa_per_cell},
                      {"resident_genes", s.resident_genes},
                      {"total_genes", s.total_genes},
                      {"resident_proteins", s.resident_proteins},
@@ -298,6 +312,9 @@ inline void from_json(const nlohmann::json& j, VmStatus& s) {
   j.at("throttle_events").get_to(s.throttle_events);
   j.at("boot_complete").get_to(s.boot_complete);
   j.at("boot_time_seconds").get_to(s.boot_time_seconds);
+  j.at("mrna").get_to(s.mrna);
+  j.at("ribosomes_on_chains").get_to(s.ribosomes_on_chains);
+  j.at("protein_aa_per_cell").get_to(s.protein_aa_per_cell);
   j.at("resident_genes").get_to(s.resident_genes);
   j.at("total_genes").get_to(s.total_genes);
   j.at("resident_proteins").get_to(s.resident_proteins);

@@ -13,6 +13,7 @@
 #include <initializer_list>
 #include <limits>
 #include <nlohmann/json.hpp>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -107,7 +108,7 @@ inline const nlohmann::json& require(const nlohmann::json& j, std::string_view k
 
 /// Fails when `j` is not an object or has a key outside `known`.
 inline void require_object(const nlohmann::json& j, std::string_view key,
-                           std::initializer_list<std::string_view> known, const JsonContext& ctx) {
+                           std::span<const std::string_view> known, const JsonContext& ctx) {
   if (!j.is_object()) json_fail(ctx, key, fmt::format("expected an object, got {}", json_kind(j)));
   for (const auto& item : j.items()) {
     bool found = false;
@@ -117,6 +118,11 @@ inline void require_object(const nlohmann::json& j, std::string_view key,
                             {{"key", item.key()}});
     }
   }
+}
+
+inline void require_object(const nlohmann::json& j, std::string_view key,
+                           std::initializer_list<std::string_view> known, const JsonContext& ctx) {
+  require_object(j, key, std::span<const std::string_view>(known.begin(), known.size()), ctx);
 }
 
 /// An id that is safe to show in messages and JSON: printable ASCII kept, other bytes as \xNN.
