@@ -114,6 +114,12 @@ inline bioxen::ChassisProfile round_chassis() {
   return p;
 }
 
+/// Keeps every quantum event it sees (the observer protocol's one-by-one reports).
+struct QuantumRecorder final : bioxen::HypervisorObserver {
+  void on_quantum(const bioxen::QuantumEvent& e) override { events.push_back(e); }
+  std::vector<bioxen::QuantumEvent> events;
+};
+
 /// The allocator's invariants, checked against the VMs' statuses.
 inline ::testing::AssertionResult resources_consistent(const bioxen::BioXenHypervisor& hv) {
   const auto r = hv.get_system_resources();

@@ -20,4 +20,6 @@
 #include "bioxen/resource_manager.hpp"
 #include "bioxen/scheduler.hpp"
 #include "bioxen/types.hpp"
+#include "bioxen/validation.hpp"
 #include "bioxen/version.hpp"
+#include "bioxen/work_model.hpp"

@@ -106,7 +106,8 @@ struct GrowthConditionRow {
   double active_ribosome_fraction;
   double dry_mass_fg;
   double protein_mass_fraction;
-  double ribosome_spacing_nt;  ///< distance between ribosomes on mRNA
+  double ribosome_spacing_nt;           ///< distance between ribosomes on mRNA
+  double published_ribosomes_per_cell;  ///< Bremer & Dennis' count (for validation)
 };
 
 /// The Bremer & Dennis 2008 rows the E. coli growth conditions are interpolated from, slowest
