@@ -1,9 +1,9 @@
 // BioXen — biological hypervisor simulator.
 // SPDX-License-Identifier: MIT
 //
-// The built-in chassis profiles and user profiles in JSON. Every physiology number comes from
-// the project's parameter table (data/PARAMETERS.md); docs/MODEL_CHASSIS.md lists them with
-// their sources and marks the derived ones.
+// The built-in chassis profiles, their growth conditions and user profiles in JSON. Every
+// physiology number is listed with its unit and source in docs/MODEL.md (section 2), which
+// marks the derived ones and gives their derivations.
 #include "bioxen/chassis.hpp"
 
 #include <fmt/format.h>

@@ -167,7 +167,7 @@ struct Builtin {
   std::string_view organism;  // the tables name their source, not the organism
 };
 
-// Names and files: src/genomes/genomes.cmake. Organism names: data/PARAMETERS.md.
+// Names and files: src/genomes/genomes.cmake. Organism names: the tables' source lines.
 const Builtin kBuiltins[] = {
     {"syn3a", detail::genome_table_syn3a, &detail::genome_table_syn3a_size, "JCVI-syn3A"},
     {"minimal_cell", detail::genome_table_minimal_cell, &detail::genome_table_minimal_cell_size,

@@ -20,25 +20,28 @@ constexpr bioxen::SchedulerPolicy policies[] = {bioxen::SchedulerPolicy::round_r
                                                 bioxen::SchedulerPolicy::fair_share,
                                                 bioxen::SchedulerPolicy::priority};
 
-/// Args: policy index, running VMs.
+/// Args: policy index, running VMs, work model (0 capacity, 1 physiological). The
+/// physiological runs start after 5 min of virtual time, when mRNA and chains have built up.
 void BM_RunScheduler(benchmark::State& state) {
   const auto policy = policies[state.range(0)];
   const std::int64_t running = state.range(1);
-  bioxen::BioXenHypervisor hv{bioxen_bench::scale_config(policy, 20000),
+  const auto model =
+      state.range(2) == 0 ? bioxen::WorkModel::capacity : bioxen::WorkModel::physiological;
+  bioxen::BioXenHypervisor hv{bioxen_bench::scale_config(policy, 20000, model),
                               bioxen_bench::scale_chassis()};
   for (std::int64_t i = 0; i < running; ++i) {
     hv.create_vm(bioxen_bench::vm_id(i), "syn3a");
     hv.start_vm(bioxen_bench::vm_id(i));
   }
-  hv.run_scheduler();  // let the policy build its plan
+  hv.run_quanta(model == bioxen::WorkModel::physiological ? 3000 : 1);
   for (auto _ : state) hv.run_scheduler();
-  state.SetLabel(std::string(bioxen::to_string(policy)));
+  state.SetLabel(fmt::format("{} {}", bioxen::to_string(policy), bioxen::to_string(model)));
   state.counters["running"] = static_cast<double>(running);
   state.counters["ns_per_running_vm"] = benchmark::Counter(
       static_cast<double>(running),
       benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
 }
-BENCHMARK(BM_RunScheduler)->ArgsProduct({{0, 1, 2}, {4, 10000}});
+BENCHMARK(BM_RunScheduler)->ArgsProduct({{0, 1, 2}, {4, 10000}, {0, 1}});
 
 /// The seed's four default syn3a VMs on E. coli, switches free, 1,000 quanta; reports
 /// capacity = amino acids made / (units granted x aa per unit-second x time), where units
@@ -51,6 +54,7 @@ void BM_Capacity(benchmark::State& state) {
     bioxen::ProductionConfig cfg;
     cfg.scheduler_policy = policy;
     cfg.context_switch_ms = 0;
+    cfg.work_model = bioxen::WorkModel::capacity;
     bioxen::BioXenHypervisor hv{cfg, bioxen::ChassisType::ecoli};
     for (const char* id : {"a", "b", "c", "d"}) {
       hv.create_vm(id, "syn3a");

@@ -18,11 +18,13 @@ namespace bioxen_bench {
 
 /// Room for `max_vms` VMs: 10^8 ribosome units (default share 42 units at 2*10^6 VMs), and
 /// a chassis with enough genome space for a syn3a guest each. One configuration for every N,
-/// so that only the number of VMs changes between measurements.
+/// so that only the number of VMs changes between measurements. The scale benchmarks run the
+/// capacity work model unless asked for the physiological one.
 inline bioxen::ProductionConfig scale_config(
-    bioxen::SchedulerPolicy policy = bioxen::SchedulerPolicy::round_robin,
-    int max_vms = 2'000'000) {
+    bioxen::SchedulerPolicy policy = bioxen::SchedulerPolicy::round_robin, int max_vms = 2'000'000,
+    bioxen::WorkModel model = bioxen::WorkModel::capacity) {
   bioxen::ProductionConfig cfg;
+  cfg.work_model = model;
   cfg.max_vms = max_vms;
   cfg.total_ribosomes = 100'000'000;
   cfg.scheduler_policy = policy;
@@ -33,6 +35,7 @@ inline bioxen::ChassisProfile scale_chassis() {
   bioxen::ChassisProfile p = bioxen::chassis_profile(bioxen::ChassisType::ecoli);
   p.name = "E. coli, unlimited genome space";
   p.genome_space_kb = 1'000'000'000'000ULL;
+  p.rna_polymerases = 1'000'000'000;  // 10 RNA polymerases for each of 10^8 VMs
   return p;
 }
 
