@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: MIT
 #include "bioxen/validation.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 

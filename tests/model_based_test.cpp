@@ -343,6 +343,10 @@ TEST_P(ModelBased, RandomOperationsAgreeWithTheReferenceModel) {
       ASSERT_GE(h.guest_translation_fraction, 0.0);
       ASSERT_LE(h.guest_translation_fraction, 1.0);
       ASSERT_LE(h.guest_bound_ribosomes, h.active_ribosomes + 1e-6);
+      // The host's count of ribosomes on guest chains is every VM's chains, running or frozen.
+      double on_chains = 0.0;
+      for (const auto& st : hv.list_vms()) on_chains += st.ribosomes_on_chains;
+      ASSERT_NEAR(h.guest_bound_ribosomes, on_chains, 1e-6 * (1.0 + on_chains)) << "step " << step;
       ASSERT_EQ(h.state, h.growth_rate_per_h > 0 ? "growing" : "stalled");
     }
     if (ran && !physiological) {

@@ -73,6 +73,7 @@ int run_cli(int argc, char** argv) {
   add_config_command(app, action);
   add_types_command(app, action);
   add_genome_command(app, action);
+  add_validate_command(app, action);
 
   try {
     app.parse(argc, argv);

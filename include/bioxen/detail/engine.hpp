@@ -1,9 +1,10 @@
 // BioXen — biological hypervisor simulator.
 // SPDX-License-Identifier: MIT
 //
-// The hypervisor's state machine without its lock: VM records, allocator, run queue,
-// policy, clock and the work model. BioXenHypervisor wraps one Engine in a mutex; restore()
-// builds a new Engine from a snapshot and swaps it in, so a failed restore changes nothing.
+// The hypervisor's state machine without its lock: VM records, allocator, run queue, policy,
+// clock and snapshots; the work of a quantum is the work model's (detail/work_model.hpp).
+// BioXenHypervisor wraps one Engine in a mutex; restore() builds a new Engine from a
+// snapshot and swaps it in, so a failed restore changes nothing.
 #pragma once
 
 #include <fmt/format.h>
@@ -31,6 +32,8 @@
 #include "bioxen/detail/json_read.hpp"
 #include "bioxen/detail/physiology.hpp"
 #include "bioxen/detail/vm_index.hpp"
+#include "bioxen/detail/vm_record.hpp"
+#include "bioxen/detail/work_model.hpp"
 #include "bioxen/error.hpp"
 #include "bioxen/genome.hpp"
 #include "bioxen/observer.hpp"
@@ -40,91 +43,6 @@
 
 namespace bioxen::detail {
 
-/// A (biological type, genome, memory) triple and its resident set, shared by every VM that
-/// runs it: a VM costs one pointer, not a gene table.
-struct GuestImage {
-  std::string biological_type;
-  GenomePtr genome;
-  ResidentSetPtr resident;
-  std::int64_t memory_kb = 0;
-  std::uint64_t users = 0;
-  bool builtin = false;
-  // The physiological model's constants of this image (docs/MODEL.md).
-  double mean_aa = 0.0;                 ///< mean resident CDS length, aa
-  double longest_aa = 0.0;              ///< longest resident CDS, aa
-  double history_spacing = 0.0;         ///< ChainHistory sample spacing, aa
-  double transcripts_per_rnap_s = 0.0;  ///< transcription rate / mean transcript length, 1/s
-};
-
-struct ImageKey {
-  const GenomeTemplate* genome;
-  std::int64_t memory_kb;
-  std::string biological_type;
-  friend bool operator==(const ImageKey&, const ImageKey&) = default;
-};
-
-struct ImageKeyHash {
-  std::size_t operator()(const ImageKey& k) const noexcept {
-    std::size_t h = std::hash<const void*>{}(k.genome);
-    h ^= std::hash<std::int64_t>{}(k.memory_kb) + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
-    h ^= std::hash<std::string>{}(k.biological_type) + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
-    return h;
-  }
-};
-
-inline constexpr std::uint32_t npos = VmIndex::none;
-inline constexpr std::uint8_t kBooted = 1;     // boot completed
-inline constexpr std::uint8_t kThrottled = 2;  // the last active quantum was ATP-limited
-inline constexpr std::uint8_t kInUse = 4;      // the slot holds a VM
-
-/// One VM. Small on purpose (about 180 bytes): the genome lives in the shared image, proteins
-/// are derived from the amino acids made. The id is first, where a lookup compares it.
-struct VmRecord {
-  // First cache line: what a lookup compares and get_vm_state() reads.
-  std::string id;             // the key the index compares (ids up to 15 characters inline)
-  std::uint32_t id_hash = 0;  // VmIndex::hash(id), to erase without rehashing
-  VMState state = VMState::created;
-  std::uint8_t flags = 0;
-  std::uint32_t prev = npos;  // creation-order list; `next` also links free slots
-  std::uint32_t next = npos;
-  GuestImage* image = nullptr;
-  std::uint64_t uid = 0;  // creation number, from 1
-  Reservation res;
-  std::int64_t running_since_us = 0;  // virtual clock when it last entered running
-  std::int64_t running_us = 0;        // time in running before that
-  std::int64_t active_us = 0;         // quanta in which it held ribosomes
-  double aa = 0.0;                    // amino acids made
-  double atp = 0.0;                   // ATP consumed
-  double ribosome_seconds = 0.0;
-  double boot_time_s = 0.0;
-  std::uint64_t context_switches = 0;
-  std::uint64_t throttle_events = 0;
-  std::uint64_t pass = 0;  // the physiological quantum that last advanced it
-  std::chrono::steady_clock::time_point started_wall{};
-  PipelineState pipe;  // the physiological model's state (unused under WorkModel::capacity)
-};
-
-/// Checks a VM id: non-empty, printable ASCII, at most 64 characters.
-inline void validate_vm_id(std::string_view id) {
-  const auto fail = [&](std::string_view rule, std::string message) {
-    throw BioXenException(BioXenErrorCode::vm_creation_failed, std::move(message),
-                          {{"vm_id", printable(id.substr(0, 200))}, {"rule", rule}});
-  };
-  if (id.empty()) fail("non_empty", "invalid VM id '': it must not be empty");
-  if (id.size() > 64) {
-    fail("max_length",
-         fmt::format("invalid VM id '{}...': it is {} characters long, the limit is 64",
-                     printable(id.substr(0, 64)), id.size()));
-  }
-  for (std::size_t i = 0; i < id.size(); ++i) {
-    const auto c = static_cast<unsigned char>(id[i]);
-    if (c < 0x20 || c > 0x7e) {
-      fail("printable_ascii", fmt::format("invalid VM id '{}': character {} is not printable ASCII",
-                                          printable(id), i + 1));
-    }
-  }
-}
-
 class Engine {
  public:
   Engine(const ProductionConfig& config, const ChassisProfile& chassis)
@@ -132,23 +50,8 @@ class Engine {
         chassis_((validate_chassis_profile(chassis), chassis)),
         alloc_(config_, chassis_),
         policy_(make_scheduling_policy(config_.scheduler_policy, policy_context(config_))),
-        quantum_us_(static_cast<std::int64_t>(config_.scheduling_quantum_ms) * 1000) {
-    ribosomes_per_unit_ = chassis_.physical_ribosomes / config_.total_ribosomes;
-    aa_per_unit_s_ = ribosomes_per_unit_ * chassis_.elongation_rate_aa_per_s;
-    atp_per_aa_ = chassis_.atp_per_aa;
-    // ATP per quantum per 1e-6 % of share: supply x (chassis % / 100) x (1e-6 / 100) x quantum.
-    atp_budget_per_micro_ = chassis_.atp_supply_per_s * chassis_.atp_percentage *
-                            static_cast<double>(quantum_us_) / 1e16;
-    physiological_ = config_.work_model == WorkModel::physiological;
-    growth_ = GrowthLaw::of(chassis_);
-    const double dt = static_cast<double>(quantum_us_) / 1e6;
-    active_ribosomes_ = chassis_.active_ribosome_fraction * chassis_.physical_ribosomes;
-    active_per_unit_ = chassis_.active_ribosome_fraction * ribosomes_per_unit_;
-    mrna_decay_per_quantum_ = std::exp(-std::log(2.0) * dt / chassis_.mrna_half_life_s);
-    mrna_decay_rate_ = std::log(2.0) / chassis_.mrna_half_life_s;
-    max_initiation_per_mrna_s_ = chassis_.max_initiation_rate_per_mrna_per_s();
-    host_growth_per_h_ = growth_.reference;
-  }
+        work_(config_, chassis_),
+        quantum_us_(static_cast<std::int64_t>(config_.scheduling_quantum_ms) * 1000) {}
 
   Engine(Engine&&) noexcept = default;
   Engine& operator=(Engine&&) noexcept = default;
@@ -179,9 +82,8 @@ class Engine {
     const std::uint32_t slot = find(id);
     VmRecord& v = vms_[slot];
     if (v.state != VMState::created && v.state != VMState::stopped) illegal(v, "start");
-    if (physiological_ && !v.pipe.history) v.pipe.history = std::make_unique<ChainHistory>();
     queue_.push_back(slot, run_entry(v));
-    enter_running(v);
+    work_.thaw(v);
     v.running_since_us = clock_us_;
     v.started_wall = std::chrono::steady_clock::now();
     set_state(v, VMState::running);
@@ -200,7 +102,7 @@ class Engine {
     VmRecord& v = vms_[slot];
     if (v.state != VMState::paused) illegal(v, "resume");
     queue_.push_back(slot, run_entry(v));
-    enter_running(v);
+    work_.thaw(v);
     v.running_since_us = clock_us_;
     set_state(v, VMState::running);
   }
@@ -218,7 +120,7 @@ class Engine {
     const std::uint32_t slot = find(id);
     VmRecord& v = vms_[slot];
     if (v.state == VMState::running) leave_running(slot);
-    frozen_bound_ -= v.pipe.bound();
+    work_.forget(v);  // its chains, frozen (by leave_running if it was running), are freed
     alloc_.release(v.res);
     release_image(v.image);
     --state_counts_[static_cast<std::size_t>(v.state)];
@@ -313,24 +215,11 @@ class Engine {
     const VmRecord& v = vms_[find(id)];
     const ResidentSet& rs = *v.image->resident;
     const auto& genes = v.image->genome->genes();
-    const auto aa = static_cast<std::uint64_t>(v.aa);
     std::vector<ProteinCount> out;
     out.reserve(rs.cds.size());
-    const auto n = static_cast<std::uint64_t>(rs.cds.size());
     for (std::size_t i = 0; i < rs.cds.size(); ++i) {
       const Gene& g = genes[rs.cds[i]];
-      std::uint64_t copies = 0;
-      if (!physiological_) {
-        copies = rs.copies_of(i, aa);
-      } else if (v.pipe.history) {
-        // Chain k translates cycle position k mod n; it is finished once E - its length has
-        // passed its initiation.
-        const auto length = static_cast<double>(rs.aa_prefix[i + 1] - rs.aa_prefix[i]);
-        const auto c =
-            static_cast<std::uint64_t>(v.pipe.history->initiations_at(v.pipe.elongation - length));
-        copies = c > i ? (c - 1 - i) / n + 1 : 0;
-      }
-      out.push_back(ProteinCount{g.locus_tag, g.name, g.protein_length_aa, copies});
+      out.push_back(ProteinCount{g.locus_tag, g.name, g.protein_length_aa, work_.copies(v, i)});
     }
     return out;
   }
@@ -367,8 +256,8 @@ class Engine {
     nlohmann::json j = chassis_;
     j["allocator_units"] = config_.total_ribosomes;
     j["available_units"] = alloc_.available_ribosomes();
-    j["physical_ribosomes_per_unit"] = ribosomes_per_unit_;
-    j["amino_acids_per_unit_second"] = aa_per_unit_s_;
+    j["physical_ribosomes_per_unit"] = work_.ribosomes_per_unit();
+    j["amino_acids_per_unit_second"] = work_.aa_per_unit_second();
     j["max_vms"] = config_.max_vms;
     return j;
   }
@@ -389,8 +278,8 @@ class Engine {
     return state_counts_[static_cast<std::size_t>(s)];
   }
   const ResourceAllocator& allocator() const noexcept { return alloc_; }
-  double ribosomes_per_unit() const noexcept { return ribosomes_per_unit_; }
-  double aa_per_unit_second() const noexcept { return aa_per_unit_s_; }
+  double ribosomes_per_unit() const noexcept { return work_.ribosomes_per_unit(); }
+  double aa_per_unit_second() const noexcept { return work_.aa_per_unit_second(); }
 
   // --- The scheduler -------------------------------------------------------------------------
 
@@ -405,7 +294,7 @@ class Engine {
     event->start_us = clock_us_;
     event->end_us = clock_us_ + quantum_us_;
     event->running_vms = queue_.size();
-    const bool was_stalled = host_stalled();
+    const bool was_stalled = work_.host_stalled();
     event->context_switch =
         run_quantum_with([&](const VmRecord& v, const Grant& g, double aa, bool throttled) {
           if (g.units > 0) ++event->active_vms;
@@ -414,8 +303,8 @@ class Engine {
           event->throttle_events += throttled ? 1 : 0;
           if (want_grants) event->grants.push_back(QuantumGrant{v.id, g.units, aa, throttled});
         });
-    event->host_growth_rate_per_h = host_growth_per_h_;
-    event->host_stalled = host_stalled();
+    event->host_growth_rate_per_h = work_.host_growth_per_h();
+    event->host_stalled = work_.host_stalled();
     event->host_state_changed = was_stalled != event->host_stalled;
   }
 
@@ -424,7 +313,7 @@ class Engine {
     double aa = 0.0;
     double units = 0.0;
     std::uint64_t throttled = 0;
-    const bool was_stalled = host_stalled();
+    const bool was_stalled = work_.host_stalled();
     const bool switched =
         run_quantum_with([&](const VmRecord&, const Grant& g, double made, bool cut) {
           aa += made;
@@ -436,34 +325,12 @@ class Engine {
     totals.throttle_events += throttled;
     totals.amino_acids += aa;
     totals.ribosome_unit_quanta += units;
-    totals.host_state_changes += was_stalled != host_stalled() ? 1 : 0;
+    totals.host_state_changes += was_stalled != work_.host_stalled() ? 1 : 0;
   }
 
   /// The host as the work model sees it after the last quantum.
-  HostStatus host_status() const noexcept {
-    HostStatus h;
-    h.work_model = std::string(to_string(config_.work_model));
-    h.modelled = physiological_;
-    h.reference_growth_rate_per_h = growth_.reference;
-    h.growth_rate_per_h = physiological_ ? host_growth_per_h_ : growth_.reference;
-    h.state = h.growth_rate_per_h > 0.0 ? "growing" : "stalled";
-    h.doubling_time_min = h.growth_rate_per_h > 0.0 ? std::log(2.0) / h.growth_rate_per_h * 60.0
-                                                    : std::numeric_limits<double>::infinity();
-    h.ribosomal_fraction = growth_.phi_r0 + h.growth_rate_per_h / growth_.kappa_t;
-    h.active_ribosomes = active_ribosomes_;
-    h.rnap_limitation = rnap_limitation();
-    h.cumulative_doublings = growth_integral_ / std::log(2.0);
-    h.stalled_quanta = stalled_quanta_;
-    if (physiological_) {
-      h.guest_translation_fraction = host_phi_q_;
-      h.sequestered_ribosome_fraction = host_sequestered_;
-      h.host_translation_aa_per_s = host_aa_per_s_;
-      h.guest_translation_aa_per_s = guest_aa_per_s_;
-      h.guest_bound_ribosomes = guest_bound_;
-    } else {
-      h.host_translation_aa_per_s = active_ribosomes_ * chassis_.elongation_rate_aa_per_s;
-    }
-    return h;
+  HostStatus host_status() const {
+    return work_.host_status(to_string(config_.work_model), alloc_.free_rna_polymerase());
   }
 
   // --- Snapshots -----------------------------------------------------------------------------
@@ -489,29 +356,6 @@ class Engine {
         genome_ref = {{"embedded", it->second}};
       }
       const auto err = error_reasons_.find(v.uid);
-      nlohmann::json pipeline = nullptr;
-      if (physiological_) {
-        const PipelineState& pp = v.pipe;
-        nlohmann::json samples = nlohmann::json::array();
-        std::size_t cursor = 0;
-        if (pp.history) {
-          for (std::size_t i = 0; i < pp.history->size(); ++i) {
-            samples.push_back({pp.history->e_at(i), pp.history->c_at(i)});
-          }
-          cursor = pp.history->cursor();
-        }
-        pipeline = {{"mrna", pp.mrna},
-                    {"initiations", pp.initiations},
-                    {"completed", pp.completed},
-                    {"elongation", pp.elongation},
-                    {"protein_aa", pp.protein_aa},
-                    {"growth_mark", pp.growth_mark},
-                    {"boot_target", pp.boot_target},
-                    {"boot_next", pp.boot_next},
-                    {"history", pp.history != nullptr},
-                    {"samples", std::move(samples)},
-                    {"cursor", cursor}};
-      }
       vms.push_back(nlohmann::json{
           {"id", v.id},
           {"uid", v.uid},
@@ -536,7 +380,7 @@ class Engine {
           {"throttled", (v.flags & kThrottled) != 0},
           {"context_switches", v.context_switches},
           {"throttle_events", v.throttle_events},
-          {"pipeline", std::move(pipeline)}});
+          {"pipeline", work_.pipeline_json(v)}});
     }
     nlohmann::json run_queue = nlohmann::json::array();
     queue_.for_each(
@@ -550,15 +394,7 @@ class Engine {
                           {"next_uid", next_uid_},
                           {"genomes", std::move(genomes)},
                           {"vms", std::move(vms)},
-                          {"host",
-                           {{"growth_integral", growth_integral_},
-                            {"growth_rate_per_h", host_growth_per_h_},
-                            {"guest_translation_fraction", host_phi_q_},
-                            {"sequestered_ribosome_fraction", host_sequestered_},
-                            {"host_translation_aa_per_s", host_aa_per_s_},
-                            {"guest_translation_aa_per_s", guest_aa_per_s_},
-                            {"guest_bound_ribosomes", guest_bound_},
-                            {"stalled_quanta", stalled_quanta_}}},
+                          {"host", work_.host_json()},
                           {"scheduler",
                            {{"policy", policy_->name()},
                             {"run_queue", std::move(run_queue)},
@@ -644,19 +480,7 @@ class Engine {
     v.running_since_us = 0;
     queue_.erase(slot);
     // Its chains stay on their ribosomes, frozen, until it runs again or is destroyed.
-    frozen_bound_ += v.pipe.bound();
-  }
-
-  /// A VM enters running: its frozen chains elongate again.
-  void enter_running(VmRecord& v) noexcept { frozen_bound_ -= v.pipe.bound(); }
-
-  bool host_stalled() const noexcept { return physiological_ && !(host_growth_per_h_ > 0.0); }
-
-  /// Free RNA polymerase over what the host needs transcribing (at most 1).
-  double rnap_limitation() const noexcept {
-    const double need = chassis_.active_rnap_fraction * chassis_.rna_polymerases;
-    const auto free = static_cast<double>(alloc_.free_rna_polymerase());
-    return need > 0.0 ? std::min(1.0, free / need) : 1.0;
+    work_.freeze(v);
   }
 
   /// The quantum loop of both work models. `report(v, grant, aa, throttled)` sees each grant.
@@ -667,11 +491,11 @@ class Engine {
     const std::int64_t work_start_us = clock_us_ + plan.switch_us;
     const auto work_us = static_cast<double>(quantum_us_ - plan.switch_us);
     if (plan.context_switch) ++vms_[plan.grants.front().slot].context_switches;
-    if (!physiological_) {
+    if (!work_.physiological()) {
       for (const Grant& g : plan.grants) {
         VmRecord& v = vms_[g.slot];
         const std::uint64_t before = v.throttle_events;
-        const double aa = work(v, g.units, work_us, work_start_us);
+        const double aa = work_.capacity(v, g.units, work_us, work_start_us);
         report(v, g, aa, v.throttle_events != before);
       }
     } else {
@@ -686,127 +510,23 @@ class Engine {
   /// policy gates initiation only), then the host's growth follows from the partition.
   template <class Report>
   void run_physiological(const QuantumPlan& plan, double work_us, Report& report) {
-    const double dt = static_cast<double>(quantum_us_) / 1e6;
-    // Growth during this quantum at the rate of the last one (dilutes guest protein).
-    const double growth_before = growth_integral_;
-    growth_integral_ += host_growth_per_h_ / 3600.0 * dt;
-    const double dilution = std::exp(-(growth_integral_ - growth_before));
-    double guest_aa = 0.0;
-    double running_bound = 0.0;
+    work_.begin_quantum();
     // Granted VMs first (the plan), then the rest of the queue with a zero grant.
     ++pass_;
     for (const Grant& g : plan.grants) {
       VmRecord& v = vms_[g.slot];
       v.pass = pass_;
       const std::uint64_t before = v.throttle_events;
-      const double aa = work_pipeline(v, g.units, work_us, dt, growth_before, dilution);
-      guest_aa += aa;
-      running_bound += v.pipe.bound();
+      const double aa = work_.pipeline(v, g.units, work_us, clock_us_);
       report(v, g, aa, v.throttle_events != before);
     }
     if (plan.grants.size() < queue_.size()) {
       queue_.for_each([&](std::uint32_t slot, const RunEntry&) {
         VmRecord& v = vms_[slot];
-        if (v.pass == pass_) return;
-        const double aa = work_pipeline(v, 0.0, work_us, dt, growth_before, dilution);
-        guest_aa += aa;
-        running_bound += v.pipe.bound();
+        if (v.pass != pass_) work_.pipeline(v, 0.0, work_us, clock_us_);
       });
     }
-    update_host(guest_aa, running_bound, dt);
-  }
-
-  /// One running VM's quantum: transcription, initiation (gated by the grant), elongation
-  /// (limited by its ATP share), completion, boot, dilution. Returns the amino acids made.
-  double work_pipeline(VmRecord& v, double units, double work_us, double dt, double growth_before,
-                       double dilution) noexcept {
-    PipelineState& p = v.pipe;
-    const GuestImage& img = *v.image;
-    const ResidentSet& rs = *img.resident;
-    const double v_aa = chassis_.elongation_rate_aa_per_s;
-    // Transcription: dM/dt = RNAP x transcripts per RNAP - k_d M, solved over the quantum.
-    const double m_ss =
-        static_cast<double>(v.res.rna_polymerase) * img.transcripts_per_rnap_s / mrna_decay_rate_;
-    p.mrna = m_ss + (p.mrna - m_ss) * mrna_decay_per_quantum_;
-    // Initiation at the start of the quantum's work: free granted ribosomes, mRNA permitting.
-    const double e0 = p.elongation;
-    if (units > 0.0) {
-      v.active_us += quantum_us_;
-      const double room = units * active_per_unit_ - p.bound();
-      const double gate = p.mrna * max_initiation_per_mrna_s_ * work_us / 1e6;
-      const double n = std::min(room, gate);
-      if (n > 0.0 && !rs.cds.empty()) {
-        const double c0 = p.initiations;
-        p.initiations += n;
-        note_boot_initiations(v, c0, p.initiations, e0);
-        p.history->record(e0, p.initiations, img.history_spacing);
-      }
-    }
-    // Elongation of every chain, limited by the VM's ATP share.
-    const double bound = p.bound();
-    double aa = bound * v_aa * dt;
-    const double budget = atp_budget_per_micro_ * static_cast<double>(v.res.atp_micro);
-    if (aa * atp_per_aa_ > budget) {
-      aa = budget / atp_per_aa_;
-      ++v.throttle_events;
-      v.flags |= kThrottled;
-    } else {
-      v.flags &= static_cast<std::uint8_t>(~kThrottled);
-    }
-    const double de = bound > 0.0 ? aa / bound : v_aa * dt;
-    p.elongation = e0 + de;
-    // Chains finish after their length (chains of the mean length for the pipeline count).
-    p.completed =
-        std::max(p.completed,
-                 p.history ? p.history->initiations_at_rising(p.elongation - img.mean_aa) : 0.0);
-    v.aa += aa;
-    v.atp += aa * atp_per_aa_;
-    v.ribosome_seconds += bound / ribosomes_per_unit_ * dt;
-    if ((v.flags & kBooted) == 0 && p.boot_next >= rs.boot_proteins &&
-        p.elongation >= p.boot_target) {
-      const double frac = de > 0.0 ? std::clamp((p.boot_target - e0) / de, 0.0, 1.0) : 0.0;
-      v.boot_time_s = static_cast<double>(clock_us_) / 1e6 + frac * dt;
-      v.flags |= kBooted;
-    }
-    // Dilution: guest protein per cell falls with the host's growth.
-    p.protein_aa = (p.growth_mark == growth_before ? p.protein_aa * dilution
-                                                   : p.protein_now(growth_integral_)) +
-                   aa;
-    p.growth_mark = growth_integral_;
-    return aa;
-  }
-
-  /// Boot: the first chain of each boot protein (the first boot_proteins positions of the
-  /// translation cycle) finishes its length after its initiation.
-  void note_boot_initiations(VmRecord& v, double c0, double c1, double e0) const noexcept {
-    PipelineState& p = v.pipe;
-    const ResidentSet& rs = *v.image->resident;
-    if (p.boot_next >= rs.boot_proteins) return;
-    const auto first = static_cast<std::uint64_t>(c0);
-    const std::uint64_t last =
-        std::min<std::uint64_t>(static_cast<std::uint64_t>(c1), rs.boot_proteins);
-    for (std::uint64_t k = std::max<std::uint64_t>(first, p.boot_next); k < last; ++k) {
-      const auto length = static_cast<double>(rs.aa_prefix[k + 1] - rs.aa_prefix[k]);
-      p.boot_target = std::max(p.boot_target, e0 + length);
-    }
-    p.boot_next = static_cast<std::uint32_t>(std::max<std::uint64_t>(p.boot_next, last));
-  }
-
-  /// The host after a quantum: phi_Q, sequestration, growth rate and state.
-  void update_host(double guest_aa, double running_bound, double dt) noexcept {
-    const double v_aa = chassis_.elongation_rate_aa_per_s;
-    const double bound_all = running_bound + std::max(0.0, frozen_bound_);
-    guest_bound_ = bound_all;
-    const double host_ribosomes = std::max(0.0, active_ribosomes_ - bound_all);
-    host_aa_per_s_ = host_ribosomes * v_aa;
-    guest_aa_per_s_ = guest_aa / dt;
-    const double total = host_aa_per_s_ + guest_aa_per_s_;
-    host_phi_q_ = total > 0.0 ? guest_aa_per_s_ / total : 0.0;
-    // Ribosomes held on guest chains but not elongating (frozen, or slowed by ATP).
-    const double idle = bound_all * v_aa * dt - guest_aa;
-    host_sequestered_ = std::clamp(idle / (active_ribosomes_ * v_aa * dt), 0.0, 1.0);
-    host_growth_per_h_ = growth_.rate(host_phi_q_, host_sequestered_, rnap_limitation());
-    if (!(host_growth_per_h_ > 0.0)) ++stalled_quanta_;
+    work_.end_quantum(alloc_.free_rna_polymerase());
   }
 
   GuestImage* acquire_image(const std::string& biological_type, const GenomePtr& genome,
@@ -820,19 +540,7 @@ class Engine {
       img->resident = resident_set(genome, static_cast<std::uint64_t>(memory_kb));
       img->memory_kb = memory_kb;
       img->builtin = is_builtin(genome);
-      const ResidentSet& rs = *img->resident;
-      if (!rs.cds.empty()) {
-        img->mean_aa = static_cast<double>(rs.cycle_aa()) / static_cast<double>(rs.cds.size());
-        std::uint64_t longest = 0;
-        for (std::size_t i = 0; i < rs.cds.size(); ++i) {
-          longest = std::max(longest, rs.aa_prefix[i + 1] - rs.aa_prefix[i]);
-        }
-        img->longest_aa = static_cast<double>(longest);
-        img->history_spacing = ChainHistory::spacing_for(img->longest_aa);
-        // A transcript: the CDS and its stop codon, 3 nt per amino acid + 3.
-        img->transcripts_per_rnap_s =
-            chassis_.transcription_rate_nt_per_s / (3.0 * img->mean_aa + 3.0);
-      }
+      work_.prepare(*img);
       it = images_.emplace(std::move(key), std::move(img)).first;
     }
     ++it->second->users;
@@ -917,36 +625,6 @@ class Engine {
     }
   }
 
-  /// The work model for one VM in one quantum (docs/MODEL.md): returns the amino acids made.
-  /// Times are divided by 1e6 last, so round inputs give exact results (6 units x 100 aa/s
-  /// x 100,000 µs is exactly 60 aa).
-  double work(VmRecord& v, double units, double work_us, std::int64_t work_start_us) noexcept {
-    if (!(units > 0.0)) return 0.0;
-    v.active_us += quantum_us_;
-    double aa = units * aa_per_unit_s_ * work_us / 1e6;
-    const double budget = atp_budget_per_micro_ * static_cast<double>(v.res.atp_micro);
-    if (aa * atp_per_aa_ > budget) {
-      aa = budget / atp_per_aa_;
-      ++v.throttle_events;
-      v.flags |= kThrottled;
-    } else {
-      v.flags &= static_cast<std::uint8_t>(~kThrottled);
-    }
-    const double before = v.aa;
-    v.aa = before + aa;
-    v.atp += aa * atp_per_aa_;
-    v.ribosome_seconds += units * work_us / 1e6;
-    if ((v.flags & kBooted) == 0) {
-      const auto boot = static_cast<double>(v.image->resident->boot_aa);
-      if (v.aa >= boot) {
-        const double frac = aa > 0.0 ? std::clamp((boot - before) / aa, 0.0, 1.0) : 0.0;
-        v.boot_time_s = (static_cast<double>(work_start_us) + frac * work_us) / 1e6;
-        v.flags |= kBooted;
-      }
-    }
-    return aa;
-  }
-
   /// The wall clock, read at most once per listing (uptime of running and paused VMs).
   class WallClock {
    public:
@@ -1003,17 +681,7 @@ class Engine {
     st.ribosome_seconds = v.ribosome_seconds;
     st.amino_acids = static_cast<std::uint64_t>(v.aa);
     st.atp_consumed = v.atp;
-    if (physiological_) {
-      st.proteins_completed = static_cast<std::uint64_t>(v.pipe.completed);
-      st.mrna = v.pipe.mrna;
-      st.ribosomes_on_chains = v.pipe.bound();
-      st.protein_aa_per_cell = v.pipe.protein_now(growth_integral_);
-    } else {
-      st.proteins_completed = rs.proteins_completed(st.amino_acids);
-      st.mrna = 0.0;
-      st.ribosomes_on_chains = 0.0;
-      st.protein_aa_per_cell = v.aa;
-    }
+    work_.status(v, st);
     st.context_switches = v.context_switches;
     st.throttle_events = v.throttle_events;
     st.boot_complete = (v.flags & kBooted) != 0;
@@ -1025,38 +693,15 @@ class Engine {
   }
 
   static Engine restore_unchecked(const nlohmann::json& j);
-  void restore_pipeline(VmRecord& v, const nlohmann::json& jp, const std::string& w,
-                        const JsonContext& ctx);
-  void restore_host(const nlohmann::json& jh, const JsonContext& ctx);
 
   ProductionConfig config_;
   ChassisProfile chassis_;
   ResourceAllocator alloc_;
   std::unique_ptr<SchedulingPolicy> policy_;
   RunQueue queue_;
+  Work work_;
   std::int64_t quantum_us_;
-  double ribosomes_per_unit_ = 0.0;
-  double aa_per_unit_s_ = 0.0;
-  double atp_per_aa_ = 0.0;
-  double atp_budget_per_micro_ = 0.0;
-  // The physiological model (docs/MODEL.md).
-  bool physiological_ = true;
-  GrowthLaw growth_;
-  double active_ribosomes_ = 0.0;  // elongating ribosomes of the chassis
-  double active_per_unit_ = 0.0;   // elongating ribosomes per allocator unit
-  double mrna_decay_per_quantum_ = 1.0;
-  double mrna_decay_rate_ = 0.0;  // 1/s
-  double max_initiation_per_mrna_s_ = 0.0;
-  double frozen_bound_ = 0.0;       // ribosomes on chains of VMs that are not running
-  double growth_integral_ = 0.0;    // integral of lambda dt (natural log units)
-  double host_growth_per_h_ = 0.0;  // lambda after the last quantum, 1/h
-  double host_phi_q_ = 0.0;
-  double host_sequestered_ = 0.0;
-  double host_aa_per_s_ = 0.0;
-  double guest_aa_per_s_ = 0.0;
-  double guest_bound_ = 0.0;
-  std::uint64_t stalled_quanta_ = 0;
-  std::uint64_t pass_ = 0;
+  std::uint64_t pass_ = 0;  // physiological quanta run, to mark the VMs each one advanced
 
   std::vector<VmRecord, HugePageAllocator<VmRecord>> vms_;
   VmIndex index_;
@@ -1241,7 +886,7 @@ inline Engine Engine::restore_unchecked(const nlohmann::json& j) {
     const std::uint32_t slot = e.add_vm(id, type, genome, r);
     VmRecord& v = e.vms_[slot];
     const auto boot_aa = static_cast<double>(v.image->resident->boot_aa);
-    if (!e.physiological_ && booted != (aa >= boot_aa)) {
+    if (!e.work_.physiological() && booted != (aa >= boot_aa)) {
       json_fail(ctx, k("boot_complete"),
                 "disagrees with the amino acids made and the genome's boot size");
     }
@@ -1262,10 +907,10 @@ inline Engine Engine::restore_unchecked(const nlohmann::json& j) {
         static_cast<std::uint8_t>(kInUse | (booted ? kBooted : 0) | (throttled ? kThrottled : 0));
     v.context_switches = switches;
     v.throttle_events = throttles;
-    if (!v1) e.restore_pipeline(v, require(jv, "pipeline", ctx), k("pipeline"), ctx);
+    if (!v1) e.work_.restore_pipeline(v, require(jv, "pipeline", ctx), k("pipeline"), ctx);
   }
   e.next_uid_ = next_uid;
-  if (!v1) e.restore_host(require(j, "host", ctx), ctx);
+  if (!v1) e.work_.restore_host(require(j, "host", ctx), ctx);
 
   const auto& js = require(j, "scheduler", ctx);
   require_object(js, "scheduler", {"policy", "run_queue", "state"}, ctx);
@@ -1290,98 +935,12 @@ inline Engine Engine::restore_unchecked(const nlohmann::json& j) {
   }
   e.policy_->restore_state(require(js, "state", ctx));
   // Chains of VMs that are not running are frozen on their ribosomes.
-  e.frozen_bound_ = 0.0;
+  double frozen = 0.0;
   for (std::uint32_t s = e.all_head_; s != npos; s = e.vms_[s].next) {
-    if (e.vms_[s].state != VMState::running) e.frozen_bound_ += e.vms_[s].pipe.bound();
+    if (e.vms_[s].state != VMState::running) frozen += e.vms_[s].pipe.bound();
   }
+  e.work_.set_frozen(frozen);
   return e;
-}
-
-inline void Engine::restore_pipeline(VmRecord& v, const nlohmann::json& jp, const std::string& w,
-                                     const JsonContext& ctx) {
-  if (!physiological_) {
-    if (!jp.is_null()) json_fail(ctx, w, "must be null under the capacity work model");
-    return;
-  }
-  require_object(jp, w,
-                 {"mrna", "initiations", "completed", "elongation", "protein_aa", "growth_mark",
-                  "boot_target", "boot_next", "history", "samples", "cursor"},
-                 ctx);
-  const auto k = [&](std::string_view key) { return fmt::format("{}.{}", w, key); };
-  const auto nonneg = [&](std::string_view key) {
-    const double d = read_number(require(jp, key, ctx), k(key), ctx);
-    if (!(d >= 0.0)) json_fail(ctx, k(key), "must be >= 0");
-    return d;
-  };
-  PipelineState& p = v.pipe;
-  p.mrna = nonneg("mrna");
-  p.initiations = nonneg("initiations");
-  p.completed = nonneg("completed");
-  if (p.completed > p.initiations) json_fail(ctx, k("completed"), "exceeds the initiations");
-  p.elongation = nonneg("elongation");
-  p.protein_aa = nonneg("protein_aa");
-  p.growth_mark = nonneg("growth_mark");
-  p.boot_target = nonneg("boot_target");
-  const ResidentSet& rs = *v.image->resident;
-  p.boot_next = read_integer<std::uint32_t>(require(jp, "boot_next", ctx), k("boot_next"), ctx, 0,
-                                            static_cast<std::uint32_t>(rs.boot_proteins));
-  const bool booted = (v.flags & kBooted) != 0;
-  if (booted && (p.boot_next < rs.boot_proteins || p.elongation < p.boot_target)) {
-    json_fail(ctx, k("boot_next"), "disagrees with boot_complete");
-  }
-  const bool has_history = read_bool(require(jp, "history", ctx), k("history"), ctx);
-  const auto& samples = require(jp, "samples", ctx);
-  if (!samples.is_array() || samples.size() > ChainHistory::capacity) {
-    json_fail(ctx, k("samples"),
-              fmt::format("expected an array of at most {} [E, C] pairs", ChainHistory::capacity));
-  }
-  if (!has_history && !samples.empty()) json_fail(ctx, k("samples"), "set but history is false");
-  if (has_history) {
-    p.history = std::make_unique<ChainHistory>();
-    double last_e = -1.0, last_c = 0.0;
-    for (std::size_t i = 0; i < samples.size(); ++i) {
-      const std::string key = fmt::format("{}[{}]", k("samples"), i);
-      if (!samples[i].is_array() || samples[i].size() != 2) json_fail(ctx, key, "expected [E, C]");
-      const double se = read_number(samples[i][0], key, ctx);
-      const double sc = read_number(samples[i][1], key, ctx);
-      if (!(se > last_e) || !(sc >= last_c) || sc > p.initiations || se > p.elongation) {
-        json_fail(ctx, key, "samples must rise and stay within the pipeline's E and C");
-      }
-      p.history->assign_sample(i, se, sc);
-      last_e = se;
-      last_c = sc;
-    }
-    p.history->set_cursor(
-        read_integer<std::size_t>(require(jp, "cursor", ctx), k("cursor"), ctx, 0, samples.size()));
-  } else if (v.state == VMState::running || p.initiations > 0.0) {
-    json_fail(ctx, k("history"), "must be true for a VM that has run");
-  }
-}
-
-inline void Engine::restore_host(const nlohmann::json& jh, const JsonContext& ctx) {
-  require_object(jh, "host",
-                 {"growth_integral", "growth_rate_per_h", "guest_translation_fraction",
-                  "sequestered_ribosome_fraction", "host_translation_aa_per_s",
-                  "guest_translation_aa_per_s", "guest_bound_ribosomes", "stalled_quanta"},
-                 ctx);
-  const auto nonneg = [&](std::string_view key) {
-    const std::string name = fmt::format("host.{}", key);
-    const double d = read_number(require(jh, key, ctx), name, ctx);
-    if (!(d >= 0.0)) json_fail(ctx, name, "must be >= 0");
-    return d;
-  };
-  growth_integral_ = nonneg("growth_integral");
-  host_growth_per_h_ = nonneg("growth_rate_per_h");
-  host_phi_q_ = nonneg("guest_translation_fraction");
-  host_sequestered_ = nonneg("sequestered_ribosome_fraction");
-  host_aa_per_s_ = nonneg("host_translation_aa_per_s");
-  guest_aa_per_s_ = nonneg("guest_translation_aa_per_s");
-  guest_bound_ = nonneg("guest_bound_ribosomes");
-  stalled_quanta_ =
-      read_integer<std::uint64_t>(require(jh, "stalled_quanta", ctx), "host.stalled_quanta", ctx);
-  if (!physiological_ && (growth_integral_ != 0.0 || stalled_quanta_ != 0)) {
-    json_fail(ctx, "host", "must be empty (zeros) under the capacity work model");
-  }
 }
 
 }  // namespace bioxen::detail

@@ -1,0 +1,455 @@
+// BioXen — biological hypervisor simulator.
+// SPDX-License-Identifier: MIT
+//
+// The work models (docs/MODEL.md sections 6 and 7): what one quantum does to a VM, and the
+// host cell's state under the physiological model. The engine owns the VM records, the
+// allocator, the run queue and the clock; it calls Work for the work itself.
+#pragma once
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "bioxen/chassis.hpp"
+#include "bioxen/config.hpp"
+#include "bioxen/detail/json_read.hpp"
+#include "bioxen/detail/physiology.hpp"
+#include "bioxen/detail/vm_record.hpp"
+#include "bioxen/genome.hpp"
+#include "bioxen/types.hpp"
+#include "bioxen/work_model.hpp"
+
+namespace bioxen::detail {
+
+/// The work model of one hypervisor: its constants, the host's state, and the per-VM work of
+/// both models. A quantum is begin_quantum(), then capacity() or pipeline() for each VM the
+/// quantum advances, then end_quantum().
+class Work {
+ public:
+  Work(const ProductionConfig& config, const ChassisProfile& chassis)
+      : physiological_(config.work_model == WorkModel::physiological),
+        quantum_us_(static_cast<std::int64_t>(config.scheduling_quantum_ms) * 1000),
+        ribosomes_per_unit_(chassis.physical_ribosomes / config.total_ribosomes),
+        elongation_(chassis.elongation_rate_aa_per_s),
+        transcription_(chassis.transcription_rate_nt_per_s),
+        atp_per_aa_(chassis.atp_per_aa),
+        growth_(GrowthLaw::of(chassis)),
+        active_ribosomes_(chassis.active_ribosome_fraction * chassis.physical_ribosomes),
+        active_per_unit_(chassis.active_ribosome_fraction * ribosomes_per_unit_),
+        rnap_need_(chassis.active_rnap_fraction * chassis.rna_polymerases),
+        max_initiation_per_mrna_s_(chassis.max_initiation_rate_per_mrna_per_s()),
+        host_growth_per_h_(growth_.reference) {
+    aa_per_unit_s_ = ribosomes_per_unit_ * elongation_;
+    // ATP per quantum per 1e-6 % of share: supply x (chassis % / 100) x (1e-6 / 100) x quantum.
+    atp_budget_per_micro_ =
+        chassis.atp_supply_per_s * chassis.atp_percentage * static_cast<double>(quantum_us_) / 1e16;
+    const double dt = static_cast<double>(quantum_us_) / 1e6;
+    mrna_decay_rate_ = std::log(2.0) / chassis.mrna_half_life_s;
+    mrna_decay_per_quantum_ = std::exp(-mrna_decay_rate_ * dt);
+  }
+
+  bool physiological() const noexcept { return physiological_; }
+  double ribosomes_per_unit() const noexcept { return ribosomes_per_unit_; }
+  double aa_per_unit_second() const noexcept { return aa_per_unit_s_; }
+
+  /// The physiological constants of an image (its resident set is computed).
+  void prepare(GuestImage& img) const {
+    const ResidentSet& rs = *img.resident;
+    if (rs.cds.empty()) return;
+    img.mean_aa = static_cast<double>(rs.cycle_aa()) / static_cast<double>(rs.cds.size());
+    std::uint64_t longest = 0;
+    for (std::size_t i = 0; i < rs.cds.size(); ++i) {
+      longest = std::max(longest, rs.aa_prefix[i + 1] - rs.aa_prefix[i]);
+    }
+    img.longest_aa = static_cast<double>(longest);
+    img.history_spacing = ChainHistory::spacing_for(img.longest_aa);
+    // A transcript: the CDS and its stop codon, 3 nt per amino acid + 3.
+    img.transcripts_per_rnap_s = transcription_ / (3.0 * img.mean_aa + 3.0);
+  }
+
+  // --- The capacity model ------------------------------------------------------------------
+
+  /// One VM in one quantum (docs/MODEL.md section 7): returns the amino acids made. Times are
+  /// divided by 1e6 last, so round inputs give exact results (6 units x 100 aa/s x 100,000 µs
+  /// is exactly 60 aa).
+  double capacity(VmRecord& v, double units, double work_us,
+                  std::int64_t work_start_us) const noexcept {
+    if (!(units > 0.0)) return 0.0;
+    v.active_us += quantum_us_;
+    const double aa = limit_by_atp(v, units * aa_per_unit_s_ * work_us / 1e6);
+    const double before = v.aa;
+    v.aa = before + aa;
+    v.atp += aa * atp_per_aa_;
+    v.ribosome_seconds += units * work_us / 1e6;
+    if ((v.flags & kBooted) == 0) {
+      const auto boot = static_cast<double>(v.image->resident->boot_aa);
+      if (v.aa >= boot) {
+        const double frac = aa > 0.0 ? std::clamp((boot - before) / aa, 0.0, 1.0) : 0.0;
+        v.boot_time_s = (static_cast<double>(work_start_us) + frac * work_us) / 1e6;
+        v.flags |= kBooted;
+      }
+    }
+    return aa;
+  }
+
+  // --- The physiological model -------------------------------------------------------------
+
+  /// Growth during this quantum, at the rate of the last one (dilutes guest protein).
+  void begin_quantum() noexcept {
+    growth_before_ = growth_integral_;
+    growth_integral_ += host_growth_per_h_ / 3600.0 * static_cast<double>(quantum_us_) / 1e6;
+    dilution_ = std::exp(-(growth_integral_ - growth_before_));
+    guest_aa_ = 0.0;
+    running_bound_ = 0.0;
+  }
+
+  /// One running VM's quantum (docs/MODEL.md section 6): transcription, initiation gated by
+  /// the `units` the policy granted, elongation limited by its ATP share, completion, boot,
+  /// dilution. `clock_us` is the quantum's start. Returns the amino acids made.
+  double pipeline(VmRecord& v, double units, double work_us, std::int64_t clock_us) noexcept {
+    PipelineState& p = v.pipe;
+    const GuestImage& img = *v.image;
+    const ResidentSet& rs = *img.resident;
+    const double dt = static_cast<double>(quantum_us_) / 1e6;
+    // Transcription: dM/dt = RNAP x transcripts per RNAP - k_d M, solved over the quantum.
+    const double m_ss =
+        static_cast<double>(v.res.rna_polymerase) * img.transcripts_per_rnap_s / mrna_decay_rate_;
+    p.mrna = m_ss + (p.mrna - m_ss) * mrna_decay_per_quantum_;
+    // Initiation at the start of the quantum's work: free granted ribosomes, mRNA permitting.
+    const double e0 = p.elongation;
+    if (units > 0.0) {
+      v.active_us += quantum_us_;
+      const double room = units * active_per_unit_ - p.bound();
+      const double gate = p.mrna * max_initiation_per_mrna_s_ * work_us / 1e6;
+      const double n = std::min(room, gate);
+      if (n > 0.0 && !rs.cds.empty()) {
+        const double c0 = p.initiations;
+        p.initiations += n;
+        note_boot_initiations(v, c0, p.initiations, e0);
+        p.history->record(e0, p.initiations, img.history_spacing);
+      }
+    }
+    // Elongation of every chain, limited by the VM's ATP share.
+    const double bound = p.bound();
+    const double aa = limit_by_atp(v, bound * elongation_ * dt);
+    const double de = bound > 0.0 ? aa / bound : elongation_ * dt;
+    p.elongation = e0 + de;
+    // Chains finish after their length (chains of the mean length for the pipeline count).
+    if (p.history) {
+      p.completed =
+          std::max(p.completed, p.history->initiations_at_rising(p.elongation - img.mean_aa));
+    }
+    v.aa += aa;
+    v.atp += aa * atp_per_aa_;
+    v.ribosome_seconds += bound / ribosomes_per_unit_ * dt;
+    if ((v.flags & kBooted) == 0 && p.boot_next >= rs.boot_proteins &&
+        p.elongation >= p.boot_target) {
+      const double frac = de > 0.0 ? std::clamp((p.boot_target - e0) / de, 0.0, 1.0) : 0.0;
+      v.boot_time_s = static_cast<double>(clock_us) / 1e6 + frac * dt;
+      v.flags |= kBooted;
+    }
+    // Dilution: guest protein per cell falls with the host's growth.
+    p.protein_aa = (p.growth_mark == growth_before_ ? p.protein_aa * dilution_
+                                                    : p.protein_now(growth_integral_)) +
+                   aa;
+    p.growth_mark = growth_integral_;
+    guest_aa_ += aa;
+    running_bound_ += p.bound();
+    return aa;
+  }
+
+  /// The host after the quantum (docs/MODEL.md section 6.1): phi_Q, sequestration, growth.
+  void end_quantum(std::int64_t free_rnap) noexcept {
+    const double dt = static_cast<double>(quantum_us_) / 1e6;
+    const double bound_all = running_bound_ + std::max(0.0, frozen_bound_);
+    guest_bound_ = bound_all;
+    host_aa_per_s_ = std::max(0.0, active_ribosomes_ - bound_all) * elongation_;
+    guest_aa_per_s_ = guest_aa_ / dt;
+    const double total = host_aa_per_s_ + guest_aa_per_s_;
+    host_phi_q_ = total > 0.0 ? guest_aa_per_s_ / total : 0.0;
+    // Ribosomes held on guest chains but not elongating (frozen, or slowed by ATP).
+    const double idle = bound_all * elongation_ * dt - guest_aa_;
+    host_sequestered_ = std::clamp(idle / (active_ribosomes_ * elongation_ * dt), 0.0, 1.0);
+    host_growth_per_h_ = growth_.rate(host_phi_q_, host_sequestered_, rnap_limitation(free_rnap));
+    if (!(host_growth_per_h_ > 0.0)) ++stalled_quanta_;
+  }
+
+  /// A VM leaves running: its chains stay on their ribosomes, frozen.
+  void freeze(const VmRecord& v) noexcept { frozen_bound_ += v.pipe.bound(); }
+  /// A VM enters running: its frozen chains elongate again.
+  void thaw(VmRecord& v) {
+    frozen_bound_ -= v.pipe.bound();
+    if (physiological_ && !v.pipe.history) v.pipe.history = std::make_unique<ChainHistory>();
+  }
+  /// A VM that is not running (or has just left running) is destroyed: its ribosomes return
+  /// to the host.
+  void forget(const VmRecord& v) noexcept { frozen_bound_ -= v.pipe.bound(); }
+  /// Sets the frozen total (after a restore).
+  void set_frozen(double bound) noexcept { frozen_bound_ = bound; }
+
+  bool host_stalled() const noexcept { return physiological_ && !(host_growth_per_h_ > 0.0); }
+  double host_growth_per_h() const noexcept { return host_growth_per_h_; }
+  double growth_integral() const noexcept { return growth_integral_; }
+
+  HostStatus host_status(std::string_view model, std::int64_t free_rnap) const {
+    HostStatus h;
+    h.work_model = std::string(model);
+    h.modelled = physiological_;
+    h.reference_growth_rate_per_h = growth_.reference;
+    h.growth_rate_per_h = physiological_ ? host_growth_per_h_ : growth_.reference;
+    h.state = h.growth_rate_per_h > 0.0 ? "growing" : "stalled";
+    h.doubling_time_min = h.growth_rate_per_h > 0.0 ? std::log(2.0) / h.growth_rate_per_h * 60.0
+                                                    : std::numeric_limits<double>::infinity();
+    h.ribosomal_fraction = growth_.phi_r0 + h.growth_rate_per_h / growth_.kappa_t;
+    h.active_ribosomes = active_ribosomes_;
+    h.rnap_limitation = rnap_limitation(free_rnap);
+    h.cumulative_doublings = growth_integral_ / std::log(2.0);
+    h.stalled_quanta = stalled_quanta_;
+    if (physiological_) {
+      h.guest_translation_fraction = host_phi_q_;
+      h.sequestered_ribosome_fraction = host_sequestered_;
+      h.host_translation_aa_per_s = host_aa_per_s_;
+      h.guest_translation_aa_per_s = guest_aa_per_s_;
+      h.guest_bound_ribosomes = guest_bound_;
+    } else {
+      h.host_translation_aa_per_s = active_ribosomes_ * elongation_;
+    }
+    return h;
+  }
+
+  /// The model's fields of a VM's status.
+  void status(const VmRecord& v, VmStatus& st) const noexcept {
+    const ResidentSet& rs = *v.image->resident;
+    if (physiological_) {
+      st.proteins_completed = static_cast<std::uint64_t>(v.pipe.completed);
+      st.mrna = v.pipe.mrna;
+      st.ribosomes_on_chains = v.pipe.bound();
+      st.protein_aa_per_cell = v.pipe.protein_now(growth_integral_);
+    } else {
+      st.proteins_completed = rs.proteins_completed(st.amino_acids);
+      st.mrna = 0.0;
+      st.ribosomes_on_chains = 0.0;
+      st.protein_aa_per_cell = v.aa;
+    }
+  }
+
+  /// Completed copies of the protein at resident-cycle position `i`.
+  std::uint64_t copies(const VmRecord& v, std::size_t i) const noexcept {
+    const ResidentSet& rs = *v.image->resident;
+    if (!physiological_) return rs.copies_of(i, static_cast<std::uint64_t>(v.aa));
+    if (!v.pipe.history) return 0;
+    // Chain k translates cycle position k mod n; it is finished once E minus its length has
+    // passed its initiation.
+    const auto n = static_cast<std::uint64_t>(rs.cds.size());
+    const auto length = static_cast<double>(rs.aa_prefix[i + 1] - rs.aa_prefix[i]);
+    const auto c =
+        static_cast<std::uint64_t>(v.pipe.history->initiations_at(v.pipe.elongation - length));
+    return c > i ? (c - 1 - i) / n + 1 : 0;
+  }
+
+  // --- Snapshots -----------------------------------------------------------------------------
+
+  /// A VM's pipeline (null under the capacity model).
+  nlohmann::json pipeline_json(const VmRecord& v) const {
+    if (!physiological_) return nullptr;
+    const PipelineState& pp = v.pipe;
+    nlohmann::json samples = nlohmann::json::array();
+    std::size_t cursor = 0;
+    if (pp.history) {
+      for (std::size_t i = 0; i < pp.history->size(); ++i) {
+        samples.push_back({pp.history->e_at(i), pp.history->c_at(i)});
+      }
+      cursor = pp.history->cursor();
+    }
+    return {{"mrna", pp.mrna},
+            {"initiations", pp.initiations},
+            {"completed", pp.completed},
+            {"elongation", pp.elongation},
+            {"protein_aa", pp.protein_aa},
+            {"growth_mark", pp.growth_mark},
+            {"boot_target", pp.boot_target},
+            {"boot_next", pp.boot_next},
+            {"history", pp.history != nullptr},
+            {"samples", std::move(samples)},
+            {"cursor", cursor}};
+  }
+
+  nlohmann::json host_json() const {
+    return {{"growth_integral", growth_integral_},
+            {"growth_rate_per_h", host_growth_per_h_},
+            {"guest_translation_fraction", host_phi_q_},
+            {"sequestered_ribosome_fraction", host_sequestered_},
+            {"host_translation_aa_per_s", host_aa_per_s_},
+            {"guest_translation_aa_per_s", guest_aa_per_s_},
+            {"guest_bound_ribosomes", guest_bound_},
+            {"stalled_quanta", stalled_quanta_}};
+  }
+
+  /// Reads pipeline_json() into `v` (whose state, flags and image are set); throws
+  /// `ctx`'s error naming the key.
+  void restore_pipeline(VmRecord& v, const nlohmann::json& jp, const std::string& w,
+                        const JsonContext& ctx) const;
+  /// Reads host_json().
+  void restore_host(const nlohmann::json& jh, const JsonContext& ctx);
+
+ private:
+  /// Cuts `aa` to what the VM's ATP share pays for this quantum, counting a throttle.
+  double limit_by_atp(VmRecord& v, double aa) const noexcept {
+    const double budget = atp_budget_per_micro_ * static_cast<double>(v.res.atp_micro);
+    if (aa * atp_per_aa_ > budget) {
+      ++v.throttle_events;
+      v.flags |= kThrottled;
+      return budget / atp_per_aa_;
+    }
+    v.flags &= static_cast<std::uint8_t>(~kThrottled);
+    return aa;
+  }
+
+  /// Free RNA polymerase over what the host needs transcribing (at most 1).
+  double rnap_limitation(std::int64_t free_rnap) const noexcept {
+    return rnap_need_ > 0.0 ? std::min(1.0, static_cast<double>(free_rnap) / rnap_need_) : 1.0;
+  }
+
+  /// Boot: the first chain of each boot protein (the first boot_proteins positions of the
+  /// translation cycle) finishes its length after its initiation.
+  static void note_boot_initiations(VmRecord& v, double c0, double c1, double e0) noexcept {
+    PipelineState& p = v.pipe;
+    const ResidentSet& rs = *v.image->resident;
+    if (p.boot_next >= rs.boot_proteins) return;
+    const auto first = static_cast<std::uint64_t>(c0);
+    const std::uint64_t last =
+        std::min<std::uint64_t>(static_cast<std::uint64_t>(c1), rs.boot_proteins);
+    for (std::uint64_t k = std::max<std::uint64_t>(first, p.boot_next); k < last; ++k) {
+      const auto length = static_cast<double>(rs.aa_prefix[k + 1] - rs.aa_prefix[k]);
+      p.boot_target = std::max(p.boot_target, e0 + length);
+    }
+    p.boot_next = static_cast<std::uint32_t>(std::max<std::uint64_t>(p.boot_next, last));
+  }
+
+  // Constants.
+  bool physiological_;
+  std::int64_t quantum_us_;
+  double ribosomes_per_unit_;
+  double elongation_;     // aa/s
+  double transcription_;  // nt/s
+  double atp_per_aa_;
+  GrowthLaw growth_;
+  double active_ribosomes_;  // elongating ribosomes of the chassis
+  double active_per_unit_;   // elongating ribosomes per allocator unit
+  double rnap_need_;         // RNA polymerases the host needs transcribing
+  double max_initiation_per_mrna_s_;
+  double aa_per_unit_s_ = 0.0;
+  double atp_budget_per_micro_ = 0.0;
+  double mrna_decay_rate_ = 0.0;  // 1/s
+  double mrna_decay_per_quantum_ = 1.0;
+  // The host.
+  double frozen_bound_ = 0.0;     // ribosomes on chains of VMs that are not running
+  double growth_integral_ = 0.0;  // integral of lambda dt (natural log units)
+  double host_growth_per_h_;      // lambda after the last quantum, 1/h
+  double host_phi_q_ = 0.0;
+  double host_sequestered_ = 0.0;
+  double host_aa_per_s_ = 0.0;
+  double guest_aa_per_s_ = 0.0;
+  double guest_bound_ = 0.0;
+  std::uint64_t stalled_quanta_ = 0;
+  // The quantum in progress.
+  double growth_before_ = 0.0;
+  double dilution_ = 1.0;
+  double guest_aa_ = 0.0;
+  double running_bound_ = 0.0;
+};
+
+inline void Work::restore_pipeline(VmRecord& v, const nlohmann::json& jp, const std::string& w,
+                                   const JsonContext& ctx) const {
+  if (!physiological_) {
+    if (!jp.is_null()) json_fail(ctx, w, "must be null under the capacity work model");
+    return;
+  }
+  require_object(jp, w,
+                 {"mrna", "initiations", "completed", "elongation", "protein_aa", "growth_mark",
+                  "boot_target", "boot_next", "history", "samples", "cursor"},
+                 ctx);
+  const auto k = [&](std::string_view key) { return fmt::format("{}.{}", w, key); };
+  const auto nonneg = [&](std::string_view key) {
+    const double d = read_number(require(jp, key, ctx), k(key), ctx);
+    if (!(d >= 0.0)) json_fail(ctx, k(key), "must be >= 0");
+    return d;
+  };
+  PipelineState& p = v.pipe;
+  p.mrna = nonneg("mrna");
+  p.initiations = nonneg("initiations");
+  p.completed = nonneg("completed");
+  if (p.completed > p.initiations) json_fail(ctx, k("completed"), "exceeds the initiations");
+  p.elongation = nonneg("elongation");
+  p.protein_aa = nonneg("protein_aa");
+  p.growth_mark = nonneg("growth_mark");
+  p.boot_target = nonneg("boot_target");
+  const ResidentSet& rs = *v.image->resident;
+  p.boot_next = read_integer<std::uint32_t>(require(jp, "boot_next", ctx), k("boot_next"), ctx, 0,
+                                            static_cast<std::uint32_t>(rs.boot_proteins));
+  const bool booted = (v.flags & kBooted) != 0;
+  if (booted && (p.boot_next < rs.boot_proteins || p.elongation < p.boot_target)) {
+    json_fail(ctx, k("boot_next"), "disagrees with boot_complete");
+  }
+  const bool has_history = read_bool(require(jp, "history", ctx), k("history"), ctx);
+  const auto& samples = require(jp, "samples", ctx);
+  if (!samples.is_array() || samples.size() > ChainHistory::capacity) {
+    json_fail(ctx, k("samples"),
+              fmt::format("expected an array of at most {} [E, C] pairs", ChainHistory::capacity));
+  }
+  if (!has_history && !samples.empty()) json_fail(ctx, k("samples"), "set but history is false");
+  if (has_history) {
+    p.history = std::make_unique<ChainHistory>();
+    double last_e = -1.0, last_c = 0.0;
+    for (std::size_t i = 0; i < samples.size(); ++i) {
+      const std::string key = fmt::format("{}[{}]", k("samples"), i);
+      if (!samples[i].is_array() || samples[i].size() != 2) json_fail(ctx, key, "expected [E, C]");
+      const double se = read_number(samples[i][0], key, ctx);
+      const double sc = read_number(samples[i][1], key, ctx);
+      if (!(se > last_e) || !(sc >= last_c) || sc > p.initiations || se > p.elongation) {
+        json_fail(ctx, key, "samples must rise and stay within the pipeline's E and C");
+      }
+      p.history->assign_sample(i, se, sc);
+      last_e = se;
+      last_c = sc;
+    }
+    p.history->set_cursor(
+        read_integer<std::size_t>(require(jp, "cursor", ctx), k("cursor"), ctx, 0, samples.size()));
+  } else if (v.state == VMState::running || p.initiations > 0.0) {
+    json_fail(ctx, k("history"), "must be true for a VM that has run");
+  }
+}
+
+inline void Work::restore_host(const nlohmann::json& jh, const JsonContext& ctx) {
+  require_object(jh, "host",
+                 {"growth_integral", "growth_rate_per_h", "guest_translation_fraction",
+                  "sequestered_ribosome_fraction", "host_translation_aa_per_s",
+                  "guest_translation_aa_per_s", "guest_bound_ribosomes", "stalled_quanta"},
+                 ctx);
+  const auto nonneg = [&](std::string_view key) {
+    const std::string name = fmt::format("host.{}", key);
+    const double d = read_number(require(jh, key, ctx), name, ctx);
+    if (!(d >= 0.0)) json_fail(ctx, name, "must be >= 0");
+    return d;
+  };
+  growth_integral_ = nonneg("growth_integral");
+  host_growth_per_h_ = nonneg("growth_rate_per_h");
+  host_phi_q_ = nonneg("guest_translation_fraction");
+  host_sequestered_ = nonneg("sequestered_ribosome_fraction");
+  host_aa_per_s_ = nonneg("host_translation_aa_per_s");
+  guest_aa_per_s_ = nonneg("guest_translation_aa_per_s");
+  guest_bound_ = nonneg("guest_bound_ribosomes");
+  stalled_quanta_ =
+      read_integer<std::uint64_t>(require(jh, "stalled_quanta", ctx), "host.stalled_quanta", ctx);
+  if (!physiological_ && (growth_integral_ != 0.0 || stalled_quanta_ != 0)) {
+    json_fail(ctx, "host", "must be empty (zeros) under the capacity work model");
+  }
+}
+
+}  // namespace bioxen::detail
