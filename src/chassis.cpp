@@ -15,6 +15,7 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <span>
 #include <sstream>
 #include <system_error>
 #include <type_traits>
@@ -518,23 +519,6 @@ std::vector<std::string> as_string_list(std::string_view key, const nlohmann::js
   return out;
 }
 
-constexpr std::string_view kPhysiologyKeys[] = {"physical_ribosomes",
-                                                "rna_polymerases",
-                                                "elongation_rate_aa_per_s",
-                                                "transcription_rate_nt_per_s",
-                                                "atp_per_aa",
-                                                "atp_supply_per_s",
-                                                "doubling_time_min",
-                                                "native_genome_bp",
-                                                "active_ribosome_fraction",
-                                                "active_rnap_fraction",
-                                                "protein_aa_per_cell",
-                                                "mrna_half_life_s",
-                                                "ribosome_spacing_nt",
-                                                "growth_law_phi_r0",
-                                                "growth_law_kappa_t_per_h",
-                                                "growth_law_phi_c"};
-
 constexpr std::string_view kKeys[] = {"base",
                                       "name",
                                       "ribosome_units",
@@ -563,6 +547,10 @@ constexpr std::string_view kKeys[] = {"base",
                                       "growth_law_kappa_t_per_h",
                                       "growth_law_phi_c",
                                       "citation"};
+
+/// The physiology keys: kKeys from physical_ribosomes to growth_law_phi_c.
+constexpr std::span<const std::string_view> kPhysiologyKeys{kKeys + 11, 16};
+static_assert(kKeys[11] == "physical_ribosomes" && kKeys[26] == "growth_law_phi_c");
 
 /// Sets one field; false for an unknown key.
 bool set_field(ChassisProfile& p, const std::string& key, const nlohmann::json& v) {

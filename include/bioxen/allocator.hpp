@@ -194,6 +194,18 @@ class ResourceAllocator {
         {{"vm_id", vm_id}, {"resource", field}, {"requested", value}, {"range", range}});
   }
 
+  /// Refuses a pool resource that grows (`requested` > `old`) beyond what is free.
+  static void refuse_growth_beyond(std::string_view vm_id, std::string_view what,
+                                   std::string_view unit, std::string_view resource,
+                                   std::string_view limit, std::int64_t requested, std::int64_t old,
+                                   std::int64_t free) {
+    if (requested <= old || requested <= free) return;
+    refuse(fmt::format("insufficient {} for VM '{}': requested {}{}, available {}{}, shortfall "
+                       "{}{}",
+                       what, vm_id, requested, unit, free, unit, requested - free, unit),
+           vm_id, resource, requested, free, requested - free, {{"limit", limit}});
+  }
+
   void check(std::string_view vm_id, const Reservation& r, const Reservation& old,
              double requested_atp, bool emergency_reserve = true) const {
     // 2. Ribosomes, per VM.
@@ -249,28 +261,17 @@ class ResourceAllocator {
              {{"limit", "max_memory_kb"}});
     }
     // 6. Memory, against the chassis' genome space.
-    const std::int64_t mem_free = genome_space_kb_ - memory_kb_ + old.memory_kb;
-    if (r.memory_kb > old.memory_kb && r.memory_kb > mem_free) {
-      refuse(fmt::format("insufficient genome space for VM '{}': requested {} kb, available {} "
-                         "kb, shortfall {} kb",
-                         vm_id, r.memory_kb, mem_free, r.memory_kb - mem_free),
-             vm_id, "memory_kb", r.memory_kb, mem_free, r.memory_kb - mem_free,
-             {{"limit", "genome_space_kb"}});
-    }
+    refuse_growth_beyond(vm_id, "genome space", " kb", "memory_kb", "genome_space_kb", r.memory_kb,
+                         old.memory_kb, genome_space_kb_ - memory_kb_ + old.memory_kb);
     // 7, 8. Priority and RNA polymerase.
     if (r.priority < 1 || r.priority > 5) out_of_domain(vm_id, "priority", r.priority, "[1, 5]");
     if (r.rna_polymerase < 0) {
       out_of_domain(vm_id, "rna_polymerase", r.rna_polymerase,
                     fmt::format("[0, {}] (the chassis' RNA polymerases)", chassis_rnap_));
     }
-    const std::int64_t rnap_free = chassis_rnap_ - rnap_ + old.rna_polymerase;
-    if (r.rna_polymerase > old.rna_polymerase && r.rna_polymerase > rnap_free) {
-      refuse(fmt::format("insufficient RNA polymerase for VM '{}': requested {}, available {}, "
-                         "shortfall {}",
-                         vm_id, r.rna_polymerase, rnap_free, r.rna_polymerase - rnap_free),
-             vm_id, "rna_polymerase", r.rna_polymerase, rnap_free, r.rna_polymerase - rnap_free,
-             {{"limit", "rna_polymerases"}});
-    }
+    refuse_growth_beyond(vm_id, "RNA polymerase", "", "rna_polymerase", "rna_polymerases",
+                         r.rna_polymerase, old.rna_polymerase,
+                         chassis_rnap_ - rnap_ + old.rna_polymerase);
   }
 
   void add(const Reservation& r, int sign) noexcept {
