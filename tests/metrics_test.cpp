@@ -11,6 +11,7 @@
 #include <bioxen/metrics.hpp>
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <numeric>
 #include <random>
 #include <thread>
@@ -589,6 +590,152 @@ TEST(Prometheus, OperationNamesWithSpecialCharactersAreEscaped) {
   EXPECT_EQ(bioxen::test::prom_value(fams, "bioxen_vm_operations_total",
                                      {{"operation", "odd \"op\"\\\nname"}, {"result", "success"}}),
             1.0);
+}
+
+// ---------------------------------------------------------------------------------------
+// The host cell in the summary
+
+/// A host as get_host_status() reports one: growing, or stalled (no doubling time).
+bioxen::HostStatus host(bool stalled) {
+  bioxen::HostStatus h;
+  h.work_model = "physiological";
+  h.modelled = true;
+  h.state = stalled ? "stalled" : "growing";
+  h.growth_rate_per_h = stalled ? 0.0 : 0.569;
+  h.reference_growth_rate_per_h = 1.045;
+  h.doubling_time_min =
+      stalled ? std::numeric_limits<double>::infinity() : 60.0 * std::log(2.0) / 0.569;
+  h.guest_translation_fraction = stalled ? 0.85 : 0.172;
+  h.sequestered_ribosome_fraction = 0.01;
+  h.ribosomal_fraction = 0.2;
+  h.host_translation_aa_per_s = 300e3;
+  h.guest_translation_aa_per_s = 62e3;
+  h.rnap_limitation = 1.0;
+  h.active_ribosomes = 20660;
+  h.guest_bound_ribosomes = 3553;
+  h.stalled_quanta = stalled ? 42 : 0;
+  h.cumulative_doublings = 0.36;
+  return h;
+}
+
+TEST(PerformanceMetrics, HostStateChangesAddToTheQuantumTotals) {
+  PerformanceMetrics m;
+  m.record_quantum(false, 0, 10.0, 1.0, true);
+  m.record_quantum(false, 0, 10.0, 1.0);  // no change (the default)
+  bioxen::QuantumTotals t;
+  t.quanta = 10;
+  t.host_state_changes = 2;
+  m.record_quanta(t);
+  EXPECT_EQ(m.quantum_totals().host_state_changes, 3U);
+  EXPECT_EQ(nlohmann::json(m.summary())["quanta"]["host_state_changes"], 3);
+  m.reset();
+  EXPECT_EQ(m.quantum_totals().host_state_changes, 0U);
+}
+
+TEST(PerformanceSummaryJson, HostIsNullWithoutAHypervisorAndRoundTrips) {
+  PerformanceSummary s = sample_summary();
+  EXPECT_FALSE(s.host.has_value());  // a PerformanceMetrics knows no host
+  EXPECT_TRUE(nlohmann::json(s)["host"].is_null());
+  EXPECT_FALSE(nlohmann::json(s).get<PerformanceSummary>().host.has_value());
+
+  s.host = host(false);
+  nlohmann::json j = s;
+  EXPECT_EQ(j["host"]["state"], "growing");
+  EXPECT_DOUBLE_EQ(j["host"]["growth_rate_per_h"].get<double>(), 0.569);
+  EXPECT_DOUBLE_EQ(j["host"]["guest_translation_fraction"].get<double>(), 0.172);
+  EXPECT_EQ(j.get<PerformanceSummary>(), s);
+
+  // A stalled host has no doubling time: null in JSON, infinity when read back.
+  s.host = host(true);
+  j = s;
+  EXPECT_TRUE(j["host"]["doubling_time_min"].is_null());
+  const auto back = j.get<PerformanceSummary>();
+  ASSERT_TRUE(back.host.has_value());
+  EXPECT_TRUE(std::isinf(back.host->doubling_time_min));
+  EXPECT_EQ(back, s);
+
+  // Summaries written before the host existed read back without one.
+  j.erase("host");
+  EXPECT_FALSE(j.get<PerformanceSummary>().host.has_value());
+}
+
+TEST(PerformanceSummaryJson, MonitorSampleCarriesTheHost) {
+  bioxen::MonitorSample ms;
+  ms.virtual_time_seconds = 60.0;
+  EXPECT_TRUE(nlohmann::json(ms)["host"].is_null());
+  ms.host = host(true);
+  const nlohmann::json j = ms;
+  EXPECT_EQ(j["host"]["state"], "stalled");
+  EXPECT_EQ(j.get<bioxen::MonitorSample>(), ms);
+}
+
+TEST(Formatters, SummaryWithAHostEndsWithTheHostLine) {
+  PerformanceSummary s = sample_summary();
+  EXPECT_EQ(fmt::format("{}", s).find("host:"), std::string::npos);
+  s.host = host(false);
+  const std::string text = fmt::format("{}", s);
+  EXPECT_NE(text.find("\nhost: growing at 0.569/h (doubling 73.1 min), guests 17.2% of "
+                      "translation"),
+            std::string::npos)
+      << text;
+}
+
+TEST(Prometheus, HostGaugesFollowTheHostStatus) {
+  using bioxen::test::prom_family;
+  using bioxen::test::prom_value;
+  PerformanceSummary s = sample_summary();
+  // Without a host: no host gauges, but the quantum counter of state changes is there.
+  auto fams = bioxen::test::PromParser::parse(bioxen::to_prometheus(s));
+  EXPECT_EQ(prom_family(fams, "bioxen_host_growth_rate_per_hour"), nullptr);
+  EXPECT_EQ(prom_family(fams, "bioxen_host_stalled"), nullptr);
+  EXPECT_EQ(prom_value(fams, "bioxen_host_state_changes_total"), 0.0);
+
+  s.host = host(false);
+  s.quanta.host_state_changes = 4;
+  const std::string text = bioxen::to_prometheus(s);
+  ASSERT_NO_THROW(fams = bioxen::test::PromParser::parse(text)) << text;
+  for (const char* name :
+       {"bioxen_host_modelled", "bioxen_host_growth_rate_per_hour",
+        "bioxen_host_reference_growth_rate_per_hour", "bioxen_host_doubling_time_minutes",
+        "bioxen_host_stalled", "bioxen_host_guest_translation_fraction",
+        "bioxen_host_sequestered_ribosome_fraction", "bioxen_host_guest_bound_ribosomes",
+        "bioxen_host_rnap_limitation_ratio"}) {
+    const auto* f = prom_family(fams, name);
+    ASSERT_NE(f, nullptr) << name;
+    EXPECT_EQ(f->type, "gauge") << name;
+    EXPECT_FALSE(f->help.empty()) << name;
+  }
+  EXPECT_EQ(prom_family(fams, "bioxen_host_stalled_quanta_total")->type, "counter");
+  EXPECT_EQ(prom_family(fams, "bioxen_host_state_changes_total")->type, "counter");
+  EXPECT_EQ(prom_value(fams, "bioxen_host_modelled"), 1.0);
+  EXPECT_EQ(prom_value(fams, "bioxen_host_growth_rate_per_hour"), 0.569);
+  EXPECT_EQ(prom_value(fams, "bioxen_host_reference_growth_rate_per_hour"), 1.045);
+  EXPECT_EQ(prom_value(fams, "bioxen_host_doubling_time_minutes"), s.host->doubling_time_min);
+  EXPECT_EQ(prom_value(fams, "bioxen_host_stalled"), 0.0);
+  EXPECT_EQ(prom_value(fams, "bioxen_host_guest_translation_fraction"), 0.172);
+  EXPECT_EQ(prom_value(fams, "bioxen_host_guest_bound_ribosomes"), 3553.0);
+  EXPECT_EQ(prom_value(fams, "bioxen_host_state_changes_total"), 4.0);
+
+  // Stalled: the doubling time is +Inf, spelled as the format wants.
+  s.host = host(true);
+  const std::string stalled = bioxen::to_prometheus(s);
+  EXPECT_NE(stalled.find("\nbioxen_host_doubling_time_minutes +Inf\n"), std::string::npos)
+      << stalled;
+  ASSERT_NO_THROW(fams = bioxen::test::PromParser::parse(stalled)) << stalled;
+  EXPECT_TRUE(std::isinf(prom_value(fams, "bioxen_host_doubling_time_minutes")));
+  EXPECT_EQ(prom_value(fams, "bioxen_host_stalled"), 1.0);
+  EXPECT_EQ(prom_value(fams, "bioxen_host_growth_rate_per_hour"), 0.0);
+  EXPECT_EQ(prom_value(fams, "bioxen_host_stalled_quanta_total"), 42.0);
+
+  // Not modelled (capacity work model): the reference rate, flagged.
+  bioxen::HostStatus capacity;
+  capacity.work_model = "capacity";
+  capacity.growth_rate_per_h = capacity.reference_growth_rate_per_h = 1.045;
+  capacity.doubling_time_min = 60.0 * std::log(2.0) / 1.045;
+  s.host = capacity;
+  fams = bioxen::test::PromParser::parse(bioxen::to_prometheus(s));
+  EXPECT_EQ(prom_value(fams, "bioxen_host_modelled"), 0.0);
+  EXPECT_EQ(prom_value(fams, "bioxen_host_growth_rate_per_hour"), 1.045);
 }
 
 }  // namespace

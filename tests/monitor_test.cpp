@@ -732,4 +732,109 @@ TEST(ProductionMonitor, OwnOperationsCanBeRecorded) {
   EXPECT_EQ(mon.get_performance_summary().vm_operations.at("load_scenario_success"), 1U);
 }
 
+// ---------------------------------------------------------------------------------------
+// The host cell (the physiological work model)
+
+TEST(ProductionMonitor, SamplesAndTheSummaryCarryTheHostStatus) {
+  BioXenHypervisor hv;  // the default: physiological work model, E. coli at 40 min
+  ProductionMonitor mon{hv};
+  const MonitorSample alone = mon.sample_now();
+  ASSERT_TRUE(alone.host.has_value());
+  EXPECT_TRUE(alone.host->modelled);
+  EXPECT_EQ(alone.host->state, "growing");
+  EXPECT_EQ(alone.host->growth_rate_per_h, alone.host->reference_growth_rate_per_h);
+
+  hv.create_vm("g", "syn3a");
+  hv.start_vm("g");
+  hv.run_quanta(3000);  // five minutes: the guest's chains hold ribosomes by then
+  const bioxen::HostStatus h = hv.get_host_status();
+  const MonitorSample sample = mon.sample_now();
+  ASSERT_TRUE(sample.host.has_value());
+  EXPECT_EQ(*sample.host, h);
+  EXPECT_EQ(mon.latest_sample()->host, h);
+  EXPECT_EQ(nlohmann::json(sample).get<MonitorSample>(), sample);
+  EXPECT_EQ(h.state, "growing");
+  EXPECT_LT(h.growth_rate_per_h, h.reference_growth_rate_per_h);
+  EXPECT_GT(h.guest_translation_fraction, 0.0);
+
+  const PerformanceSummary sum = mon.get_performance_summary();
+  ASSERT_TRUE(sum.host.has_value());
+  EXPECT_EQ(*sum.host, h);
+  const nlohmann::json j = sum;
+  EXPECT_EQ(j["host"]["state"], "growing");
+  EXPECT_EQ(j["host"]["work_model"], "physiological");
+  EXPECT_EQ(j["host"]["growth_rate_per_h"].get<double>(), h.growth_rate_per_h);
+  EXPECT_EQ(j["host"]["doubling_time_min"].get<double>(), h.doubling_time_min);
+
+  const auto fams = bioxen::test::PromParser::parse(mon.to_prometheus());
+  using bioxen::test::prom_value;
+  EXPECT_EQ(prom_value(fams, "bioxen_host_modelled"), 1.0);
+  EXPECT_EQ(prom_value(fams, "bioxen_host_growth_rate_per_hour"), h.growth_rate_per_h);
+  EXPECT_EQ(prom_value(fams, "bioxen_host_reference_growth_rate_per_hour"),
+            h.reference_growth_rate_per_h);
+  EXPECT_EQ(prom_value(fams, "bioxen_host_doubling_time_minutes"), h.doubling_time_min);
+  EXPECT_EQ(prom_value(fams, "bioxen_host_stalled"), 0.0);
+  EXPECT_EQ(prom_value(fams, "bioxen_host_guest_translation_fraction"),
+            h.guest_translation_fraction);
+  EXPECT_EQ(prom_value(fams, "bioxen_host_guest_bound_ribosomes"), h.guest_bound_ribosomes);
+  EXPECT_EQ(prom_value(fams, "bioxen_host_state_changes_total"), 0.0);
+}
+
+TEST(ProductionMonitor, ExportsAStalledHostAndCountsItsStateChanges) {
+  BioXenHypervisor hv;
+  ProductionMonitor mon{hv};
+  // The whole machine for one guest (docs/MODEL.md, section 6.3): the host stalls.
+  ResourceAllocation greedy = alloc(60, 90);
+  greedy.rna_polymerase = 3000;
+  greedy.priority = 5;
+  hv.create_vm("greedy", "syn3a", greedy);
+  hv.start_vm("greedy");
+  hv.run_quanta(3000);  // batched: the state changes arrive as quantum totals
+  const bioxen::HostStatus stalled = hv.get_host_status();
+  ASSERT_EQ(stalled.state, "stalled");
+
+  PerformanceSummary sum = mon.get_performance_summary();
+  ASSERT_TRUE(sum.host.has_value());
+  EXPECT_EQ(sum.host->state, "stalled");
+  EXPECT_EQ(sum.quanta.host_state_changes, 1U);  // growing -> stalled
+  EXPECT_TRUE(nlohmann::json(sum)["host"]["doubling_time_min"].is_null());
+  std::string text = mon.to_prometheus();
+  EXPECT_NE(text.find("\nbioxen_host_doubling_time_minutes +Inf\n"), std::string::npos) << text;
+  auto fams = bioxen::test::PromParser::parse(text);
+  using bioxen::test::prom_value;
+  EXPECT_EQ(prom_value(fams, "bioxen_host_stalled"), 1.0);
+  EXPECT_EQ(prom_value(fams, "bioxen_host_growth_rate_per_hour"), 0.0);
+  EXPECT_EQ(prom_value(fams, "bioxen_host_stalled_quanta_total"),
+            static_cast<double>(stalled.stalled_quanta));
+  EXPECT_GT(stalled.stalled_quanta, 0U);
+
+  // Pausing the guest lets the host grow again; quantum by quantum this time (the changes
+  // arrive with the quantum events and the totals in between).
+  hv.pause_vm("greedy");
+  for (int i = 0; i < 600; ++i) hv.run_scheduler();
+  ASSERT_EQ(hv.get_host_status().state, "growing");
+  sum = mon.get_performance_summary();
+  EXPECT_EQ(sum.host->state, "growing");
+  EXPECT_EQ(sum.quanta.host_state_changes, 2U);  // and back
+  fams = bioxen::test::PromParser::parse(mon.to_prometheus());
+  EXPECT_EQ(prom_value(fams, "bioxen_host_stalled"), 0.0);
+  EXPECT_EQ(prom_value(fams, "bioxen_host_state_changes_total"), 2.0);
+  EXPECT_TRUE(std::isfinite(prom_value(fams, "bioxen_host_doubling_time_minutes")));
+}
+
+TEST(ProductionMonitor, UnderTheCapacityModelTheHostIsNotModelled) {
+  BioXenHypervisor hv{config(bioxen::SchedulerPolicy::round_robin), bioxen::ChassisType::ecoli};
+  ProductionMonitor mon{hv};
+  hv.create_vm("vm1", "syn3a", alloc(20, 25));
+  hv.start_vm("vm1");
+  hv.run_quanta(100);
+  const MonitorSample sample = mon.sample_now();
+  ASSERT_TRUE(sample.host.has_value());
+  EXPECT_FALSE(sample.host->modelled);
+  EXPECT_EQ(sample.host->growth_rate_per_h, sample.host->reference_growth_rate_per_h);
+  const auto fams = bioxen::test::PromParser::parse(mon.to_prometheus());
+  EXPECT_EQ(bioxen::test::prom_value(fams, "bioxen_host_modelled"), 0.0);
+  EXPECT_EQ(bioxen::test::prom_value(fams, "bioxen_host_stalled"), 0.0);
+}
+
 }  // namespace

@@ -30,6 +30,7 @@
 #include "bioxen/detail/ring_buffer.hpp"
 #include "bioxen/error.hpp"
 #include "bioxen/observer.hpp"
+#include "bioxen/work_model.hpp"
 
 namespace bioxen {
 
@@ -194,14 +195,17 @@ struct MonitorSample {
   /// VM's part of the ribosome-seconds delivered in the interval.
   std::vector<VmServiceShare> vm_shares;
   std::uint64_t omitted_vms = 0;  ///< VMs beyond max_vm_shares (in the sums, not listed)
+  /// The host cell when the sample was taken (BioXenHypervisor::get_host_status(), read once
+  /// per sample); absent in samples not taken from a hypervisor.
+  std::optional<HostStatus> host = std::nullopt;
 
   friend bool operator==(const MonitorSample&, const MonitorSample&) = default;
 };
 
 /// What get_performance_summary() returns. Converts to the seed's JSON shape
 /// (`vm_operations`, `operation_statistics`, `resource_utilization`, `uptime_hours`,
-/// `error_rate`) plus `error_counts`, `scheduling` and a few totals; exported as Prometheus
-/// text by to_prometheus().
+/// `error_rate`) plus `error_counts`, `scheduling`, `host` and a few totals; exported as
+/// Prometheus text by to_prometheus().
 ///
 /// @code
 /// bioxen::PerformanceSummary s = monitor.get_performance_summary();
@@ -221,6 +225,9 @@ struct PerformanceSummary {
   std::uint64_t samples_taken = 0;  ///< monitor samples taken so far
   SchedulingSnapshot scheduling;
   QuantumTotals quanta;
+  /// The host cell (BioXenHypervisor::get_host_status()) when the summary was read from a
+  /// hypervisor (ProductionMonitor); absent for a PerformanceMetrics on its own.
+  std::optional<HostStatus> host = std::nullopt;
 
   friend bool operator==(const PerformanceSummary&, const PerformanceSummary&) = default;
 };
@@ -341,17 +348,20 @@ class PerformanceMetrics {
     quanta_.throttle_events += t.throttle_events;
     quanta_.amino_acids += t.amino_acids;
     quanta_.ribosome_unit_quanta += t.ribosome_unit_quanta;
+    quanta_.host_state_changes += t.host_state_changes;
   }
 
-  /// Adds one scheduler quantum to the quantum totals.
+  /// Adds one scheduler quantum to the quantum totals (`host_state_changed`: the host went
+  /// growing <-> stalled in it, QuantumEvent::host_state_changed).
   void record_quantum(bool context_switch, std::uint64_t throttle_events, double amino_acids,
-                      double ribosome_units) {
+                      double ribosome_units, bool host_state_changed = false) {
     std::lock_guard lock(mutex_);
     quanta_.quanta += 1;
     quanta_.context_switches += context_switch ? 1 : 0;
     quanta_.throttle_events += throttle_events;
     quanta_.amino_acids += amino_acids;
     quanta_.ribosome_unit_quanta += ribosome_units;
+    quanta_.host_state_changes += host_state_changed ? 1 : 0;
   }
 
   QuantumTotals quantum_totals() const {
@@ -575,6 +585,53 @@ inline void from_json(const nlohmann::json& j, SchedulingSnapshot& s) {
   s.omitted_vms = j.value("omitted_vms", std::uint64_t{0});
 }
 
+namespace detail {
+
+/// A HostStatus read back from its JSON (to_json(HostStatus)): a null doubling time is
+/// infinity (a host that does not grow); absent keys keep their defaults.
+inline HostStatus host_status_from_json(const nlohmann::json& j) {
+  HostStatus h;
+  h.work_model = j.value("work_model", h.work_model);
+  h.modelled = j.value("modelled", h.modelled);
+  h.state = j.value("state", h.state);
+  h.growth_rate_per_h = j.value("growth_rate_per_h", h.growth_rate_per_h);
+  h.reference_growth_rate_per_h =
+      j.value("reference_growth_rate_per_h", h.reference_growth_rate_per_h);
+  const auto doubling = j.find("doubling_time_min");
+  h.doubling_time_min = doubling == j.end() || doubling->is_null()
+                            ? std::numeric_limits<double>::infinity()
+                            : doubling->get<double>();
+  h.guest_translation_fraction =
+      j.value("guest_translation_fraction", h.guest_translation_fraction);
+  h.sequestered_ribosome_fraction =
+      j.value("sequestered_ribosome_fraction", h.sequestered_ribosome_fraction);
+  h.ribosomal_fraction = j.value("ribosomal_fraction", h.ribosomal_fraction);
+  h.host_translation_aa_per_s = j.value("host_translation_aa_per_s", h.host_translation_aa_per_s);
+  h.guest_translation_aa_per_s =
+      j.value("guest_translation_aa_per_s", h.guest_translation_aa_per_s);
+  h.rnap_limitation = j.value("rnap_limitation", h.rnap_limitation);
+  h.active_ribosomes = j.value("active_ribosomes", h.active_ribosomes);
+  h.guest_bound_ribosomes = j.value("guest_bound_ribosomes", h.guest_bound_ribosomes);
+  h.stalled_quanta = j.value("stalled_quanta", h.stalled_quanta);
+  h.cumulative_doublings = j.value("cumulative_doublings", h.cumulative_doublings);
+  return h;
+}
+
+/// An optional host as JSON: its object, or null when absent.
+inline nlohmann::json optional_host_json(const std::optional<HostStatus>& host) {
+  return host ? nlohmann::json(*host) : nlohmann::json(nullptr);
+}
+
+/// The optional host under `key` of `j` (absent or null: none).
+inline std::optional<HostStatus> optional_host_from_json(const nlohmann::json& j,
+                                                         std::string_view key) {
+  const auto it = j.find(key);
+  if (it == j.end() || it->is_null()) return std::nullopt;
+  return host_status_from_json(*it);
+}
+
+}  // namespace detail
+
 inline void to_json(nlohmann::json& j, const MonitorSample& s) {
   j = nlohmann::json{{"timestamp_ms", s.timestamp_ms},
                      {"uptime_seconds", s.uptime_seconds},
@@ -587,7 +644,8 @@ inline void to_json(nlohmann::json& j, const MonitorSample& s) {
                      {"context_switches", s.context_switches},
                      {"throttle_events", s.throttle_events},
                      {"vm_shares", s.vm_shares},
-                     {"omitted_vms", s.omitted_vms}};
+                     {"omitted_vms", s.omitted_vms},
+                     {"host", detail::optional_host_json(s.host)}};
 }
 inline void from_json(const nlohmann::json& j, MonitorSample& s) {
   j.at("timestamp_ms").get_to(s.timestamp_ms);
@@ -602,6 +660,7 @@ inline void from_json(const nlohmann::json& j, MonitorSample& s) {
   j.at("throttle_events").get_to(s.throttle_events);
   s.vm_shares = j.value("vm_shares", std::vector<VmServiceShare>{});
   s.omitted_vms = j.value("omitted_vms", std::uint64_t{0});
+  s.host = detail::optional_host_from_json(j, "host");
 }
 
 inline void to_json(nlohmann::json& j, const QuantumTotals& q) {
@@ -609,7 +668,8 @@ inline void to_json(nlohmann::json& j, const QuantumTotals& q) {
                      {"context_switches", q.context_switches},
                      {"throttle_events", q.throttle_events},
                      {"amino_acids", q.amino_acids},
-                     {"ribosome_unit_quanta", q.ribosome_unit_quanta}};
+                     {"ribosome_unit_quanta", q.ribosome_unit_quanta},
+                     {"host_state_changes", q.host_state_changes}};
 }
 inline void from_json(const nlohmann::json& j, QuantumTotals& q) {
   j.at("quanta").get_to(q.quanta);
@@ -617,12 +677,13 @@ inline void from_json(const nlohmann::json& j, QuantumTotals& q) {
   j.at("throttle_events").get_to(q.throttle_events);
   j.at("amino_acids").get_to(q.amino_acids);
   j.at("ribosome_unit_quanta").get_to(q.ribosome_unit_quanta);
+  q.host_state_changes = j.value("host_state_changes", std::uint64_t{0});
 }
 
 /// The seed's shape: `vm_operations`, `operation_statistics`, `resource_utilization` (with
 /// the seed's `uptime` key, seconds), `uptime_hours`, `error_rate`; plus `error_counts`,
-/// `uptime_seconds`, `total_operations`, `failed_operations`, `samples_taken`, `scheduling`
-/// and `quanta`.
+/// `uptime_seconds`, `total_operations`, `failed_operations`, `samples_taken`, `scheduling`,
+/// `quanta` and `host` (the HostStatus, null when the summary has none).
 inline void to_json(nlohmann::json& j, const PerformanceSummary& s) {
   nlohmann::json util = s.resource_utilization;
   util["uptime"] = s.uptime_seconds;
@@ -637,7 +698,8 @@ inline void to_json(nlohmann::json& j, const PerformanceSummary& s) {
                      {"failed_operations", s.failed_operations},
                      {"samples_taken", s.samples_taken},
                      {"scheduling", s.scheduling},
-                     {"quanta", s.quanta}};
+                     {"quanta", s.quanta},
+                     {"host", detail::optional_host_json(s.host)}};
 }
 inline void from_json(const nlohmann::json& j, PerformanceSummary& s) {
   j.at("vm_operations").get_to(s.vm_operations);
@@ -658,6 +720,7 @@ inline void from_json(const nlohmann::json& j, PerformanceSummary& s) {
   s.samples_taken = j.value("samples_taken", std::uint64_t{0});
   s.scheduling = j.value("scheduling", SchedulingSnapshot{});
   s.quanta = j.value("quanta", QuantumTotals{});
+  s.host = detail::optional_host_from_json(j, "host");
 }
 
 // ---------------------------------------------------------------------------------------
@@ -755,7 +818,8 @@ class PrometheusWriter {
 /// - counters: `bioxen_vm_operations_total{operation,result}` (result: success, failure),
 ///   `bioxen_errors_total{code,name}`, `bioxen_scheduler_quanta_total`,
 ///   `bioxen_scheduler_context_switches_total`, `bioxen_scheduler_throttle_events_total`,
-///   `bioxen_amino_acids_total`, `bioxen_monitor_samples_total`;
+///   `bioxen_amino_acids_total`, `bioxen_host_state_changes_total`,
+///   `bioxen_monitor_samples_total`;
 /// - summary: `bioxen_operation_latency_seconds{operation,quantile}` (nearest-rank quantiles
 ///   0.5, 0.95, 0.99 of the window) with `_sum` and `_count` over all timed operations;
 /// - gauges: `bioxen_operation_latency_min_seconds`, `bioxen_operation_latency_max_seconds`
@@ -765,9 +829,15 @@ class PrometheusWriter {
 ///   `bioxen_vms`, `bioxen_running_vms`, `bioxen_virtual_time_seconds`,
 ///   `bioxen_scheduler_fairness_index`, `bioxen_context_switches`, `bioxen_throttle_events`,
 ///   and per VM (`vm_id` label) `bioxen_vm_service_share_ratio`, `bioxen_vm_ribosome_seconds`,
-///   `bioxen_vm_context_switches`, `bioxen_vm_throttle_events`.
+///   `bioxen_vm_context_switches`, `bioxen_vm_throttle_events`;
+/// - the host cell, when the summary has one (a monitor's): gauges `bioxen_host_modelled`,
+///   `bioxen_host_growth_rate_per_hour`, `bioxen_host_reference_growth_rate_per_hour`,
+///   `bioxen_host_doubling_time_minutes` (`+Inf` when the host does not grow),
+///   `bioxen_host_stalled` (0 or 1), `bioxen_host_guest_translation_fraction`,
+///   `bioxen_host_sequestered_ribosome_fraction`, `bioxen_host_guest_bound_ribosomes`,
+///   `bioxen_host_rnap_limitation_ratio`, and the counter `bioxen_host_stalled_quanta_total`.
 ///
-/// Families without samples (no operation recorded yet, no VM) are left out.
+/// Families without samples (no operation recorded yet, no VM, no host) are left out.
 inline std::string to_prometheus(const PerformanceSummary& s) {
   detail::PrometheusWriter w;
   using L = detail::PrometheusWriter::Labels;
@@ -881,6 +951,44 @@ inline std::string to_prometheus(const PerformanceSummary& s) {
           s.quanta.throttle_events);
   counter("bioxen_amino_acids_total", "Amino acids polymerised since the monitor attached.",
           s.quanta.amino_acids);
+  counter("bioxen_host_state_changes_total",
+          "Quanta after which the host went growing <-> stalled since the monitor attached.",
+          s.quanta.host_state_changes);
+  if (s.host) {
+    const HostStatus& h = *s.host;
+    gauge("bioxen_host_modelled",
+          "1 when the host cell is modelled (physiological work model), 0 under the capacity "
+          "model (the host then grows at its reference rate).",
+          std::uint64_t{h.modelled ? 1U : 0U});
+    gauge("bioxen_host_growth_rate_per_hour",
+          "The host cell's growth rate (1/h) on what its guests leave it; 0 when stalled.",
+          h.growth_rate_per_h);
+    gauge("bioxen_host_reference_growth_rate_per_hour",
+          "The growth rate (1/h) of the host alone, without guests.",
+          h.reference_growth_rate_per_h);
+    gauge(
+        "bioxen_host_doubling_time_minutes",
+        "The host cell's doubling time (60 ln 2 / growth rate, min); +Inf when it does not grow.",
+        h.growth_rate_per_h > 0.0 ? h.doubling_time_min : std::numeric_limits<double>::infinity());
+    gauge("bioxen_host_stalled", "1 when the host cell does not grow (stalled), else 0.",
+          std::uint64_t{h.state == "stalled" ? 1U : 0U});
+    gauge("bioxen_host_guest_translation_fraction",
+          "The guests' share of the amino acids the cell is making (phi_Q, 0 to 1).",
+          h.guest_translation_fraction);
+    gauge("bioxen_host_sequestered_ribosome_fraction",
+          "Active ribosomes held on guest chains but not elongating (paused, stopped or "
+          "ATP-limited guests), 0 to 1.",
+          h.sequestered_ribosome_fraction);
+    gauge("bioxen_host_guest_bound_ribosomes",
+          "Physical ribosomes on guest chains (running or frozen).", h.guest_bound_ribosomes);
+    gauge("bioxen_host_rnap_limitation_ratio",
+          "Free RNA polymerase over what the host needs to transcribe, at most 1 (1 = not "
+          "limiting).",
+          h.rnap_limitation);
+    counter("bioxen_host_stalled_quanta_total",
+            "Quanta that ended with the host stalled, since the hypervisor's time 0.",
+            h.stalled_quanta);
+  }
   w.family("bioxen_monitor_samples_total", "counter", "Monitor samples taken.");
   w.sample("bioxen_monitor_samples_total", L{}, s.samples_taken);
   return w.take();
@@ -983,6 +1091,7 @@ struct fmt::formatter<bioxen::PerformanceSummary> : fmt::formatter<std::string_v
       fmt::format_to(std::back_inserter(out), "  error {}: {}\n", code, n);
     }
     fmt::format_to(std::back_inserter(out), "scheduling: {}", s.scheduling);
+    if (s.host) fmt::format_to(std::back_inserter(out), "\nhost: {}", *s.host);
     return fmt::formatter<std::string_view>::format(out, ctx);
   }
 };

@@ -159,9 +159,9 @@ inline SchedulingSnapshot scheduling_snapshot(const SystemResources& resources,
 /// quantum is added to the quantum totals; the destructor detaches it. Counts reach the metrics in
 /// batches; every read through the monitor (samples, summaries, metrics()) delivers what is pending
 /// first, so it is exact. start_monitoring() samples the hypervisor through its public API
-/// (get_system_resources(), list_vms()) on a background thread into a bounded time series;
-/// sample_now() takes one sample on the calling thread. get_performance_summary() returns the
-/// counters plus a fresh reading of resources and scheduling.
+/// (get_system_resources(), list_vms(), get_host_status()) on a background thread into a bounded
+/// time series; sample_now() takes one sample on the calling thread. get_performance_summary()
+/// returns the counters plus a fresh reading of resources, scheduling and the host cell.
 ///
 /// Thread-safety: every member may be called from any thread, concurrently with hypervisor
 /// operations on other threads. The monitor must be destroyed before its hypervisor.
@@ -262,7 +262,7 @@ class ProductionMonitor {
   }
 
   /// Takes one sample now, on the calling thread: appends it to the time series, updates the
-  /// metrics' resource utilisation and returns it. O(VMs).
+  /// metrics' resource utilisation and returns it. O(VMs); the host status is read once.
   MonitorSample sample_now() {
     // One sampler at a time, so that interval deltas are computed in order.
     std::lock_guard sampler(sampler_mutex_);
@@ -319,6 +319,7 @@ class ProductionMonitor {
     s.omitted_vms = shares.omitted;
     if (vms_.capacity() > kKeptStatuses) std::vector<VmStatus>().swap(vms_);  // bound the memory
     if (!options_.sample_vms) without_vms(r, s.vms, s.running_vms, s.omitted_vms);
+    s.host = hv_.get_host_status();  // once per sample, O(1)
     previous_time_us_ = r.virtual_time_us;
 
     metrics_->update_resource_utilization(s.resource_utilization);
@@ -350,8 +351,9 @@ class ProductionMonitor {
     return sample_errors_.load(std::memory_order_relaxed);
   }
 
-  /// The counters and latency statistics, plus a fresh reading of the hypervisor's resources
-  /// and scheduling picture (so a scrape never shows data older than the call). O(VMs).
+  /// The counters and latency statistics, plus a fresh reading of the hypervisor's resources,
+  /// scheduling picture and host cell (`host`, get_host_status()), so a scrape never shows
+  /// data older than the call. O(VMs).
   ///
   /// @code
   /// nlohmann::json j = mon.get_performance_summary();
@@ -368,6 +370,7 @@ class ProductionMonitor {
     if (!options_.sample_vms) {
       without_vms(r, s.scheduling.vms, s.scheduling.running_vms, s.scheduling.omitted_vms);
     }
+    s.host = hv_.get_host_status();
     s.samples_taken = samples_taken();
     return s;
   }
@@ -413,8 +416,8 @@ class ProductionMonitor {
       }
     }
     void on_quantum(const QuantumEvent& e) override {
-      metrics_->record_quantum(e.context_switch, e.throttle_events, e.amino_acids,
-                               e.ribosome_units);
+      metrics_->record_quantum(e.context_switch, e.throttle_events, e.amino_acids, e.ribosome_units,
+                               e.host_state_changed);
     }
     void on_quantum_totals(const QuantumTotals& totals) override {
       metrics_->record_quanta(totals);

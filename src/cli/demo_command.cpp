@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "commands.hpp"
 #include "common.hpp"
@@ -26,7 +27,12 @@ namespace bioxen::cli {
 namespace {
 
 struct DemoOptions {
-  std::uint64_t quanta = 600;
+  // 20 minutes of virtual time. Under the physiological work model a guest's mRNA builds up
+  // over minutes (its half-life and 10 RNA polymerases set the pace), boot needs one copy of
+  // every boot protein (about 2.5-3 min here) and the ribosomes on guest chains approach their
+  // steady state after ~20 min; a one-minute run would end with both guests still booting and
+  // the host barely touched. The run takes milliseconds of wall-clock time.
+  std::uint64_t quanta = 12'000;
   std::string policy = "round_robin";
   bool json = false;
   std::string report;
@@ -80,7 +86,6 @@ int demo_command(const DemoOptions& o) {
         s.config.scheduling_quantum_ms,
         format_seconds(static_cast<double>(s.quanta) * s.quantum_seconds()));
     checks_table(checks).print(stdout);
-    fmt::print("\nCreating production biological VMs...\n");
   }
   for (const auto& [name, ok] : checks) {
     if (!ok) {
@@ -94,7 +99,16 @@ int demo_command(const DemoOptions& o) {
   so.record = !o.report.empty();
   so.progress = !o.no_progress;
   if (!o.json) {
-    so.on_created = [](const VmSpec& vm) {
+    so.on_host_alone = [&s](const HostStatus& h) {
+      if (h.modelled) {
+        fmt::print("\nHost alone: {} grows at {:.3g}/h, doubling every {}.\n", s.chassis.name,
+                   h.growth_rate_per_h, format_doubling(h));
+      } else {
+        fmt::print("\nHost: {} (not modelled under the capacity work model).\n", s.chassis.name);
+      }
+    };
+    so.on_created = [first = true](const VmSpec& vm) mutable {
+      if (std::exchange(first, false)) fmt::print("\nCreating production biological VMs...\n");
       fmt::print("  created {} ({}, basic VM) and started it\n", vm.id, vm.type);
     };
   }
@@ -112,6 +126,7 @@ int demo_command(const DemoOptions& o) {
   fmt::print("VMs operational: ran {} quanta ({} of virtual time) with monitoring.\n\n",
              format_count(r.resources.quanta),
              format_seconds(static_cast<double>(r.resources.virtual_time_us) / 1e6));
+  fmt::print("{}\n\n", host_headline(r));
   print_tables(result_tables(s, r));
   fmt::print("\nProduction workflow completed successfully (VMs stopped).\n");
   if (!o.report.empty()) fmt::print("Report written to {}\n", o.report);
@@ -124,7 +139,7 @@ void add_demo_command(CLI::App& app, Action& action) {
   auto o = std::make_shared<DemoOptions>();
   auto* sub = app.add_subcommand(
       "demo", "Run the production workflow on the embedded default (no files needed)");
-  sub->add_option("--quanta", o->quanta, "Quanta of 100 ms to run")
+  sub->add_option("--quanta", o->quanta, "Quanta of 100 ms to run (the default is 20 minutes)")
       ->capture_default_str()
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{100'000'000}));
   sub->add_option("--policy", o->policy, "Scheduler policy")

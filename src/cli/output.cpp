@@ -5,6 +5,7 @@
 #include <fmt/core.h>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "common.hpp"
@@ -42,7 +43,11 @@ Table resources_table(const SystemResources& r) {
   t.add_row({"genome space (kb)", format_count(static_cast<std::uint64_t>(r.allocated_memory_kb)),
              format_count(static_cast<std::uint64_t>(r.free_memory_kb)),
              format_count(static_cast<std::uint64_t>(r.genome_space_kb)), ""});
-  t.add_row({"RNA polymerase", std::to_string(r.allocated_rna_polymerase), "", "", ""});
+  const auto count = [](std::int64_t n) {
+    return format_count(static_cast<std::uint64_t>(std::max<std::int64_t>(n, 0)));
+  };
+  t.add_row({"RNA polymerase", count(r.allocated_rna_polymerase), count(r.free_rna_polymerase),
+             count(r.total_rna_polymerase), "the host transcribes with the free ones"});
   t.add_row({"VMs", std::to_string(r.total_vms), std::to_string(r.max_vms - r.total_vms),
              std::to_string(r.max_vms),
              fmt::format("{} running, {} paused", r.active_vms, r.paused_vms)});
@@ -93,6 +98,69 @@ Table work_table(const std::vector<VmStatus>& vms, const std::vector<VmStatus>& 
   };
   for (const auto& v : vms) row(v);
   for (const auto& v : destroyed) row(v);
+  return t;
+}
+
+std::string format_doubling(const HostStatus& h) {
+  if (!std::isfinite(h.doubling_time_min)) return "stalled";
+  return fmt::format("{:.1f} min", h.doubling_time_min);
+}
+
+namespace {
+
+std::string growth(double per_h) { return fmt::format("{:.3g} /h", per_h); }
+
+}  // namespace
+
+Table host_table(const HostStatus& alone, const HostStatus& now) {
+  if (!now.modelled) {
+    Table t{"Host cell (not modelled: capacity work model)",
+            {{"quantity"}, {"value", Align::right}}};
+    t.add_row({"growth rate (reference)", growth(now.growth_rate_per_h)});
+    t.add_row({"doubling time (reference)", format_doubling(now)});
+    return t;
+  }
+  Table t{"Host cell (physiological work model)",
+          {{"quantity"}, {"host alone", Align::right}, {"after the run", Align::right}}};
+  t.add_row({"state", alone.state, now.state});
+  t.add_row({"growth rate", growth(alone.growth_rate_per_h), growth(now.growth_rate_per_h)});
+  t.add_row({"doubling time", format_doubling(alone), format_doubling(now)});
+  t.add_row({"guests' share of translation", ratio(alone.guest_translation_fraction),
+             ratio(now.guest_translation_fraction)});
+  const auto held = [](const HostStatus& h) {
+    return fmt::format("{} of {}", format_count(h.guest_bound_ribosomes),
+                       format_count(h.active_ribosomes));
+  };
+  t.add_row({"ribosomes on guest chains", held(alone), held(now)});
+  t.add_row({"ribosomes held, not elongating", ratio(alone.sequestered_ribosome_fraction),
+             ratio(now.sequestered_ribosome_fraction)});
+  // Before the first quantum nothing has been made yet: the rates are the run's only.
+  t.add_row({"host protein made (aa/s)", "", format_si(now.host_translation_aa_per_s)});
+  t.add_row({"guest protein made (aa/s)", "", format_si(now.guest_translation_aa_per_s)});
+  t.add_row({"RNA polymerase limitation (1 = none)", fmt::format("{:.2f}", alone.rnap_limitation),
+             fmt::format("{:.2f}", now.rnap_limitation)});
+  t.add_row({"doublings since time 0", "", fmt::format("{:.3f}", now.cumulative_doublings)});
+  t.add_row({"quanta stalled", "", format_count(now.stalled_quanta)});
+  return t;
+}
+
+Table guest_table(const std::vector<GuestShare>& guests, const std::vector<VmStatus>& vms) {
+  Table t{"Guests' share of the host's translation (last quantum)",
+          {{"VM"},
+           {"state"},
+           {"boot time", Align::right},
+           {"amino acids/s", Align::right},
+           {"share of translation", Align::right},
+           {"ribosomes on chains", Align::right},
+           {"mRNA", Align::right}}};
+  for (std::size_t i = 0; i < guests.size() && i < vms.size(); ++i) {
+    const GuestShare& g = guests[i];
+    const VmStatus& v = vms[i];
+    t.add_row({g.vm_id, std::string(to_string(v.state)),
+               v.boot_complete ? format_seconds(v.boot_time_seconds) : "booting",
+               format_si(g.amino_acids_per_s), ratio(g.translation_share),
+               format_count(g.ribosomes_on_chains), format_count(v.mrna)});
+  }
   return t;
 }
 

@@ -6,6 +6,7 @@
 
 #include <bioxen/metrics.hpp>
 #include <bioxen/types.hpp>
+#include <bioxen/work_model.hpp>
 
 #include <map>
 #include <string>
@@ -24,6 +25,26 @@ Table vm_table(const std::vector<VmStatus>& vms, const std::vector<VmStatus>& de
 /// Each VM's work in virtual time: running and active seconds, amino acids, proteins, ATP,
 /// boot time, context switches, throttles.
 Table work_table(const std::vector<VmStatus>& vms, const std::vector<VmStatus>& destroyed = {});
+
+/// One guest's part in the host's translation in the last quantum of a run.
+struct GuestShare {
+  std::string vm_id;
+  double amino_acids_per_s = 0.0;    ///< amino acids it polymerised per second
+  double translation_share = 0.0;    ///< of all amino acids the cell made (host and guests)
+  double ribosomes_on_chains = 0.0;  ///< physical ribosomes on its chains (running or frozen)
+  double ribosome_share = 0.0;       ///< ribosomes_on_chains / the chassis' active ribosomes
+};
+
+/// A doubling time for people: "73.1 min", "stalled" when the host does not grow.
+std::string format_doubling(const HostStatus& h);
+
+/// The host cell alone (before any guest) and after the run: state, growth rate, doubling
+/// time, the guests' share of translation, ribosomes on guest chains, RNAP limitation.
+Table host_table(const HostStatus& alone, const HostStatus& now);
+
+/// Each guest's share of the host's translation in the last quantum, and its boot time
+/// (`vms`: the VMs existing at the end, parallel to `guests`).
+Table guest_table(const std::vector<GuestShare>& guests, const std::vector<VmStatus>& vms);
 
 /// The monitor's summary: operations (counts and wall-clock latencies), then utilisation,
 /// error rate and the scheduling picture.

@@ -38,6 +38,18 @@ void merge_into(Bucket& a, const Bucket& b) {
     a.total_atp_allocated = (a.total_atp_allocated * qa + b.total_atp_allocated * qb) / q;
   }
   a.quanta += b.quanta;
+  const double ha = a.host_quanta;
+  const double hb = b.host_quanta;
+  if (ha + hb > 0) {
+    a.growth_rate_per_h = (a.growth_rate_per_h * ha + b.growth_rate_per_h * hb) / (ha + hb);
+    a.reference_growth_rate_per_h =
+        (a.reference_growth_rate_per_h * ha + b.reference_growth_rate_per_h * hb) / (ha + hb);
+    a.guest_translation_fraction =
+        (a.guest_translation_fraction * ha + b.guest_translation_fraction * hb) / (ha + hb);
+  }
+  a.host_quanta += b.host_quanta;
+  a.stalled_quanta += b.stalled_quanta;
+  a.host_modelled = a.host_modelled || b.host_modelled;
 }
 
 void merge_into(VmBucket& a, const VmBucket& b) {
@@ -73,10 +85,22 @@ void TimeSeriesRecorder::compact() {
 }
 
 void TimeSeriesRecorder::record(const SystemSample& system, const std::vector<VmSample>& vms) {
+  record_impl(system, vms, nullptr);
+}
+
+void TimeSeriesRecorder::record(const SystemSample& system, const std::vector<VmSample>& vms,
+                                const HostSample& host) {
+  record_impl(system, vms, &host);
+}
+
+void TimeSeriesRecorder::record_impl(const SystemSample& system, const std::vector<VmSample>& vms,
+                                     const HostSample* host) {
   if (buckets_.empty() || buckets_.back().quanta >= width_) {
     if (buckets_.size() >= max_buckets_) compact();
     if (buckets_.empty() || buckets_.back().quanta >= width_) {
-      buckets_.push_back(Bucket{quanta_, 0, 0.0, 0.0, 0.0});
+      Bucket fresh;
+      fresh.first_quantum = quanta_;
+      buckets_.push_back(fresh);
       for (auto& s : series_) s.buckets.emplace_back();
     }
   }
@@ -89,6 +113,18 @@ void TimeSeriesRecorder::record(const SystemSample& system, const std::vector<Vm
   bucket.total_atp_allocated =
       (bucket.total_atp_allocated * n + system.total_atp_allocated) / (n + 1);
   ++bucket.quanta;
+  if (host != nullptr) {
+    const double h = bucket.host_quanta;
+    bucket.growth_rate_per_h = (bucket.growth_rate_per_h * h + host->growth_rate_per_h) / (h + 1);
+    bucket.reference_growth_rate_per_h =
+        (bucket.reference_growth_rate_per_h * h + host->reference_growth_rate_per_h) / (h + 1);
+    bucket.guest_translation_fraction =
+        (bucket.guest_translation_fraction * h + host->guest_translation_fraction) / (h + 1);
+    ++bucket.host_quanta;
+    if (host->stalled) ++bucket.stalled_quanta;
+    bucket.host_modelled = bucket.host_modelled || host->modelled;
+    host_modelled_ = host_modelled_ || host->modelled;
+  }
 
   for (const auto& vm : vms) {
     VmSeries& s = series_for(vm.vm_id);

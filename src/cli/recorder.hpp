@@ -34,6 +34,15 @@ struct SystemSample {
   double total_atp_allocated = 0.0;  ///< percent of the ATP supply reserved
 };
 
+/// What the recorder reads about the host cell after a quantum (its HostStatus).
+struct HostSample {
+  bool modelled = false;                     ///< false under the capacity work model
+  bool stalled = false;                      ///< the host did not grow
+  double growth_rate_per_h = 0.0;            ///< 1/h
+  double reference_growth_rate_per_h = 0.0;  ///< the host alone, 1/h
+  double guest_translation_fraction = 0.0;   ///< phi_Q, the guests' share of amino acids made
+};
+
 /// One VM over one bucket of consecutive quanta.
 struct VmBucket {
   bool present = false;              ///< the VM existed during at least one quantum
@@ -65,6 +74,13 @@ struct Bucket {
   double available_ribosomes = 0.0;  ///< averaged over the bucket's quanta
   double allocated_ribosomes = 0.0;
   double total_atp_allocated = 0.0;
+  // The host, averaged over the bucket's quanta that had a host sample (host_quanta).
+  std::uint32_t host_quanta = 0;     ///< quanta recorded with a host sample
+  std::uint32_t stalled_quanta = 0;  ///< of those, quanta after which the host was stalled
+  bool host_modelled = false;        ///< a sample of the bucket had the host modelled
+  double growth_rate_per_h = 0.0;
+  double reference_growth_rate_per_h = 0.0;
+  double guest_translation_fraction = 0.0;
 };
 
 /// A labelled moment of the run (an applied scenario event, a shell command).
@@ -82,14 +98,17 @@ struct Marker {
 /// @code
 /// TimeSeriesRecorder rec{0.1};
 /// hv.run_scheduler();
-/// rec.record(system_sample, vm_samples);
+/// rec.record(system_sample, vm_samples, host_sample);
 /// @endcode
 class TimeSeriesRecorder {
  public:
   explicit TimeSeriesRecorder(double quantum_seconds, std::size_t max_buckets = 480);
 
-  /// Adds the samples taken after one more quantum has run.
+  /// Adds the samples taken after one more quantum has run (without the host's: the report
+  /// then has no host chart).
   void record(const SystemSample& system, const std::vector<VmSample>& vms);
+  /// Adds the samples taken after one more quantum has run, the host's included.
+  void record(const SystemSample& system, const std::vector<VmSample>& vms, const HostSample& host);
   /// Notes an event that happens before the next quantum.
   void mark(std::string label);
 
@@ -100,6 +119,9 @@ class TimeSeriesRecorder {
   const std::vector<Bucket>& buckets() const noexcept { return buckets_; }
   const std::vector<VmSeries>& series() const noexcept { return series_; }
   const std::vector<Marker>& markers() const noexcept { return markers_; }
+  /// Some quantum was recorded with a host sample in which the host was modelled (the
+  /// physiological work model).
+  bool host_modelled() const noexcept { return host_modelled_; }
 
  private:
   struct Last {
@@ -107,12 +129,15 @@ class TimeSeriesRecorder {
            proteins_completed = 0;
   };
   void compact();
+  void record_impl(const SystemSample& system, const std::vector<VmSample>& vms,
+                   const HostSample* host);
   VmSeries& series_for(const std::string& vm_id);
 
   double quantum_seconds_;
   std::size_t max_buckets_;
   std::uint32_t width_ = 1;
   std::uint64_t quanta_ = 0;
+  bool host_modelled_ = false;
   std::vector<Bucket> buckets_;
   std::vector<VmSeries> series_;
   std::vector<Last> last_;  ///< parallel to series_

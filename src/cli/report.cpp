@@ -459,6 +459,86 @@ std::string proteins_chart(const TimeSeriesRecorder& rec) {
   return out + "</svg>\n";
 }
 
+/// The host's growth rate over virtual time, with the rate of the host alone (dashed) and
+/// the stretches in which it was stalled shaded.
+std::string host_chart(const TimeSeriesRecorder& rec) {
+  Frame f;
+  f.t_max = std::max(static_cast<double>(rec.quanta()) * rec.quantum_seconds(), 1e-9);
+  const auto& buckets = rec.buckets();
+  const double nan = std::nan("");
+  std::vector<double> rate(buckets.size(), nan);
+  std::vector<double> reference(buckets.size(), nan);
+  double y_max = 0;
+  std::size_t points = 0;
+  for (std::size_t i = 0; i < buckets.size(); ++i) {
+    const Bucket& b = buckets[i];
+    if (b.host_quanta == 0 || !b.host_modelled) continue;
+    rate[i] = b.growth_rate_per_h;
+    reference[i] = b.reference_growth_rate_per_h;
+    y_max = std::max({y_max, rate[i], reference[i]});
+    ++points;
+  }
+  std::string axis = value_axis(f, y_max * 1.1, "growth rate (1/h)");
+  std::string out = svg_open("host", f, "Host growth rate over virtual time", 1);
+  out += axis;
+  // Stalled stretches, merged over neighbours: opacity is the share of the quanta that ended
+  // stalled (in steps of 10 %, at least 10 % when any did; -1 when none did).
+  const auto stalled_pct = [&](std::size_t i) {
+    const Bucket& b = buckets[i];
+    if (b.stalled_quanta == 0) return -1.0;
+    return std::max(10.0, std::round(10.0 * safe_div(b.stalled_quanta, b.host_quanta)) * 10.0);
+  };
+  for (std::size_t i = 0; i < buckets.size();) {
+    const double pct = stalled_pct(i);
+    std::size_t j = i + 1;
+    std::uint64_t stalled = buckets[i].stalled_quanta;
+    std::uint64_t hosted = buckets[i].host_quanta;
+    while (j < buckets.size() && stalled_pct(j) == pct) {
+      stalled += buckets[j].stalled_quanta;
+      hosted += buckets[j].host_quanta;
+      ++j;
+    }
+    if (pct > 0) {
+      const double t0 = bucket_start(rec, buckets[i]);
+      const double t1 = bucket_end(rec, buckets[j - 1]);
+      out += fmt::format(
+          "<rect class=\"stalled\" data-from=\"{}\" data-to=\"{}\" x=\"{}\" y=\"{}\" "
+          "width=\"{}\" height=\"{}\" fill-opacity=\"{:.2f}\"><title>stalled in {} of {} quanta, "
+          "{}\u2013{} s</title></rect>\n",
+          num(t0), num(t1), num(f.x(t0)), num(f.top), num(std::max(f.x(t1) - f.x(t0), 0.6)),
+          num(f.plot_h()), 0.1 + 0.25 * pct / 100.0, stalled, hosted, num(t0), num(t1));
+    }
+    i = j;
+  }
+  double last_rate = 0;
+  double last_reference = 0;
+  double last_share = 0;
+  for (std::size_t i = buckets.size(); i-- > 0;) {
+    if (!std::isnan(rate[i])) {
+      last_rate = rate[i];
+      last_reference = reference[i];
+      last_share = buckets[i].guest_translation_fraction;
+      break;
+    }
+  }
+  const auto doubling = [](double per_h) {
+    return per_h > 0 ? fmt::format("{:.1f} min", 60.0 * std::log(2.0) / per_h)
+                     : std::string("no doubling");
+  };
+  out += fmt::format(
+      "<path class=\"line reference\" data-line=\"reference\" d=\"{}\"><title>the host alone: "
+      "{:.3g}/h (doubling {})</title></path>\n",
+      step_path(f, rec, reference), last_reference, doubling(last_reference));
+  out += fmt::format(
+      "<path class=\"line growth\" data-line=\"growth\" data-points=\"{}\" d=\"{}\"><title>"
+      "with its guests, at the end: {:.3g}/h (doubling {}), guests {:.1f}% of "
+      "translation</title></path>\n",
+      points, step_path(f, rec, rate), last_rate, doubling(last_rate), 100.0 * last_share);
+  out += marker_lines(f, rec, false);
+  out += time_axis(f, false);
+  return out + "</svg>\n";
+}
+
 std::string html_table(const Table& t) {
   std::string out = fmt::format("<h3>{}</h3>\n<table>\n<thead><tr>", html_escape(t.title()));
   for (const auto& c : t.columns()) {
@@ -510,6 +590,12 @@ svg .area { fill-opacity: .78; stroke: #fff; stroke-width: .6; }
 svg .line { fill: none; stroke-width: 2; }
 svg .line.available { stroke: #888; stroke-dasharray: 6 4; stroke-width: 1.5; }
 svg .line.at-work { stroke: #222; stroke-width: 1.6; }
+svg .line.growth { stroke: #2f8f46; stroke-width: 2.2; }
+svg .line.reference { stroke: #888; stroke-dasharray: 6 4; stroke-width: 1.5; }
+svg .stalled { fill: #e15759; }
+.key.growth { border-top-color: #2f8f46; }
+.swatch.stalled { background: #e15759; opacity: .35; }
+.headline { font-size: 17px; font-weight: 600; margin: -8px 0 16px; }
 svg .lane { fill: #f3f5f7; }
 svg .state { fill-opacity: .16; }
 svg .state.paused { fill: #c9a227; fill-opacity: .45; }
@@ -540,8 +626,12 @@ std::string render_html_report(const ReportData& data) {
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
   out += fmt::format("<title>{}</title>\n<style>{}</style>\n</head>\n<body>\n<main>\n",
                      html_escape(data.title), style_sheet);
-  out += fmt::format("<header>\n<h1>{}</h1>\n<p class=\"sub\">{}</p>\n</header>\n",
-                     html_escape(data.title), html_escape(data.subtitle));
+  out += fmt::format("<header>\n<h1>{}</h1>\n<p class=\"sub\">{}</p>\n", html_escape(data.title),
+                     html_escape(data.subtitle));
+  if (!data.headline.empty()) {
+    out += fmt::format("<p class=\"headline\">{}</p>\n", html_escape(data.headline));
+  }
+  out += "</header>\n";
 
   if (!data.highlights.empty()) {
     out += "<section class=\"cards\">\n";
@@ -577,6 +667,23 @@ std::string render_html_report(const ReportData& data) {
       "lines: events (numbered as in the events table).</p>\n";
   out += schedule_chart(rec);
   out += "</section>\n";
+
+  if (rec.host_modelled()) {
+    out += "<section class=\"panel\" id=\"host\">\n<h2>Host growth</h2>\n";
+    const bool stalled = std::any_of(rec.buckets().begin(), rec.buckets().end(),
+                                     [](const Bucket& b) { return b.stalled_quanta > 0; });
+    out += fmt::format(
+        "<p class=\"note\">The host cell's growth rate \u03bb after each quantum (the growth "
+        "laws, on what its guests leave it; doubling time = 60 ln 2 / \u03bb min), and the rate "
+        "of the host alone.{}</p>\n",
+        stalled ? " Shaded: stalled (not growing)." : "");
+    out += fmt::format(
+        "<div class=\"legend\"><span><i class=\"key growth\"></i>growth rate with its "
+        "guests</span><span><i class=\"key dashed\"></i>the host alone</span>{}</div>\n",
+        stalled ? "<span><i class=\"swatch stalled\"></i>stalled</span>" : "");
+    out += host_chart(rec);
+    out += "</section>\n";
+  }
 
   out += "<div class=\"grid2\">\n";
   out += "<section class=\"panel\" id=\"atp\">\n<h2>ATP use</h2>\n";

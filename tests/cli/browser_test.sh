@@ -119,11 +119,11 @@ else
   fail "control: the CSP did not block and log the probe request"
 fi
 
-# 6. DOM checks: each chart is there and has data for each VM.
+# 6. DOM checks: each chart is there and has data for each VM (and the host).
 dom="$work/dom.dom"
 count() { grep -o "$1" "$2" | wc -l | tr -d ' '; }
 chart() { sed -n "/data-chart=\"$1\"/,/<\/svg>/p" "$dom" >"$work/chart-$1.svg"; }
-for c in allocation schedule atp proteins; do
+for c in allocation schedule atp proteins host; do
   chart "$c"
   [ -s "$work/chart-$c.svg" ] || fail "chart $c is missing from the DOM"
 done
@@ -140,6 +140,14 @@ for vm in ecoli syn3a minimal; do
   n=$(count "<rect class=\"slot\" data-vm=\"$vm\"" "$work/chart-schedule.svg")
   [ "$n" -ge 1 ] && pass "chart schedule: $n slots for $vm" || fail "chart schedule: no slot for $vm"
 done
+# The host's growth rate (the physiological work model, the default) and the host alone's.
+n=$(count '<path class="line growth" data-line="growth" data-points="[1-9][0-9]*" d="M' "$work/chart-host.svg")
+[ "$n" -eq 1 ] && pass "chart host: the growth rate has data" ||
+  fail "chart host: no growth-rate line with data points"
+n=$(count '<path class="line reference" data-line="reference" d="M' "$work/chart-host.svg")
+[ "$n" -eq 1 ] && pass "chart host: the host alone's rate (dashed)" ||
+  fail "chart host: no reference line"
+grep -q '<h3>Host cell (physiological work model)</h3>' "$dom" || fail "no host cell table"
 n=$(count 'class="marker" data-marker=' "$dom")
 [ "$n" -ge 8 ] && pass "event markers: $n" || fail "event markers: $n, expected at least 8"
 n=$(count '<table>' "$dom")

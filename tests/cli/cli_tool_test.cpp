@@ -11,6 +11,8 @@
 
 #include <bioxen/version.hpp>
 #include <chrono>
+#include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -184,13 +186,59 @@ TEST_F(Tool, DemoPrintsTheProductionWorkflowTables) {
   for (const char* part :
        {"Production requirements", "prod_ecoli_01", "prod_syn3a_01", "Resource summary",
         "Per-VM work", "amino acids", "proteins", "ATP consumed", "boot time",
-        "Performance summary", "create_vm", "fairness", "completed successfully"}) {
+        "Performance summary", "create_vm", "fairness", "completed successfully",
+        "Host alone: E. coli", "Host cell (physiological work model)",
+        "Guests' share of the host's translation", "share of translation"}) {
     EXPECT_CONTAINS(r.out, part);
   }
   // Never reads or writes the user's configuration directory.
   EXPECT_TRUE(fs::is_empty(path("home"))) << "demo wrote into HOME";
   // No progress bar when stdout is not a terminal.
   EXPECT_EQ(r.err.find('\r'), std::string::npos);
+}
+
+TEST_F(Tool, DemoTellsWhatHostingDidToTheHost) {
+  // The text shows the numbers of the API (the --json output of the same, reproducible run).
+  const Result text = run({"demo"});
+  const Result js = run({"demo", "--json"});
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  ASSERT_EQ(js.exit_code, 0) << js.err;
+  const json j = parse_json(js.out);
+  const json& alone = j["host_alone"];
+  const json& host = j["host"];
+  EXPECT_EQ(host["work_model"], "physiological");
+  EXPECT_EQ(host["state"], "growing");
+  EXPECT_EQ(alone["growth_rate_per_h"], host["reference_growth_rate_per_h"]);
+  // The default run is long enough for something to happen: both guests boot and the
+  // host slows down.
+  ASSERT_EQ(j["vms"].size(), 2U);
+  for (const auto& vm : j["vms"]) {
+    EXPECT_TRUE(vm["boot_complete"].get<bool>()) << vm["vm_id"];
+    EXPECT_GT(vm["ribosomes_on_chains"].get<double>(), 0.0);
+    EXPECT_GT(vm["mrna"].get<double>(), 0.0);
+  }
+  const double before = alone["doubling_time_min"].get<double>();
+  const double after = host["doubling_time_min"].get<double>();
+  EXPECT_GT(after, before * 1.1);
+  const double share = host["guest_translation_fraction"].get<double>();
+  EXPECT_GT(share, 0.05);
+  char line[160];
+  std::snprintf(line, sizeof line,
+                "Hosting 2 guests slowed the host from %.1f to %.1f min per doubling (guests "
+                "make %.1f %% of its protein).",
+                before, after, 100.0 * share);
+  EXPECT_CONTAINS(text.out, line);
+  std::snprintf(line, sizeof line, "doubling every %.1f min.", before);
+  EXPECT_CONTAINS(text.out, line);
+  // Each guest's share of translation, from its amino acids in the last quantum.
+  ASSERT_EQ(j["guest_translation"].size(), 2U);
+  double guests_aa = 0;
+  for (const auto& g : j["guest_translation"]) {
+    EXPECT_GT(g["translation_share"].get<double>(), 0.0);
+    guests_aa += g["amino_acids_per_s"].get<double>();
+  }
+  EXPECT_NEAR(guests_aa, host["guest_translation_aa_per_s"].get<double>(),
+              1e-3 * guests_aa + 20.0);  // whole amino acids per quantum of 0.1 s
 }
 
 TEST_F(Tool, DemoIgnoresAUserConfigurationFile) {
@@ -213,6 +261,9 @@ TEST_F(Tool, DemoJsonIsValidAndReproducible) {
   EXPECT_TRUE(ja["performance"].contains("vm_operations"));
   EXPECT_TRUE(ja["resource_summary"].is_object());
   EXPECT_FALSE(ja["resource_summary"].empty());
+  EXPECT_TRUE(ja["host"].is_object());
+  EXPECT_TRUE(ja["performance"]["host"].is_object());
+  EXPECT_EQ(ja["host"], jb["host"]);  // the host's status is virtual: reproducible too
   // Virtual-time results are bit for bit the same; wall-clock fields may differ.
   for (std::size_t i = 0; i < 2; ++i) {
     for (const char* key :
@@ -228,6 +279,9 @@ TEST_F(Tool, DemoWritesAReport) {
   const std::string html = slurp(path("demo.html"));
   EXPECT_CONTAINS(html, "data-chart=\"allocation\"");
   EXPECT_CONTAINS(html, "prod_syn3a_01");
+  EXPECT_CONTAINS(html, "data-chart=\"host\"");
+  EXPECT_CONTAINS(html, "<p class=\"headline\">Hosting 2 guests");
+  EXPECT_CONTAINS(html, "<h3>Host cell (physiological work model)</h3>");
 }
 
 // --- run -----------------------------------------------------------------------------------
@@ -287,10 +341,23 @@ TEST_F(Tool, RunWritesASelfContainedReport) {
   EXPECT_EQ(html.find("http://"), std::string::npos);
   EXPECT_EQ(html.find("https://"), std::string::npos);
   EXPECT_EQ(html.find("<script"), std::string::npos);
-  for (const char* chart : {"allocation", "schedule", "atp", "proteins"}) {
+  for (const char* chart : {"allocation", "schedule", "atp", "proteins", "host"}) {
     EXPECT_CONTAINS(html, std::string("data-chart=\"") + chart + "\"");
   }
   EXPECT_CONTAINS(html, "pause prod_syn3a_01");
+  // The host chart: its growth rate with data, the host alone's rate, the final status.
+  EXPECT_CONTAINS(html, "<path class=\"line growth\" data-line=\"growth\" data-points=\"");
+  EXPECT_EQ(html.find("data-line=\"growth\" data-points=\"0\""), std::string::npos);
+  EXPECT_CONTAINS(html, "<path class=\"line reference\" data-line=\"reference\"");
+  EXPECT_CONTAINS(html, "<h3>Host cell (physiological work model)</h3>");
+  EXPECT_CONTAINS(html, "<h3>Guests&#39;");
+  // Under the capacity work model the host is not modelled: no host chart.
+  spit(path("capacity.json"), R"({"duration": "5s", "config": {"work_model": "capacity"},
+      "vms": [{"id": "a", "type": "syn3a"}]})");
+  ASSERT_EQ(run({"run", path("capacity.json").string(), "--report", "cap.html"}).exit_code, 0);
+  const std::string cap = slurp(path("cap.html"));
+  EXPECT_EQ(cap.find("data-chart=\"host\""), std::string::npos);
+  EXPECT_CONTAINS(cap, "Host cell (not modelled: capacity work model)");
 }
 
 TEST_F(Tool, RunInputErrorsExitThree) {
@@ -535,6 +602,154 @@ TEST_F(Tool, GenomeInfo) {
   expect_error(run({"genome", "info", "bad.genome"}), 3, "BX009", "bad.genome");
   const Result je = run({"genome", "info", "bad.genome", "--json"});
   EXPECT_EQ(parse_json(je.out)["error"]["code"], "BX009");
+}
+
+// --- validate ------------------------------------------------------------------------------
+
+TEST_F(Tool, ValidateIsListedAndHasHelp) {
+  EXPECT_CONTAINS(run({"--help"}).out, "validate");
+  const Result r = run({"validate", "--help"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  for (const char* part : {"Usage:", "--json", "--report", "--cross-validate", "--phi-c"}) {
+    EXPECT_CONTAINS(r.out, part);
+  }
+}
+
+TEST_F(Tool, ValidatePrintsBothComparisonsAndPasses) {
+  const Result r = run({"validate"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_TRUE(r.err.empty()) << r.err;
+  for (const char* part :
+       {"Scott et al. 2010", "unneeded-A", "unneeded-B", "unneeded-C", "data lambda/lambda0",
+        "model lambda/lambda0", "RMS error of lambda/lambda0: ", "(target <= 0.08): pass",
+        "phi_c 0.484", "misses the target", "Bremer & Dennis 2008", "58.08", "-3.2 %",
+        "(target: within 5 %): pass", "Validation passed."}) {
+    EXPECT_CONTAINS(r.out, part);
+  }
+  EXPECT_EQ(r.out.find("Leave-one-medium-out"), std::string::npos);
+  EXPECT_TRUE(fs::is_empty(path("home"))) << "validate wrote into HOME";
+}
+
+TEST_F(Tool, ValidateJsonHasEveryPoint) {
+  const Result r = run({"validate", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json j = parse_json(r.out);
+  EXPECT_TRUE(j["passed"].get<bool>());
+  EXPECT_TRUE(j["failures"].empty());
+  const json& u = j["unneeded_protein"];
+  ASSERT_EQ(u["points"].size(), 32U);
+  EXPECT_EQ(u["points"][0]["medium"], "unneeded-A");
+  EXPECT_EQ(u["points"][31]["medium"], "unneeded-C");
+  for (const auto& p : u["points"]) {
+    EXPECT_NEAR(p["model_guest_fraction"].get<double>(), p["unneeded_fraction"].get<double>(),
+                1e-3);
+    EXPECT_NEAR(p["error"].get<double>(),
+                p["model_relative_growth"].get<double>() - p["data_relative_growth"].get<double>(),
+                1e-12);
+  }
+  EXPECT_LE(u["rms_error"].get<double>(), 0.08);
+  EXPECT_DOUBLE_EQ(u["rms_target"].get<double>(), 0.08);
+  EXPECT_DOUBLE_EQ(u["alternative"]["phi_c"].get<double>(), 0.484);
+  EXPECT_GT(u["alternative"]["rms_error"].get<double>(), 0.08);
+  EXPECT_FALSE(u["alternative"]["passed"].get<bool>());
+  ASSERT_EQ(j["bremer_dennis"]["rows"].size(), 5U);
+  for (const auto& row : j["bremer_dennis"]["rows"]) {
+    EXPECT_LE(std::abs(row["doubling_time_error"].get<double>()), 0.05);
+  }
+  EXPECT_FALSE(j.contains("cross_validation"));
+  EXPECT_FALSE(j.contains("report"));
+  // Bit for bit the same on every run.
+  EXPECT_EQ(run({"validate", "--json"}).out, r.out);
+}
+
+TEST_F(Tool, ValidateCrossValidatesEachMedium) {
+  const Result r = run({"validate", "--cross-validate"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_CONTAINS(r.out, "Leave one medium out");
+  EXPECT_CONTAINS(r.out, "Leave-one-medium-out RMS: ");
+  const json j = parse_json(run({"validate", "--cross-validate", "--json"}).out);
+  const json& cv = j["cross_validation"];
+  ASSERT_EQ(cv["folds"].size(), 3U);
+  EXPECT_EQ(cv["points"], 32);
+  std::size_t points = 0;
+  for (const auto& f : cv["folds"]) {
+    EXPECT_GT(f["phi_c"].get<double>(), 0.3) << f.dump();
+    EXPECT_LT(f["phi_c"].get<double>(), 0.45) << f.dump();
+    points += f["points"].get<std::size_t>();
+  }
+  EXPECT_EQ(points, 32U);
+  EXPECT_LE(cv["rms_error"].get<double>(), 0.08);
+  EXPECT_TRUE(cv["passed"].get<bool>());
+}
+
+TEST_F(Tool, ValidateWritesTwoSvgPlots) {
+  const Result r = run({"validate", "--report", "plots/new"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_CONTAINS(r.out,
+                  "Plots written to plots/new/unneeded_protein.svg and "
+                  "plots/new/bremer_dennis.svg");
+  for (const char* name : {"unneeded_protein.svg", "bremer_dennis.svg"}) {
+    SCOPED_TRACE(name);
+    const std::string svg = slurp(path("plots/new") / name);
+    ASSERT_FALSE(svg.empty());
+    EXPECT_TRUE(svg.rfind("<svg", 0) == 0 || svg.rfind("<?xml", 0) == 0) << svg.substr(0, 80);
+    EXPECT_CONTAINS(svg, "<svg xmlns=\"http://www.w3.org/2000/svg\"");
+    EXPECT_CONTAINS(svg, "</svg>");
+    EXPECT_EQ(svg.find("</svg>"), svg.size() - 7);   // "</svg>\n" ends the file
+    EXPECT_EQ(svg.find("href"), std::string::npos);  // self-contained
+    EXPECT_EQ(svg.find("<script"), std::string::npos);
+    EXPECT_EQ(svg.find(" & "), std::string::npos);  // ampersands are escaped
+  }
+  const std::string u = slurp(path("plots/new/unneeded_protein.svg"));
+  for (const char* medium : {"unneeded-A", "unneeded-B", "unneeded-C"}) {
+    EXPECT_CONTAINS(u, std::string("data-medium=\"") + medium + "\"");
+  }
+  EXPECT_CONTAINS(u, "stroke-dasharray");  // the phi_c 0.484 line
+  EXPECT_CONTAINS(slurp(path("plots/new/bremer_dennis.svg")), "Ribosomes per cell");
+
+  // The same bytes on every run; --json names the files.
+  const Result again = run({"validate", "--json", "--report", "plots/again"});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  for (const char* name : {"unneeded_protein.svg", "bremer_dennis.svg"}) {
+    EXPECT_EQ(slurp(path("plots/again") / name), slurp(path("plots/new") / name)) << name;
+  }
+  const json j = parse_json(again.out);
+  EXPECT_EQ(j["report"]["directory"], "plots/again");
+  EXPECT_EQ(j["report"]["files"].size(), 2U);
+
+  spit(path("a_file"), "x");
+  expect_error(run({"validate", "--report", "a_file"}), 4, "BX012", "a_file");
+}
+
+TEST_F(Tool, ValidateReportsAMissAndExitsFour) {
+  // phi_c 0.484 (the Scott model's sectors) misses the RMS target: never hidden.
+  const Result r = run({"validate", "--phi-c", "0.484"});
+  expect_error(r, 4, "BX003", "validation missed: Scott 2010 unneeded protein: RMS 0.11");
+  EXPECT_EQ(r.err.find('\n'), r.err.size() - 1) << "one line: " << r.err;
+  EXPECT_CONTAINS(r.out, "(target <= 0.08): MISS");
+  EXPECT_EQ(r.out.find("Validation passed"), std::string::npos);
+  const Result j = run({"validate", "--phi-c", "0.484", "--json"});
+  EXPECT_EQ(j.exit_code, 4);
+  const json v = parse_json(j.out);
+  EXPECT_FALSE(v["passed"].get<bool>());
+  EXPECT_FALSE(v["unneeded_protein"]["passed"].get<bool>());
+  EXPECT_DOUBLE_EQ(v["unneeded_protein"]["phi_c"].get<double>(), 0.484);
+  ASSERT_EQ(v["failures"].size(), 1U);
+  EXPECT_TRUE(v["bremer_dennis"]["passed"].get<bool>());
+}
+
+TEST_F(Tool, ValidateUsageErrorsExitTwo) {
+  for (const auto& args : std::vector<std::vector<std::string>>{{"validate", "--frobnicate"},
+                                                                {"validate", "extra"},
+                                                                {"validate", "--report"},
+                                                                {"validate", "--phi-c", "0"},
+                                                                {"validate", "--phi-c", "abc"}}) {
+    const Result r = run(args);
+    EXPECT_EQ(r.exit_code, 2) << args.back() << "\n" << r.out << r.err;
+    EXPECT_EQ(r.err.rfind("error [BX011]: ", 0), 0U) << r.err;
+    EXPECT_CONTAINS(r.err, "bioxen validate --help");
+    EXPECT_TRUE(r.out.empty()) << r.out;
+  }
 }
 
 // --- progress bar --------------------------------------------------------------------------
