@@ -433,6 +433,16 @@ TEST(WorkModels, HostStatusConvertsToJsonAndFormats) {
   EXPECT_EQ(j.at("state"), "growing");
   EXPECT_EQ(j.at("work_model"), "physiological");
   EXPECT_NEAR(j.at("doubling_time_min").get<double>(), 39.77, 0.01);
+  EXPECT_EQ(j.get<HostStatus>(), h);
+  // Before any quantum the host alone translates with every active ribosome.
+  EXPECT_DOUBLE_EQ(h.host_translation_aa_per_s, h.active_ribosomes * 18.0);
+  HostStatus stalled = h;
+  stalled.state = "stalled";
+  stalled.growth_rate_per_h = 0.0;
+  stalled.doubling_time_min = std::numeric_limits<double>::infinity();
+  const nlohmann::json sj = stalled;
+  EXPECT_TRUE(sj.at("doubling_time_min").is_null());
+  EXPECT_EQ(sj.get<HostStatus>(), stalled);
   EXPECT_EQ(fmt::format("{}", h),
             fmt::format("growing at {:.3g}/h (doubling {:.1f} min), guests 0.0% of translation",
                         h.growth_rate_per_h, h.doubling_time_min));

@@ -587,36 +587,6 @@ inline void from_json(const nlohmann::json& j, SchedulingSnapshot& s) {
 
 namespace detail {
 
-/// A HostStatus read back from its JSON (to_json(HostStatus)): a null doubling time is
-/// infinity (a host that does not grow); absent keys keep their defaults.
-inline HostStatus host_status_from_json(const nlohmann::json& j) {
-  HostStatus h;
-  h.work_model = j.value("work_model", h.work_model);
-  h.modelled = j.value("modelled", h.modelled);
-  h.state = j.value("state", h.state);
-  h.growth_rate_per_h = j.value("growth_rate_per_h", h.growth_rate_per_h);
-  h.reference_growth_rate_per_h =
-      j.value("reference_growth_rate_per_h", h.reference_growth_rate_per_h);
-  const auto doubling = j.find("doubling_time_min");
-  h.doubling_time_min = doubling == j.end() || doubling->is_null()
-                            ? std::numeric_limits<double>::infinity()
-                            : doubling->get<double>();
-  h.guest_translation_fraction =
-      j.value("guest_translation_fraction", h.guest_translation_fraction);
-  h.sequestered_ribosome_fraction =
-      j.value("sequestered_ribosome_fraction", h.sequestered_ribosome_fraction);
-  h.ribosomal_fraction = j.value("ribosomal_fraction", h.ribosomal_fraction);
-  h.host_translation_aa_per_s = j.value("host_translation_aa_per_s", h.host_translation_aa_per_s);
-  h.guest_translation_aa_per_s =
-      j.value("guest_translation_aa_per_s", h.guest_translation_aa_per_s);
-  h.rnap_limitation = j.value("rnap_limitation", h.rnap_limitation);
-  h.active_ribosomes = j.value("active_ribosomes", h.active_ribosomes);
-  h.guest_bound_ribosomes = j.value("guest_bound_ribosomes", h.guest_bound_ribosomes);
-  h.stalled_quanta = j.value("stalled_quanta", h.stalled_quanta);
-  h.cumulative_doublings = j.value("cumulative_doublings", h.cumulative_doublings);
-  return h;
-}
-
 /// An optional host as JSON: its object, or null when absent.
 inline nlohmann::json optional_host_json(const std::optional<HostStatus>& host) {
   return host ? nlohmann::json(*host) : nlohmann::json(nullptr);
@@ -627,7 +597,7 @@ inline std::optional<HostStatus> optional_host_from_json(const nlohmann::json& j
                                                          std::string_view key) {
   const auto it = j.find(key);
   if (it == j.end() || it->is_null()) return std::nullopt;
-  return host_status_from_json(*it);
+  return it->get<HostStatus>();
 }
 
 }  // namespace detail

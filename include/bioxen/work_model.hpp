@@ -68,6 +68,9 @@ struct HostStatus {
 };
 
 void to_json(nlohmann::json& j, const HostStatus& h);
+/// Reads to_json()'s shape back: a null doubling time is infinity (a host that does not
+/// grow); absent keys keep their defaults.
+void from_json(const nlohmann::json& j, HostStatus& h);
 
 }  // namespace bioxen
 

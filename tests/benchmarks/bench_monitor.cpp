@@ -203,7 +203,8 @@ std::unique_ptr<bioxen::BioXenHypervisor> hypervisor_with(int n) {
   bioxen::ResourceAllocation none;
   none.ribosomes = 0;
   none.atp_percentage = 0.0;
-  auto hv = std::make_unique<bioxen::BioXenHypervisor>(cfg, bioxen::ChassisType::ecoli);
+  // Genome space is physical (4,642 kb on E. coli): the scale chassis holds any number.
+  auto hv = std::make_unique<bioxen::BioXenHypervisor>(cfg, bioxen_bench::scale_chassis());
   for (int i = 0; i < n; ++i) hv->create_vm("vm" + std::to_string(i), "syn3a", none);
   return hv;
 }

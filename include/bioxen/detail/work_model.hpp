@@ -52,6 +52,7 @@ class Work {
     const double dt = static_cast<double>(quantum_us_) / 1e6;
     mrna_decay_rate_ = std::log(2.0) / chassis.mrna_half_life_s;
     mrna_decay_per_quantum_ = std::exp(-mrna_decay_rate_ * dt);
+    host_aa_per_s_ = active_ribosomes_ * elongation_;  // alone: every active ribosome is its
   }
 
   bool physiological() const noexcept { return physiological_; }
