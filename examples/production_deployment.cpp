@@ -9,6 +9,7 @@
 // Exit status: 0 on success, 1 when the production checks fail, 2 on an error.
 #include <fmt/format.h>
 #include <bioxen/bioxen.hpp>
+#include <bioxen/error_details.hpp>
 
 #include <chrono>
 #include <cstdio>

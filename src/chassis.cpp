@@ -21,7 +21,8 @@
 #include <type_traits>
 
 #include "bioxen/config.hpp"
-#include "bioxen/error.hpp"
+#include "bioxen/detail/json_read.hpp"
+#include "bioxen/error_details.hpp"
 
 namespace bioxen {
 
@@ -183,7 +184,7 @@ ChassisProfile make_ecoli() {
   ChassisProfile p;
   p.name = "E. coli K-12 MG1655";
   p.type = ChassisType::ecoli;
-  // Allocator view: the seed's defaults.
+  // Allocator view: the original library's defaults.
   p.ribosome_units = 80;
   p.recommended_max_vms = 4;
   p.atp_percentage = 100.0;
@@ -213,8 +214,8 @@ ChassisProfile make_yeast() {
   ChassisProfile p;
   p.name = "S. cerevisiae";
   p.type = ChassisType::yeast;
-  p.ribosome_units = 200000;  // the seed's default
-  p.recommended_max_vms = 2;  // the seed's default
+  p.ribosome_units = 200000;  // the original library's default
+  p.recommended_max_vms = 2;  // the original library's default
   p.atp_percentage = 100.0;
   p.has_nucleus = true;
   p.has_mitochondria = true;
@@ -250,8 +251,8 @@ ChassisProfile make_orthogonal() {
   ChassisProfile p;
   p.name = "orthogonal minimal cell (JCVI-syn3A-like)";
   p.type = ChassisType::orthogonal;
-  p.ribosome_units = 500;     // the seed's default
-  p.recommended_max_vms = 1;  // the seed's default
+  p.ribosome_units = 500;     // the original library's default
+  p.recommended_max_vms = 1;  // the original library's default
   p.atp_percentage = 100.0;
   p.genome_space_kb = 544;  // one genome equivalent (model choice): a syn3A guest fits
   p.has_nucleus = false;

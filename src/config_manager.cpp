@@ -19,8 +19,9 @@
 #include <limits>
 #include <sstream>
 
+#include "bioxen/detail/json_read.hpp"
 #include "bioxen/detail/secrets.hpp"
-#include "bioxen/error.hpp"
+#include "bioxen/error_details.hpp"
 #include "bioxen/genome.hpp"
 
 namespace bioxen {

@@ -4,6 +4,11 @@
 
 #include <fmt/format.h>
 
+#include <atomic>
+#include <utility>
+
+#include "bioxen/error_details.hpp"
+
 namespace bioxen {
 
 namespace {
@@ -67,13 +72,51 @@ const std::error_category& bioxen_category() noexcept {
   return category;
 }
 
-BioXenException::BioXenException(BioXenErrorCode code, std::string message, nlohmann::json details)
+struct BioXenException::State {
+  std::atomic<int> references{1};
+  std::string message;
+  ErrorDetails details;
+};
+
+BioXenException::BioXenException(BioXenErrorCode code, std::string message)
+    : BioXenException(code, std::move(message), ErrorDetails{}) {}
+
+BioXenException::BioXenException(BioXenErrorCode code, std::string message, ErrorDetails details)
     : std::runtime_error(fmt::format("[{}] {}", error_code_string(code), message)),
       code_(code),
-      message_(std::move(message)),
-      details_(std::move(details)) {
-  if (!details_.is_object()) details_ = nlohmann::json{{"value", std::move(details_)}};
-  details_["code"] = error_code_string(code);
+      state_(new State{{1}, std::move(message), std::move(details)}) {
+  ErrorDetails& d = state_->details;
+  if (!d.is_object()) {
+    nlohmann::json wrapped = nlohmann::json::object();
+    wrapped["value"] = static_cast<nlohmann::json&&>(d);
+    d = ErrorDetails(std::move(wrapped));
+  }
+  d["code"] = error_code_string(code);
+}
+
+BioXenException::BioXenException(const BioXenException& other) noexcept
+    : std::runtime_error(other), code_(other.code_), state_(other.state_) {
+  state_->references.fetch_add(1, std::memory_order_relaxed);
+}
+
+BioXenException& BioXenException::operator=(const BioXenException& other) noexcept {
+  if (this == &other) return *this;
+  std::runtime_error::operator=(other);
+  other.state_->references.fetch_add(1, std::memory_order_relaxed);
+  if (state_->references.fetch_sub(1, std::memory_order_acq_rel) == 1) delete state_;
+  code_ = other.code_;
+  state_ = other.state_;
+  return *this;
+}
+
+BioXenException::~BioXenException() {
+  if (state_->references.fetch_sub(1, std::memory_order_acq_rel) == 1) delete state_;
+}
+
+const std::string& BioXenException::message() const noexcept { return state_->message; }
+
+const void* BioXenException::details_json() const noexcept {
+  return static_cast<const nlohmann::json*>(&state_->details);
 }
 
 BioXenException BioXenException::vm_not_found(std::string_view vm_id) {
@@ -95,13 +138,19 @@ BioXenException BioXenException::invalid_state_transition(std::string_view vm_id
           {{"vm_id", vm_id}, {"operation", operation}, {"state", state}}};
 }
 
-BioXenException BioXenException::invalid_configuration(std::string message,
-                                                       nlohmann::json details) {
+BioXenException BioXenException::invalid_configuration(std::string message) {
+  return {BioXenErrorCode::invalid_configuration, std::move(message)};
+}
+
+BioXenException BioXenException::invalid_configuration(std::string message, ErrorDetails details) {
   return {BioXenErrorCode::invalid_configuration, std::move(message), std::move(details)};
 }
 
-BioXenException BioXenException::unsupported_operation(std::string message,
-                                                       nlohmann::json details) {
+BioXenException BioXenException::unsupported_operation(std::string message) {
+  return {BioXenErrorCode::unsupported_operation, std::move(message)};
+}
+
+BioXenException BioXenException::unsupported_operation(std::string message, ErrorDetails details) {
   return {BioXenErrorCode::unsupported_operation, std::move(message), std::move(details)};
 }
 

@@ -8,8 +8,9 @@
 #include <mutex>
 
 #include "bioxen/config_manager.hpp"
+#include "bioxen/detail/json_read.hpp"
 #include "bioxen/detail/secrets.hpp"
-#include "bioxen/error.hpp"
+#include "bioxen/error_details.hpp"
 #include "bioxen/hypervisor.hpp"
 
 namespace bioxen {

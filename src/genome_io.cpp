@@ -16,7 +16,7 @@
 #include <unordered_map>
 #include <utility>
 
-#include "bioxen/error.hpp"
+#include "bioxen/error_details.hpp"
 #include "bioxen/genome.hpp"
 #include "genome_internal.hpp"
 

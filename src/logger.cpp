@@ -18,7 +18,7 @@
 
 #include "bioxen/config.hpp"
 #include "bioxen/detail/secrets.hpp"
-#include "bioxen/error.hpp"
+#include "bioxen/error_details.hpp"
 #include "bioxen/observer.hpp"
 
 namespace bioxen {
@@ -36,7 +36,7 @@ std::string upper(std::string_view s) {
   return out;
 }
 
-// `%*`: the seed's level name.
+// `%*`: the original library's level name.
 class SeedLevelFlag final : public spdlog::custom_flag_formatter {
  public:
   void format(const spdlog::details::log_msg& msg, const std::tm&,

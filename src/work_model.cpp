@@ -7,9 +7,13 @@
 #include <cmath>
 #include <limits>
 #include <nlohmann/json.hpp>
+#include <string>
+#include <tuple>
+#include <utility>
 
 #include "bioxen/detail/json_read.hpp"
-#include "bioxen/error.hpp"
+#include "bioxen/error_details.hpp"
+#include "detail/fields.hpp"
 
 namespace bioxen {
 
@@ -23,53 +27,77 @@ WorkModel work_model_from_string(std::string_view name) {
       {{"key", "work_model"}, {"value", detail::printable(name)}});
 }
 
+namespace {
+
+using detail::field;
+
+/// HostStatus's fields; doubling_time_min is written and read apart (JSON has no infinity).
+const auto& host_status_fields() {
+  static const auto fields =
+      std::tuple{field("work_model", &HostStatus::work_model),
+                 field("modelled", &HostStatus::modelled),
+                 field("state", &HostStatus::state),
+                 field("growth_rate_per_h", &HostStatus::growth_rate_per_h),
+                 field("reference_growth_rate_per_h", &HostStatus::reference_growth_rate_per_h),
+                 field("guest_translation_fraction", &HostStatus::guest_translation_fraction),
+                 field("sequestered_ribosome_fraction", &HostStatus::sequestered_ribosome_fraction),
+                 field("ribosomal_fraction", &HostStatus::ribosomal_fraction),
+                 field("host_translation_aa_per_s", &HostStatus::host_translation_aa_per_s),
+                 field("guest_translation_aa_per_s", &HostStatus::guest_translation_aa_per_s),
+                 field("rnap_limitation", &HostStatus::rnap_limitation),
+                 field("active_ribosomes", &HostStatus::active_ribosomes),
+                 field("guest_bound_ribosomes", &HostStatus::guest_bound_ribosomes),
+                 field("stalled_quanta", &HostStatus::stalled_quanta),
+                 field("cumulative_doublings", &HostStatus::cumulative_doublings),
+                 field("doubling_time_min", &HostStatus::doubling_time_min)};
+  return fields;
+}
+
+constexpr std::string_view kDoubling = "doubling_time_min";
+
+}  // namespace
+
+void to_json(nlohmann::json& j, WorkModel m) { j = to_string(m); }
+
+void from_json(const nlohmann::json& j, WorkModel& m) {
+  const detail::JsonContext ctx{BioXenErrorCode::invalid_configuration, "configuration"};
+  m = work_model_from_string(detail::read_string(j, "work_model", ctx));
+}
+
 void to_json(nlohmann::json& j, const HostStatus& h) {
+  detail::write_fields(j, h, host_status_fields());
   // JSON has no infinity: a host that does not grow has a null doubling time.
-  const nlohmann::json doubling =
-      std::isfinite(h.doubling_time_min) ? nlohmann::json(h.doubling_time_min) : nullptr;
-  j = nlohmann::json{{"work_model", h.work_model},
-                     {"modelled", h.modelled},
-                     {"state", h.state},
-                     {"growth_rate_per_h", h.growth_rate_per_h},
-                     {"reference_growth_rate_per_h", h.reference_growth_rate_per_h},
-                     {"doubling_time_min", doubling},
-                     {"guest_translation_fraction", h.guest_translation_fraction},
-                     {"sequestered_ribosome_fraction", h.sequestered_ribosome_fraction},
-                     {"ribosomal_fraction", h.ribosomal_fraction},
-                     {"host_translation_aa_per_s", h.host_translation_aa_per_s},
-                     {"guest_translation_aa_per_s", h.guest_translation_aa_per_s},
-                     {"rnap_limitation", h.rnap_limitation},
-                     {"active_ribosomes", h.active_ribosomes},
-                     {"guest_bound_ribosomes", h.guest_bound_ribosomes},
-                     {"stalled_quanta", h.stalled_quanta},
-                     {"cumulative_doublings", h.cumulative_doublings}};
+  if (!std::isfinite(h.doubling_time_min)) j[std::string(kDoubling)] = nullptr;
 }
 
 void from_json(const nlohmann::json& j, HostStatus& h) {
-  h = HostStatus{};
-  h.work_model = j.value("work_model", h.work_model);
-  h.modelled = j.value("modelled", h.modelled);
-  h.state = j.value("state", h.state);
-  h.growth_rate_per_h = j.value("growth_rate_per_h", h.growth_rate_per_h);
-  h.reference_growth_rate_per_h =
-      j.value("reference_growth_rate_per_h", h.reference_growth_rate_per_h);
-  const auto doubling = j.find("doubling_time_min");
-  h.doubling_time_min = doubling == j.end() || doubling->is_null()
-                            ? std::numeric_limits<double>::infinity()
-                            : doubling->get<double>();
-  h.guest_translation_fraction =
-      j.value("guest_translation_fraction", h.guest_translation_fraction);
-  h.sequestered_ribosome_fraction =
-      j.value("sequestered_ribosome_fraction", h.sequestered_ribosome_fraction);
-  h.ribosomal_fraction = j.value("ribosomal_fraction", h.ribosomal_fraction);
-  h.host_translation_aa_per_s = j.value("host_translation_aa_per_s", h.host_translation_aa_per_s);
-  h.guest_translation_aa_per_s =
-      j.value("guest_translation_aa_per_s", h.guest_translation_aa_per_s);
-  h.rnap_limitation = j.value("rnap_limitation", h.rnap_limitation);
-  h.active_ribosomes = j.value("active_ribosomes", h.active_ribosomes);
-  h.guest_bound_ribosomes = j.value("guest_bound_ribosomes", h.guest_bound_ribosomes);
-  h.stalled_quanta = j.value("stalled_quanta", h.stalled_quanta);
-  h.cumulative_doublings = j.value("cumulative_doublings", h.cumulative_doublings);
+  const detail::JsonContext ctx{BioXenErrorCode::invalid_argument, "host status"};
+  HostStatus read;
+  const auto doubling = j.is_object() ? j.find(kDoubling) : j.end();
+  if (doubling != j.end() && doubling->is_null()) {
+    nlohmann::json rest = j;
+    rest.erase(std::string(kDoubling));
+    detail::read_fields(rest, read, host_status_fields(), ctx, detail::MissingKey::keep);
+    read.doubling_time_min = std::numeric_limits<double>::infinity();
+  } else {
+    detail::read_fields(j, read, host_status_fields(), ctx, detail::MissingKey::keep);
+    if (doubling == j.end()) read.doubling_time_min = std::numeric_limits<double>::infinity();
+  }
+  h = std::move(read);
 }
 
 }  // namespace bioxen
+
+auto fmt::formatter<bioxen::WorkModel>::format(bioxen::WorkModel m, format_context& ctx) const
+    -> format_context::iterator {
+  return fmt::formatter<std::string_view>::format(bioxen::to_string(m), ctx);
+}
+
+auto fmt::formatter<bioxen::HostStatus>::format(const bioxen::HostStatus& h,
+                                                format_context& ctx) const
+    -> format_context::iterator {
+  return fmt::formatter<std::string_view>::format(
+      fmt::format("{} at {:.3g}/h (doubling {:.1f} min), guests {:.1f}% of translation", h.state,
+                  h.growth_rate_per_h, h.doubling_time_min, 100.0 * h.guest_translation_fraction),
+      ctx);
+}

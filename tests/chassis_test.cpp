@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "bioxen/error.hpp"
+#include "bioxen/error_details.hpp"
 
 namespace {
 

@@ -2,6 +2,7 @@
 // xcpng), merging, and loading VM configuration files.
 #include <fmt/format.h>
 
+#include <bioxen/error_details.hpp>
 #include "api_test_support.hpp"
 #include "bioxen/config_manager.hpp"
 

@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "bioxen/error.hpp"
+#include "bioxen/error_details.hpp"
 #include "bioxen/genome.hpp"
 #include "bioxen/hypervisor.hpp"
 #include "bioxen/types.hpp"

@@ -1,4 +1,4 @@
-#include "bioxen/error.hpp"
+#include "bioxen/error_details.hpp"
 
 #include <gtest/gtest.h>
 
@@ -11,7 +11,7 @@ namespace {
 using bioxen::BioXenErrorCode;
 using bioxen::BioXenException;
 
-TEST(ErrorCode, SeedCodesKeepTheirNumbers) {
+TEST(ErrorCode, OriginalCodesKeepTheirNumbers) {
   EXPECT_EQ(bioxen::error_code_string(BioXenErrorCode::vm_creation_failed), "BX001");
   EXPECT_EQ(bioxen::error_code_string(BioXenErrorCode::resource_allocation_error), "BX002");
   EXPECT_EQ(bioxen::error_code_string(BioXenErrorCode::chassis_initialization_error), "BX003");

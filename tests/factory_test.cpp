@@ -1,6 +1,7 @@
 // Tests of the factory API: create_bio_vm (default and explicit hypervisor), the
 // BiologicalVM handle, the supported types, xcpng, and the default hypervisor.
 #include "bioxen/factory.hpp"
+#include <bioxen/error_details.hpp>
 
 #include <fmt/format.h>
 

@@ -22,7 +22,7 @@
 #include <thread>
 #include <vector>
 
-#include "bioxen/error.hpp"
+#include "bioxen/error_details.hpp"
 
 namespace {
 

@@ -1,4 +1,4 @@
-// Tests of ProductionLogger: the seed's text format, JSON lines, levels, structured VM
+// Tests of ProductionLogger: the original library's text format, JSON lines, levels, structured VM
 // operation records, and that the host program's loggers and sinks are left alone.
 #include "bioxen/logger.hpp"
 
@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "bioxen/config.hpp"
-#include "bioxen/error.hpp"
+#include "bioxen/error_details.hpp"
 #include "bioxen/hypervisor.hpp"
 
 namespace {
@@ -57,7 +57,7 @@ TEST(ProductionLogger, NameIsBioxenDotName) {
   EXPECT_EQ(log.logger()->name(), "bioxen.api_name");
 }
 
-TEST(ProductionLogger, TextFormatIsTheSeedFormat) {
+TEST(ProductionLogger, TextFormatIsTheOriginalFormat) {
   Captured c;
   ProductionLogger log("text_fmt", c.options());
   log.info("hello world");
@@ -68,7 +68,7 @@ TEST(ProductionLogger, TextFormatIsTheSeedFormat) {
   EXPECT_TRUE(std::regex_match(lines[0], seed)) << lines[0];
 }
 
-TEST(ProductionLogger, LevelNamesAreTheSeedNames) {
+TEST(ProductionLogger, LevelNamesAreTheOriginalNames) {
   Captured c;
   ProductionLogger log("levels", c.options(LogFormat::text, "DEBUG"));
   log.debug("d");
@@ -307,7 +307,7 @@ TEST(ProductionLogger, ObserverLogsEveryHypervisorOperation) {
   EXPECT_THAT(lines[1], HasSubstr(" reason=VM 'missing' not found"));
 }
 
-TEST(LogLevel, ParsesTheSeedNamesAndMore) {
+TEST(LogLevel, ParsesTheOriginalNamesAndMore) {
   EXPECT_EQ(bioxen::parse_log_level("DEBUG"), spdlog::level::debug);
   EXPECT_EQ(bioxen::parse_log_level("INFO"), spdlog::level::info);
   EXPECT_EQ(bioxen::parse_log_level("WARNING"), spdlog::level::warn);

@@ -387,7 +387,7 @@ PerformanceSummary sample_summary() {
   return s;
 }
 
-TEST(PerformanceSummaryJson, HasTheSeedShape) {
+TEST(PerformanceSummaryJson, HasTheOriginalShape) {
   const PerformanceSummary s = sample_summary();
   const nlohmann::json j = s;
   for (const char* key : {"vm_operations", "operation_statistics", "resource_utilization",
@@ -436,7 +436,7 @@ TEST(PerformanceSummaryJson, RoundTrips) {
   EXPECT_EQ(nlohmann::json(ms).get<bioxen::MonitorSample>(), ms);
 }
 
-TEST(PerformanceSummaryJson, ReadsTheSeedOnlyShape) {
+TEST(PerformanceSummaryJson, ReadsTheOriginalOnlyShape) {
   const auto j = nlohmann::json::parse(R"({
     "vm_operations": {"start_vm_success": 3, "start_vm_failure": 1},
     "operation_statistics": {"start_vm": {"count": 4, "avg_latency": 0.5, "max_latency": 1.0,

@@ -150,13 +150,13 @@ TEST(ProductionMonitor, ErrorRateAndCountsAfterRealFailures) {
   EXPECT_DOUBLE_EQ(j["error_rate"].get<double>(), 5.0 / 9.0);
 }
 
-TEST(ProductionMonitor, SummaryHasTheSeedShapeAndFreshUtilisation) {
+TEST(ProductionMonitor, SummaryHasTheOriginalShapeAndFreshUtilisation) {
   BioXenHypervisor hv;  // 80 ribosome units, max_vms 4
   ProductionMonitor mon{hv};
   hv.create_vm("vm1", "syn3a", alloc(20, 25));
   hv.create_vm("vm2", "syn3a", alloc(20, 25));
   hv.start_vm("vm1");
-  const nlohmann::json j = mon.get_performance_summary();  // SPEC 3.1 spelling
+  const nlohmann::json j = mon.get_performance_summary();  // the original library's spelling
   for (const char* key : {"vm_operations", "operation_statistics", "resource_utilization",
                           "uptime_hours", "error_rate", "scheduling"}) {
     EXPECT_TRUE(j.contains(key)) << key;
@@ -475,7 +475,7 @@ TEST(ProductionMonitor, StartAndStopAreIdempotent) {
   const auto taken = mon.samples_taken();
   std::this_thread::sleep_for(20ms);
   EXPECT_EQ(mon.samples_taken(), taken);  // really stopped
-  // Restart with another interval (a double duration, as the seed's float seconds).
+  // Restart with another interval (a double duration, as the original library's float seconds).
   EXPECT_TRUE(mon.start_monitoring(std::chrono::duration<double>(0.002)));
   EXPECT_EQ(mon.interval(), 2ms);
   ASSERT_TRUE(eventually([&] { return mon.samples_taken() >= taken + 2; }));
@@ -608,7 +608,7 @@ TEST(ProductionMonitor, LatencySamplePeriodTimesOneInNAndKeepsCountsExact) {
     std::error_code ec;
     hv.pause_vm("missing", ec);
     hv.run_quanta(21);
-    // No explicit flush: reads through the monitor deliver what is pending.
+    // Reads through the monitor bring the counts up to date with the hypervisor's counters.
     const bioxen::PerformanceMetrics& m = mon.metrics();
     EXPECT_EQ(m.success_count("pause_vm"), 100U) << period;
     EXPECT_EQ(m.failure_count("pause_vm"), 1U) << period;
@@ -616,9 +616,12 @@ TEST(ProductionMonitor, LatencySamplePeriodTimesOneInNAndKeepsCountsExact) {
     // Successes 0, N, 2N, ... are timed; the failure fell on pause number 100.
     const std::uint64_t timed = (100 + period - 1) / period + (100 % period == 0 ? 1 : 0);
     EXPECT_EQ(m.latency_stats("pause_vm")->total_count, timed) << period;
-    // A read re-arms the sampling: the next pause is timed whatever the period.
+    // Sampling follows the rule, reads do not change it: pause number 100 is timed when 100
+    // is a multiple of the period.
     hv.pause_vm("vm1");
-    EXPECT_EQ(mon.metrics().latency_stats("pause_vm")->total_count, timed + 1) << period;
+    EXPECT_EQ(mon.metrics().latency_stats("pause_vm")->total_count,
+              timed + (100 % period == 0 ? 1 : 0))
+        << period;
     hv.resume_vm("vm1");
     EXPECT_EQ(mon.metrics().success_count("resume_vm"), 101U) << period;
     EXPECT_EQ(mon.get_performance_summary().quanta.quanta, 21U) << period;
@@ -655,14 +658,10 @@ TEST(ProductionMonitor, MemoryStaysBoundedAfterAMillionOperations) {
   EXPECT_EQ(m.total_operations(), 2U * static_cast<std::uint64_t>(pairs) + 0U);
   EXPECT_EQ(m.latency_window("pause_vm").size(), opt.latency_window);
   EXPECT_EQ(m.latency_window("resume_vm").size(), opt.latency_window);
-  // Timed: pauses number 0, P, 2P, ... counted from the last sample (which re-arms the
-  // sampling); one thread, so the rule gives the exact number.
-  std::uint64_t timed = 0;
-  std::uint64_t since_sample = 0;
-  for (int i = 0; i < pairs; ++i) {
-    if (since_sample++ % opt.latency_sample_period == 0) ++timed;
-    if (i % 10'000 == 0) since_sample = 0;
-  }
+  // Timed: pauses number 0, P, 2P, ... since the monitor attached; one thread, so the rule
+  // gives the exact number.
+  const std::uint64_t period = opt.latency_sample_period;
+  const std::uint64_t timed = (static_cast<std::uint64_t>(pairs) + period - 1) / period;
   EXPECT_EQ(m.latency_stats("pause_vm")->total_count, timed);
   EXPECT_LT(timed, static_cast<std::uint64_t>(pairs) / 100);
   EXPECT_LE(mon.history().size(), 16U);

@@ -7,6 +7,7 @@
 
 #include <filesystem>
 
+#include <bioxen/error_details.hpp>
 #include "api_test_support.hpp"
 #include "bioxen/config_manager.hpp"
 

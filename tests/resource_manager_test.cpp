@@ -1,5 +1,6 @@
 // Tests of BioResourceManager over a hypervisor and over a VM.
 #include "bioxen/resource_manager.hpp"
+#include <bioxen/error_details.hpp>
 
 #include "api_test_support.hpp"
 #include "bioxen/config_manager.hpp"

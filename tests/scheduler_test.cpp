@@ -1,6 +1,6 @@
-// The scheduler (SPEC 2.5): the run queue, the policy interface, and the properties of
-// round_robin, fair_share and priority on a chassis with round numbers (one ribosome unit
-// makes 100 aa/s and needs 400 ATP/s).
+// The scheduler (docs/MODEL.md section 5): the run queue, the policy interface, and the properties
+// of round_robin, fair_share and priority on a chassis with round numbers (one ribosome unit makes
+// 100 aa/s and needs 400 ATP/s).
 #include "bioxen/scheduler.hpp"
 
 #include <fmt/format.h>
@@ -47,7 +47,11 @@ ProductionConfig config(SchedulerPolicy policy, double switch_ms = 0) {
 struct GrantLog final : bioxen::HypervisorObserver {
   std::vector<bioxen::QuantumEvent> quanta;
   void on_quantum(const bioxen::QuantumEvent& e) override { quanta.push_back(e); }
-  bool wants_quantum_grants() const override { return true; }
+  bioxen::ObserverOptions options() const override {
+    bioxen::ObserverOptions o;
+    o.quantum_grants = true;
+    return o;
+  }
   std::map<std::string, double> units(std::size_t q) const {
     std::map<std::string, double> m;
     for (const auto& g : quanta.at(q).grants) m[g.vm_id] = g.ribosome_units;
@@ -429,7 +433,7 @@ TEST(Priority, CreationOrderBreaksTies) {
 TEST(Capacity, FairShareAndRoundRobinReachTheRibosomeLimitedCapacity) {
   for (auto policy : {SchedulerPolicy::fair_share, SchedulerPolicy::round_robin}) {
     auto cfg = config(policy);
-    cfg.max_vms = 4;  // the seed's default shares: ATP does not bind
+    cfg.max_vms = 4;  // the default shares: ATP does not bind
     BioXenHypervisor hv{cfg, bioxen::ChassisType::ecoli};
     auto log = std::make_shared<GrantLog>();
     hv.add_observer(log);

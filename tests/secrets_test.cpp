@@ -4,6 +4,7 @@
 
 #include <sstream>
 
+#include <bioxen/error_details.hpp>
 #include "api_test_support.hpp"
 #include "bioxen/bioxen.hpp"
 #include "bioxen/detail/secrets.hpp"

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include <bioxen/error_details.hpp>
 #include "bioxen/hypervisor.hpp"
 #include "engine_test_support.hpp"
 

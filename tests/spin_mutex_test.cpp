@@ -1,6 +1,6 @@
 // The hypervisor's lock: mutual exclusion under contention (ThreadSanitizer checks the
 // non-atomic counter), try_lock, and sleepers woken by unlock.
-#include "bioxen/detail/spin_mutex.hpp"
+#include "detail/spin_mutex.hpp"
 
 #include <gtest/gtest.h>
 

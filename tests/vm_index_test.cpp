@@ -1,6 +1,6 @@
 // The flat VM index against a reference map: random inserts, erases and lookups, with real
 // hashes and with forced collisions that make long runs wrap around the end of the table.
-#include "bioxen/detail/vm_index.hpp"
+#include "detail/vm_index.hpp"
 
 #include <gtest/gtest.h>
 

@@ -13,7 +13,7 @@
 #include "bioxen/chassis.hpp"
 #include "bioxen/config.hpp"
 #include "bioxen/detail/json_read.hpp"
-#include "bioxen/error.hpp"
+#include "bioxen/error_details.hpp"
 #include "bioxen/types.hpp"
 
 namespace bioxen {

@@ -9,6 +9,7 @@
 #include "bioxen/config.hpp"
 #include "bioxen/config_manager.hpp"
 #include "bioxen/error.hpp"
+#include "bioxen/error_details.hpp"
 #include "bioxen/factory.hpp"
 #include "bioxen/fwd.hpp"
 #include "bioxen/genome.hpp"

@@ -29,7 +29,7 @@ ChassisType chassis_type_from_string(std::string_view name);
 struct ChassisProfile {
   std::string name;                       ///< e.g. "E. coli K-12 MG1655"
   ChassisType type = ChassisType::ecoli;  ///< the base kind (a user profile names one)
-  // The seed's allocator view.
+  // The original library's allocator view.
   std::uint32_t ribosome_units = 80;  ///< recommended allocator units (seed default)
   std::uint32_t recommended_max_vms = 4;
   double atp_percentage = 100.0;            ///< ATP supply available, % of the profile's

@@ -2,13 +2,13 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include <nlohmann/json.hpp>
+// The cheapest header of BioXen: no JSON, no fmt. The structured details of an exception are
+// a JSON object, usable after #include <bioxen/error_details.hpp>.
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <system_error>
 #include <type_traits>
-#include <vector>
 
 namespace bioxen {
 
@@ -61,7 +61,19 @@ inline std::error_code make_error_code(BioXenErrorCode code) noexcept {
   return {static_cast<int>(code), bioxen_category()};
 }
 
-/// The one exception type of BioXen.
+/// The details a BioXenException is built with: a JSON object (complete, and built from
+/// `{{"key", value}, ...}` or any `nlohmann::json`, after `#include <bioxen/error_details.hpp>`).
+class ErrorDetails;
+
+namespace detail {
+/// `type` is nlohmann::json; defined in bioxen/error_details.hpp, so that reading an
+/// exception's details needs that header and nothing else needs JSON.
+template <class>
+struct error_details_json;
+}  // namespace detail
+
+/// The one exception type of BioXen. Copies share the message and details (copying never
+/// throws).
 ///
 /// @code
 /// try { hv.start_vm("missing"); }
@@ -71,14 +83,23 @@ inline std::error_code make_error_code(BioXenErrorCode code) noexcept {
 /// @endcode
 class BioXenException : public std::runtime_error {
  public:
-  BioXenException(BioXenErrorCode code, std::string message,
-                  nlohmann::json details = nlohmann::json::object());
+  BioXenException(BioXenErrorCode code, std::string message);
+  /// `details` that is not an object is stored as {"value": details}.
+  BioXenException(BioXenErrorCode code, std::string message, ErrorDetails details);
+  BioXenException(const BioXenException& other) noexcept;
+  BioXenException& operator=(const BioXenException& other) noexcept;
+  ~BioXenException() override;
 
   BioXenErrorCode code() const noexcept { return code_; }
   /// The message without the "[BXnnn] " prefix.
-  const std::string& message() const noexcept { return message_; }
-  /// Structured context: ids, requested and available amounts, file, line, field.
-  const nlohmann::json& details() const noexcept { return details_; }
+  const std::string& message() const noexcept;
+  /// Structured context as a `const nlohmann::json&` object: the key "code" ("BX006") and, by
+  /// failure, ids, requested and available amounts, file, line, field. Needs
+  /// `#include <bioxen/error_details.hpp>` where it is called.
+  template <class J = void>
+  const typename detail::error_details_json<J>::type& details() const noexcept {
+    return *static_cast<const typename detail::error_details_json<J>::type*>(details_json());
+  }
   /// The code as a std::error_code of bioxen_category().
   std::error_code error_code() const noexcept { return make_error_code(code_); }
 
@@ -88,17 +109,18 @@ class BioXenException : public std::runtime_error {
   static BioXenException invalid_state_transition(std::string_view vm_id,
                                                   std::string_view operation,
                                                   std::string_view state);
-  static BioXenException invalid_configuration(std::string message,
-                                               nlohmann::json details = nlohmann::json::object());
-  static BioXenException unsupported_operation(std::string message,
-                                               nlohmann::json details = nlohmann::json::object());
+  static BioXenException invalid_configuration(std::string message);
+  static BioXenException invalid_configuration(std::string message, ErrorDetails details);
+  static BioXenException unsupported_operation(std::string message);
+  static BioXenException unsupported_operation(std::string message, ErrorDetails details);
   static BioXenException genome_parse_error(std::string_view file, std::size_t line,
                                             std::string_view field, std::string_view reason);
 
  private:
+  const void* details_json() const noexcept;  ///< the details' nlohmann::json
+  struct State;  ///< message and details, shared by copies (reference counted)
   BioXenErrorCode code_;
-  std::string message_;
-  nlohmann::json details_;
+  State* state_;
 };
 
 /// Runs `fn`; on BioXenException stores its code in `ec` (and clears `ec` on success).

@@ -22,7 +22,7 @@ class HypervisorObserver;
 
 /// How a ProductionLogger writes its records.
 enum class LogFormat {
-  text,  ///< the seed's format: "2025-09-06 12:00:00,123 - bioxen.api - INFO - message"
+  text,  ///< the original library's format: "2025-09-06 12:00:00,123 - bioxen.api - INFO - message"
   json,  ///< one JSON object per line: time (UTC, ISO 8601), logger, level, message, fields
 };
 
@@ -33,7 +33,7 @@ LogFormat log_format_from_string(std::string_view name);
 void to_json(nlohmann::json& j, LogFormat f);
 void from_json(const nlohmann::json& j, LogFormat& f);
 
-/// Parses a level name of the seed ("DEBUG", "INFO", "WARNING", "ERROR") or "TRACE",
+/// Parses a level name of the original library ("DEBUG", "INFO", "WARNING", "ERROR") or "TRACE",
 /// "CRITICAL", "OFF", case-insensitive ("WARN" is accepted for "WARNING"); throws
 /// BioXenException(invalid_configuration) naming the accepted values.
 ///
@@ -41,19 +41,19 @@ void from_json(const nlohmann::json& j, LogFormat& f);
 /// auto lvl = bioxen::parse_log_level("WARNING");   // spdlog::level::warn
 /// @endcode
 spdlog::level::level_enum parse_log_level(std::string_view name);
-/// The seed's (Python's) name of a level: "DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL";
-/// "TRACE" and "OFF" for the two spdlog levels Python does not have.
+/// The original library's (Python's) name of a level: "DEBUG", "INFO", "WARNING", "ERROR",
+/// "CRITICAL"; "TRACE" and "OFF" for the two spdlog levels Python does not have.
 std::string_view log_level_name(spdlog::level::level_enum level) noexcept;
 
-/// The spdlog pattern of the text format; `%*` is the seed's level name ("WARNING").
+/// The spdlog pattern of the text format; `%*` is the original library's level name ("WARNING").
 inline constexpr std::string_view seed_text_pattern = "%Y-%m-%d %H:%M:%S,%e - %n - %* - %v";
 
 /// How to set up a ProductionLogger.
 struct LoggerOptions {
   LogFormat format = LogFormat::text;
   std::string level = "INFO";  ///< a name accepted by parse_log_level()
-  /// Sinks of a new logger; empty means one stderr sink (the seed's StreamHandler). With
-  /// sinks given, a private logger is made even when the name is registered already (tests).
+  /// Sinks of a new logger; empty means one stderr sink (the original library's StreamHandler).
+  /// With sinks given, a private logger is made even when the name is registered already (tests).
   std::vector<spdlog::sink_ptr> sinks;
   /// Register a new logger in spdlog's registry under its name (so spdlog::get finds it).
   bool register_logger = true;

@@ -28,7 +28,7 @@
 #include <vector>
 
 #include "bioxen/detail/ring_buffer.hpp"
-#include "bioxen/error.hpp"
+#include "bioxen/error_details.hpp"
 #include "bioxen/observer.hpp"
 #include "bioxen/work_model.hpp"
 
@@ -96,7 +96,7 @@ inline double jain_fairness_index(std::span<const double> x) noexcept {
 /// percentiles) cover the last N latencies (PerformanceMetrics' latency window); the total
 /// fields cover every latency ever recorded. All latencies are wall-clock seconds.
 struct LatencyStats {
-  std::uint64_t count = 0;        ///< latencies in the window (the seed's "count")
+  std::uint64_t count = 0;        ///< latencies in the window (the original library's "count")
   double avg_latency = 0.0;       ///< mean over the window, s
   double min_latency = 0.0;       ///< s
   double max_latency = 0.0;       ///< s
@@ -126,8 +126,8 @@ struct LatencyStats {
   friend bool operator==(const LatencyStats&, const LatencyStats&) = default;
 };
 
-/// Resource utilisation of a hypervisor at one moment (the seed's definitions: ribosomes
-/// allocated over the total pool, ATP percentage allocated over 100 %, VMs counted active
+/// Resource utilisation of a hypervisor at one moment (the original library's definitions:
+/// ribosomes allocated over the total pool, ATP percentage allocated over 100 %, VMs counted active
 /// over max_vms). Ratios are in [0, 1].
 struct ResourceUtilization {
   double ribosome_utilization = 0.0;  ///< allocated_ribosomes / total_ribosomes
@@ -202,7 +202,7 @@ struct MonitorSample {
   friend bool operator==(const MonitorSample&, const MonitorSample&) = default;
 };
 
-/// What get_performance_summary() returns. Converts to the seed's JSON shape
+/// What get_performance_summary() returns. Converts to the original library's JSON shape
 /// (`vm_operations`, `operation_statistics`, `resource_utilization`, `uptime_hours`,
 /// `error_rate`) plus `error_counts`, `scheduling`, `host` and a few totals; exported as
 /// Prometheus text by to_prometheus().
@@ -237,6 +237,15 @@ struct PerformanceSummary {
 // ---------------------------------------------------------------------------------------
 
 /// The key under which a failure is counted in error_counts: "BX006" for a BioXen code,
+/// Successful operations of one kind, counted without their latencies
+/// (PerformanceMetrics::count_operations()).
+struct OperationCount {
+  std::string_view operation;  ///< "create_vm", ...
+  std::uint64_t count = 0;
+
+  friend bool operator==(const OperationCount&, const OperationCount&) = default;
+};
+
 /// "<category>:<value>" for another category, "unknown" for a failure without a code.
 inline std::string error_key(std::error_code error) {
   if (!error) return "unknown";
@@ -308,9 +317,28 @@ class PerformanceMetrics {
     record_operation(operation, std::chrono::duration<double>(latency).count(), success, error);
   }
 
-  /// Counts operations whose latency was not measured (a monitor's hypervisor reports most
-  /// operations as counts: HypervisorObserver::reporting_period()). They add to the success
-  /// and failure counts and the error counts, not to the latency statistics.
+  /// Adds one latency to the window and totals of `operation` without counting an operation
+  /// (a monitor counts operations from BioXenHypervisor::counters() and times a sample).
+  /// @throws BioXenException (invalid_argument) for an empty name or a negative/NaN latency.
+  void record_latency(std::string_view operation, double latency_seconds) {
+    if (operation.empty()) {
+      throw BioXenException(BioXenErrorCode::invalid_argument, "operation name is empty");
+    }
+    if (!(latency_seconds >= 0.0)) {
+      throw BioXenException(
+          BioXenErrorCode::invalid_argument,
+          fmt::format("latency {} s of operation '{}' is negative", latency_seconds, operation),
+          {{"operation", operation}});
+    }
+    std::lock_guard lock(mutex_);
+    OpRecord& r = op_record(operation);
+    r.latencies.push(latency_seconds);
+    r.total_latency += latency_seconds;
+  }
+
+  /// Counts operations whose latency was not measured (a monitor counts every operation from
+  /// BioXenHypervisor::counters() and times only a sample). They add to the success and
+  /// failure counts and the error counts, not to the latency statistics.
   /// @throws BioXenException (invalid_argument) for an empty name.
   void count_operations(std::string_view operation, std::uint64_t count, bool success,
                         std::error_code error = {}) {
@@ -324,8 +352,7 @@ class PerformanceMetrics {
     if (!success) errors_[error_key(error)] += count;
   }
 
-  /// count_operations() of successes, several kinds under one lock (what a monitor's
-  /// observer receives from HypervisorObserver::on_operation_counts()).
+  /// count_operations() of successes, several kinds under one lock.
   /// @throws BioXenException (invalid_argument) for an empty name (nothing is counted then).
   void count_operations(std::span<const OperationCount> successes) {
     for (const OperationCount& c : successes) {
@@ -650,8 +677,8 @@ inline void from_json(const nlohmann::json& j, QuantumTotals& q) {
   q.host_state_changes = j.value("host_state_changes", std::uint64_t{0});
 }
 
-/// The seed's shape: `vm_operations`, `operation_statistics`, `resource_utilization` (with
-/// the seed's `uptime` key, seconds), `uptime_hours`, `error_rate`; plus `error_counts`,
+/// The original library's shape: `vm_operations`, `operation_statistics`, `resource_utilization`
+/// (with its `uptime` key, seconds), `uptime_hours`, `error_rate`; plus `error_counts`,
 /// `uptime_seconds`, `total_operations`, `failed_operations`, `samples_taken`, `scheduling`,
 /// `quanta` and `host` (the HostStatus, null when the summary has none).
 inline void to_json(nlohmann::json& j, const PerformanceSummary& s) {

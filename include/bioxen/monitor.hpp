@@ -8,6 +8,7 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -25,7 +26,7 @@
 #include <vector>
 
 #include "bioxen/detail/ring_buffer.hpp"
-#include "bioxen/error.hpp"
+#include "bioxen/error_details.hpp"
 #include "bioxen/hypervisor.hpp"
 #include "bioxen/metrics.hpp"
 #include "bioxen/observer.hpp"
@@ -35,7 +36,7 @@ namespace bioxen {
 
 /// Sizes of a ProductionMonitor's bounded stores.
 struct MonitorOptions {
-  /// Latencies kept per operation for the window statistics (the seed's 100).
+  /// Latencies kept per operation for the window statistics (100, as in the original library).
   std::size_t latency_window = PerformanceMetrics::default_latency_window;
   /// Samples kept in the time series; the oldest is dropped when it is full.
   std::size_t history_capacity = 512;
@@ -49,16 +50,16 @@ struct MonitorOptions {
   /// and the fairness index are not measured (0 and 1), and the quantum totals remain.
   bool sample_vms = true;
   /// Of each kind of operation, time and record one in `latency_sample_period` (a power of two
-  /// in [1, 2^20]), and the first one after every sample or read of the monitor; the others
-  /// are only counted, so the counts and error counts stay exact while the latency window
-  /// holds a sample. 1 times every operation (at about 60-90 ns each: two clock reads and an
-  /// event). See HypervisorObserver::reporting_period().
+  /// in [1, 2^20]): successes number 0, N, 2N, ... The counts and error counts stay exact
+  /// (they come from BioXenHypervisor::counters() and from every failure's event) while the
+  /// latency window holds a sample. 1 times every operation (two clock reads and an event
+  /// each; docs/PERFORMANCE.md). See ObserverOptions::operation_sample_period.
   std::uint32_t latency_sample_period = 256;
 
   friend bool operator==(const MonitorOptions&, const MonitorOptions&) = default;
 };
 
-/// Resource utilisation from the allocator's totals (the seed's definitions).
+/// Resource utilisation from the allocator's totals (the original library's definitions).
 inline ResourceUtilization resource_utilization_of(const SystemResources& r) noexcept {
   ResourceUtilization u;
   u.ribosome_utilization = r.total_ribosomes > 0 ? static_cast<double>(r.allocated_ribosomes) /
@@ -150,7 +151,7 @@ inline SchedulingSnapshot scheduling_snapshot(const SystemResources& resources,
   return s;
 }
 
-/// Production monitoring of one hypervisor (the seed's ProductionMonitor).
+/// Production monitoring of one hypervisor (the original library's ProductionMonitor).
 ///
 /// On construction it attaches an observer to the hypervisor, so every lifecycle operation
 /// (create/start/pause/resume/stop/destroy/fail/reallocate_vm, restore) is counted, with its
@@ -173,12 +174,12 @@ inline SchedulingSnapshot scheduling_snapshot(const SystemResources& resources,
 /// hv.create_vm("vm1", "syn3a");
 /// hv.start_vm("vm1");
 /// mon.stop_monitoring();
-/// nlohmann::json perf = mon.get_performance_summary();   // the seed's shape
+/// nlohmann::json perf = mon.get_performance_summary();   // the original library's shape
 /// std::string text = mon.to_prometheus();                 // serve at /metrics
 /// @endcode
 class ProductionMonitor {
  public:
-  /// The seed's default sampling interval.
+  /// The default sampling interval: 30 s.
   static constexpr std::chrono::seconds default_interval{30};
   /// The longest interval start_monitoring() accepts (a year).
   static constexpr std::chrono::hours max_interval{24 * 366};
@@ -200,12 +201,13 @@ class ProductionMonitor {
                             {{"history_capacity", options.history_capacity}});
     }
     const std::uint32_t period = options.latency_sample_period;
-    if (!is_valid_reporting_period(period)) {
+    if (!is_valid_sample_period(period)) {
       throw BioXenException(
           BioXenErrorCode::invalid_argument,
           fmt::format("latency sample period {} is not a power of two in [1, 2^20]", period),
           {{"latency_sample_period", period}});
     }
+    synced_ = hv_.counters();  // counts start when the monitor attaches
     hv_.add_observer(observer_);
   }
 
@@ -266,7 +268,7 @@ class ProductionMonitor {
   MonitorSample sample_now() {
     // One sampler at a time, so that interval deltas are computed in order.
     std::lock_guard sampler(sampler_mutex_);
-    hv_.flush_observers();
+    sync();
     const SystemResources r = hv_.get_system_resources();
     if (options_.sample_vms) {
       hv_.list_vms(vms_);  // reuses the last sample's vector: no allocation in steady state
@@ -360,7 +362,7 @@ class ProductionMonitor {
   /// double p99 = j["operation_statistics"]["start_vm"]["p99"];   // seconds
   /// @endcode
   PerformanceSummary get_performance_summary() const {
-    hv_.flush_observers();
+    sync();
     PerformanceSummary s = metrics_->summary();
     const SystemResources r = hv_.get_system_resources();
     const std::vector<VmStatus> vms =
@@ -378,56 +380,73 @@ class ProductionMonitor {
   /// get_performance_summary() in the Prometheus text exposition format.
   std::string to_prometheus() const { return bioxen::to_prometheus(get_performance_summary()); }
 
-  /// The operation metrics the observer feeds (for record_operation() of one's own
-  /// operations, or reset()).
-  /// Delivers the hypervisor's pending counts first (BioXenHypervisor::flush_observers()).
+  /// The operation metrics the monitor feeds (for record_operation() of one's own
+  /// operations, or reset()), brought up to date with the hypervisor's counters first.
   PerformanceMetrics& metrics() {
-    hv_.flush_observers();
+    sync();
     return *metrics_;
   }
   const PerformanceMetrics& metrics() const {
-    hv_.flush_observers();
+    sync();
     return *metrics_;
   }
   BioXenHypervisor& hypervisor() const noexcept { return hv_; }
   const MonitorOptions& options() const noexcept { return options_; }
 
  private:
-  /// Forwards the hypervisor's callbacks to the metrics. Shares ownership of them, so a
-  /// callback still in flight after the monitor is gone stays safe.
+  /// Records the sampled latencies and every failure (with its code) of the hypervisor's
+  /// operations. Shares ownership of the metrics, so a callback still in flight after the
+  /// monitor is gone stays safe.
   class Observer final : public HypervisorObserver {
    public:
     Observer(std::shared_ptr<PerformanceMetrics> metrics, std::uint32_t period)
         : metrics_(std::move(metrics)), period_(period) {}
+    ObserverOptions options() const override {
+      ObserverOptions o;
+      o.operation_sample_period = period_;
+      o.quanta = false;  // the quantum totals come from the hypervisor's counters
+      return o;
+    }
     void on_operation(const OperationEvent& e) override {
       try {
         if (e.timed) {
-          metrics_->record_operation(e.operation, e.latency, e.success, e.error);
-        } else {
-          metrics_->count_operations(e.operation, 1, e.success, e.error);
+          metrics_->record_latency(e.operation, std::chrono::duration<double>(e.latency).count());
         }
+        // Successes are counted from the counters; failures here, for their error codes.
+        if (!e.success) metrics_->count_operations(e.operation, 1, false, e.error);
       } catch (...) {  // NOLINT(bugprone-empty-catch): never fail the observed operation
       }
     }
-    void on_operation_counts(std::span<const OperationCount> counts) override {
-      try {
-        metrics_->count_operations(counts);
-      } catch (...) {  // NOLINT(bugprone-empty-catch): never fail the observed operation
-      }
-    }
-    void on_quantum(const QuantumEvent& e) override {
-      metrics_->record_quantum(e.context_switch, e.throttle_events, e.amino_acids, e.ribosome_units,
-                               e.host_state_changed);
-    }
-    void on_quantum_totals(const QuantumTotals& totals) override {
-      metrics_->record_quanta(totals);
-    }
-    std::uint32_t reporting_period() const override { return period_; }
 
    private:
     std::shared_ptr<PerformanceMetrics> metrics_;
     std::uint32_t period_;
   };
+
+  /// Adds to the metrics what the hypervisor's counters gained since the last sync: the
+  /// successes of each operation and the quantum sums.
+  void sync() const {
+    std::lock_guard lock(sync_mutex_);  // then the hypervisor's: reads arrive in order
+    const HypervisorCounters now = hv_.counters();
+    std::array<OperationCount, all_hypervisor_operations.size()> gained{};
+    std::size_t kinds = 0;
+    for (HypervisorOperation op : all_hypervisor_operations) {
+      const std::uint64_t before = synced_.operation(op).succeeded;
+      const std::uint64_t after = now.operation(op).succeeded;
+      if (after > before) gained[kinds++] = OperationCount{to_string(op), after - before};
+    }
+    metrics_->count_operations(std::span<const OperationCount>(gained.data(), kinds));
+    const QuantumTotals& a = synced_.quanta;
+    const QuantumTotals& b = now.quanta;
+    if (b.quanta > a.quanta) {
+      metrics_->record_quanta(
+          QuantumTotals{b.quanta - a.quanta, b.context_switches - a.context_switches,
+                        b.throttle_events - a.throttle_events, b.amino_acids - a.amino_acids,
+                        b.ribosome_unit_quanta - a.ribosome_unit_quanta,
+                        b.host_state_changes - a.host_state_changes});
+    }
+    synced_ = now;
+  }
 
   struct Previous {
     double running_seconds = 0.0;
@@ -474,6 +493,8 @@ class ProductionMonitor {
   MonitorOptions options_;
   std::shared_ptr<PerformanceMetrics> metrics_;
   std::shared_ptr<Observer> observer_;
+  mutable std::mutex sync_mutex_;      ///< serialises sync()
+  mutable HypervisorCounters synced_;  ///< the counters the metrics have seen (sync_mutex_)
 
   mutable std::mutex history_mutex_;
   detail::RingBuffer<MonitorSample> history_;

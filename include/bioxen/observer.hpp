@@ -2,9 +2,10 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <array>
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
-#include <span>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -12,28 +13,50 @@
 
 namespace bioxen {
 
+/// The operations of a BioXenHypervisor that observers are told about and the hypervisor
+/// counts.
+enum class HypervisorOperation : std::uint8_t {
+  create_vm,
+  start_vm,
+  pause_vm,
+  resume_vm,
+  stop_vm,
+  destroy_vm,
+  fail_vm,
+  reallocate_vm,
+  restore,
+};
+
+/// Every operation, in declaration order (index = the enum's value).
+inline constexpr std::array<HypervisorOperation, 9> all_hypervisor_operations = {
+    HypervisorOperation::create_vm, HypervisorOperation::start_vm,
+    HypervisorOperation::pause_vm,  HypervisorOperation::resume_vm,
+    HypervisorOperation::stop_vm,   HypervisorOperation::destroy_vm,
+    HypervisorOperation::fail_vm,   HypervisorOperation::reallocate_vm,
+    HypervisorOperation::restore};
+
+/// "create_vm", "start_vm", ... (the member function's name).
+constexpr std::string_view to_string(HypervisorOperation op) noexcept {
+  constexpr std::array<std::string_view, all_hypervisor_operations.size()> names{
+      "create_vm",  "start_vm", "pause_vm",      "resume_vm", "stop_vm",
+      "destroy_vm", "fail_vm",  "reallocate_vm", "restore"};
+  const auto i = static_cast<std::size_t>(op);
+  return i < names.size() ? names[i] : std::string_view("unknown");
+}
+
 /// One public operation of a hypervisor, as an observer sees it after it finished.
 struct OperationEvent {
-  std::string_view operation;           ///< "create_vm", "start_vm", ... (a static string)
+  HypervisorOperation kind = HypervisorOperation::create_vm;
+  std::string_view operation;           ///< to_string(kind): "create_vm", ... (static)
   std::string vm_id;                    ///< empty for operations on the whole hypervisor (restore)
   std::chrono::nanoseconds latency{0};  ///< wall clock, lock wait included (0 unless `timed`)
-  bool timed = true;  ///< false: not measured (an unsampled failure, see reporting_period())
+  bool timed = true;  ///< false: not measured (an unsampled failure, see ObserverOptions)
   bool success = true;
   std::error_code error;  ///< the BioXenErrorCode on failure
   std::string message;    ///< the exception's message on failure
 };
 
-/// Successful operations of one kind that were counted but not reported one by one (see
-/// HypervisorObserver::reporting_period()).
-struct OperationCount {
-  std::string_view operation;  ///< "create_vm", ... (a static string)
-  std::uint64_t count = 0;
-
-  friend bool operator==(const OperationCount&, const OperationCount&) = default;
-};
-
-/// Sums over scheduler quanta: what an observer with a reporting period above 1 receives for
-/// the quanta not reported one by one; monotonic counters in PerformanceMetrics.
+/// Sums over scheduler quanta (BioXenHypervisor::counters(), PerformanceMetrics).
 struct QuantumTotals {
   std::uint64_t quanta = 0;              ///< quanta run
   std::uint64_t context_switches = 0;    ///< quanta that paid a round-robin switch
@@ -43,6 +66,29 @@ struct QuantumTotals {
   std::uint64_t host_state_changes = 0;  ///< quanta after which the host went growing <-> stalled
 
   friend bool operator==(const QuantumTotals&, const QuantumTotals&) = default;
+};
+
+/// Operations of one kind that finished, by outcome.
+struct OperationCounter {
+  std::uint64_t succeeded = 0;
+  std::uint64_t failed = 0;
+
+  friend bool operator==(const OperationCounter&, const OperationCounter&) = default;
+};
+
+/// What a hypervisor has done since it was constructed: monotonic counters that it keeps
+/// whether or not anyone observes it (a few increments under the lock it already holds), and
+/// that anyone may read with BioXenHypervisor::counters(). restore() does not reset them.
+struct HypervisorCounters {
+  /// Indexed by HypervisorOperation (see operation()).
+  std::array<OperationCounter, all_hypervisor_operations.size()> operations{};
+  QuantumTotals quanta;
+
+  const OperationCounter& operation(HypervisorOperation op) const noexcept {
+    return operations[static_cast<std::size_t>(op)];
+  }
+
+  friend bool operator==(const HypervisorCounters&, const HypervisorCounters&) = default;
 };
 
 /// One VM's share of a quantum (only sent to observers that ask for it).
@@ -70,58 +116,52 @@ struct QuantumEvent {
   std::vector<QuantumGrant> grants;     ///< per VM, filled only if an observer wants them
 };
 
-/// The largest reporting period an observer may ask for.
-inline constexpr std::uint32_t max_reporting_period = std::uint32_t{1} << 20;
+/// The largest operation sample period an observer may ask for.
+inline constexpr std::uint32_t max_sample_period = std::uint32_t{1} << 20;
 
-/// True for a valid reporting period: a power of two in [1, max_reporting_period].
-constexpr bool is_valid_reporting_period(std::uint32_t period) noexcept {
-  return period != 0 && period <= max_reporting_period && (period & (period - 1)) == 0;
+/// True for a valid sample period: a power of two in [1, max_sample_period].
+constexpr bool is_valid_sample_period(std::uint32_t period) noexcept {
+  return period != 0 && period <= max_sample_period && (period & (period - 1)) == 0;
 }
 
-/// Watches a BioXenHypervisor (Taskflow's observer idea). Callbacks run on the thread that
-/// called the operation (or flush_observers()), after it finished and outside the
+/// What an observer wants to receive; read once, when it is attached.
+struct ObserverOptions {
+  /// Of each kind of operation, successes number 0, N, 2N, ... are timed and reported to
+  /// on_operation() (every failure is reported; `timed` is false when it fell between
+  /// samples). 1 (the default) reports every operation; an aggregating observer (a metrics
+  /// monitor) picks a larger power of two and reads the exact counts from
+  /// BioXenHypervisor::counters(). The hypervisor uses the smallest period of its observers.
+  std::uint32_t operation_sample_period = 1;
+  bool quanta = true;           ///< receive on_quantum() after every quantum
+  bool quantum_grants = false;  ///< fill QuantumEvent::grants (O(active VMs) per quantum)
+
+  friend bool operator==(const ObserverOptions&, const ObserverOptions&) = default;
+};
+
+/// Watches a BioXenHypervisor: three virtual functions, as Taskflow's ObserverInterface.
+/// Callbacks run on the thread that called the operation, after it finished and outside the
 /// hypervisor's lock, so they may call the hypervisor; they must be thread-safe when several
-/// threads use the hypervisor. With no observer attached the hypervisor reads no clocks and
-/// builds no events.
-///
-/// **Reporting period.** By default (period 1) every operation is timed and reported through
-/// on_operation(), and every quantum through on_quantum(). An observer that aggregates (a
-/// metrics monitor) may return a power of two N > 1 from reporting_period(): then, of each kind
-/// of operation, only successes number 0, N, 2N, ... (counted from the last
-/// BioXenHypervisor::flush_observers()) are timed and reported one by one; the
-/// others are only counted, and their counts arrive through on_operation_counts(). Every
-/// failure is still reported one by one (`timed` is false when it fell between samples).
-/// Likewise every N-th quantum goes to on_quantum() and the sums of the others to
-/// on_quantum_totals(). Counts and sums are delivered before the next one-by-one report, on
-/// BioXenHypervisor::flush_observers(), and when observers are added or removed, so each
-/// operation and quantum reaches an observer exactly once. The hypervisor uses the smallest
-/// period of its observers.
+/// threads use the hypervisor. Events are read-only. With no
+/// observer attached the hypervisor reads no clocks and builds no events; the exact counts
+/// of everything are in BioXenHypervisor::counters() either way.
 ///
 /// @code
 /// struct Count final : bioxen::HypervisorObserver {
 ///   std::atomic<int> failures{0};
 ///   void on_operation(const bioxen::OperationEvent& e) override { failures += !e.success; }
 /// };
-/// auto obs = std::make_shared<Count>();
-/// hv.add_observer(obs);
+/// auto obs = hv.make_observer<Count>();   // constructed and attached
 /// @endcode
 class HypervisorObserver {
  public:
   virtual ~HypervisorObserver() = default;
+  /// What to receive; read once, when the observer is attached.
+  virtual ObserverOptions options() const { return {}; }
   /// After every lifecycle operation (create/start/pause/resume/stop/destroy/fail/
-  /// reallocate_vm, restore), successful or not (with a reporting period N: see above).
+  /// reallocate_vm, restore) that was sampled, and after every failure.
   virtual void on_operation(const OperationEvent& /*event*/) {}
-  /// Successful operations counted since the last delivery, by kind (non-zero counts only).
-  virtual void on_operation_counts(std::span<const OperationCount> /*counts*/) {}
-  /// After every scheduler quantum (every N-th with a reporting period N).
+  /// After every scheduler quantum, when options().quanta.
   virtual void on_quantum(const QuantumEvent& /*event*/) {}
-  /// Sums of the quanta run since the last delivery and not reported through on_quantum().
-  virtual void on_quantum_totals(const QuantumTotals& /*totals*/) {}
-  /// Return true to receive QuantumEvent::grants (costs O(active VMs) per reported quantum).
-  virtual bool wants_quantum_grants() const { return false; }
-  /// 1, or a power of two N > 1: see "Reporting period" above. Read once, when the observer is
-  /// added; other values are invalid_argument there.
-  virtual std::uint32_t reporting_period() const { return 1; }
 };
 
 }  // namespace bioxen

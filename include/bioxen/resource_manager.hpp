@@ -14,7 +14,8 @@
 #include <system_error>
 #include <utility>
 
-#include "bioxen/error.hpp"
+#include "bioxen/detail/json_read.hpp"
+#include "bioxen/error_details.hpp"
 #include "bioxen/factory.hpp"
 #include "bioxen/hypervisor.hpp"
 #include "bioxen/types.hpp"

@@ -5,7 +5,7 @@
 // equations and every parameter's source are in docs/MODEL.md.
 #pragma once
 
-#include <fmt/format.h>
+#include <fmt/core.h>
 
 #include <array>
 #include <cstdint>
@@ -67,6 +67,10 @@ struct HostStatus {
   friend bool operator==(const HostStatus&, const HostStatus&) = default;
 };
 
+/// The model's name; from_json reads a name (invalid_configuration otherwise).
+void to_json(nlohmann::json& j, WorkModel m);
+void from_json(const nlohmann::json& j, WorkModel& m);
+
 void to_json(nlohmann::json& j, const HostStatus& h);
 /// Reads to_json()'s shape back: a null doubling time is infinity (a host that does not
 /// grow); absent keys keep their defaults.
@@ -74,13 +78,14 @@ void from_json(const nlohmann::json& j, HostStatus& h);
 
 }  // namespace bioxen
 
+/// Formats as the work model's name.
+template <>
+struct fmt::formatter<bioxen::WorkModel> : fmt::formatter<std::string_view> {
+  format_context::iterator format(bioxen::WorkModel m, format_context& ctx) const;
+};
+
 /// "growing at 1.04/h (doubling 40.0 min), guests 6.1% of translation".
 template <>
 struct fmt::formatter<bioxen::HostStatus> : fmt::formatter<std::string_view> {
-  template <class Ctx>
-  auto format(const bioxen::HostStatus& h, Ctx& ctx) const {
-    return fmt::format_to(
-        ctx.out(), "{} at {:.3g}/h (doubling {:.1f} min), guests {:.1f}% of translation", h.state,
-        h.growth_rate_per_h, h.doubling_time_min, 100.0 * h.guest_translation_fraction);
-  }
+  format_context::iterator format(const bioxen::HostStatus& h, format_context& ctx) const;
 };

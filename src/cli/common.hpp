@@ -4,7 +4,7 @@
 // What every command of the tool shares: exit codes, error reporting, files, number format.
 #pragma once
 
-#include <bioxen/error.hpp>
+#include <bioxen/error_details.hpp>
 
 #include <cstdint>
 #include <filesystem>

@@ -12,7 +12,7 @@
 namespace bioxen::cli {
 
 /// What the recorder reads about one VM after a quantum: the cumulative counters of its
-/// VmStatus (virtual time, SPEC 2.5) and its reservation.
+/// VmStatus (virtual time, docs/MODEL.md section 5) and its reservation.
 struct VmSample {
   std::string vm_id;
   std::string state;                 ///< "created", "running", "paused", "stopped", "error"

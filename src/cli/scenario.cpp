@@ -3,6 +3,7 @@
 #include "scenario.hpp"
 
 #include <bioxen/detail/json_read.hpp>
+#include <bioxen/error_details.hpp>
 
 #include "common.hpp"
 

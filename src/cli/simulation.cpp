@@ -4,6 +4,7 @@
 
 #include <fmt/core.h>
 #include <fmt/format.h>
+#include <bioxen/error_details.hpp>
 #include <bioxen/factory.hpp>
 #include <bioxen/monitor.hpp>
 #include <bioxen/resource_manager.hpp>

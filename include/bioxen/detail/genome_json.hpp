@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "bioxen/detail/json_read.hpp"
-#include "bioxen/error.hpp"
+#include "bioxen/error_details.hpp"
 #include "bioxen/genome.hpp"
 
 namespace bioxen::detail {

@@ -18,7 +18,7 @@
 #include <string_view>
 #include <utility>
 
-#include "bioxen/error.hpp"
+#include "bioxen/error_details.hpp"
 
 namespace bioxen::detail {
 
@@ -123,6 +123,12 @@ inline void require_object(const nlohmann::json& j, std::string_view key,
 inline void require_object(const nlohmann::json& j, std::string_view key,
                            std::initializer_list<std::string_view> known, const JsonContext& ctx) {
   require_object(j, key, std::span<const std::string_view>(known.begin(), known.size()), ctx);
+}
+
+/// A number for JSON details: non-finite values become their text ("nan", "inf").
+inline nlohmann::json json_number(double x) {
+  if (std::isfinite(x)) return x;
+  return fmt::format("{}", x);
 }
 
 /// An id that is safe to show in messages and JSON: printable ASCII kept, other bytes as \xNN.

@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <string_view>
 
-#include "bioxen/error.hpp"
+#include "bioxen/error_details.hpp"
 #include "bioxen/scheduling_policy.hpp"
 
 namespace bioxen {

@@ -19,11 +19,11 @@
 #include "bioxen/chassis.hpp"
 #include "bioxen/config.hpp"
 #include "bioxen/detail/json_read.hpp"
-#include "bioxen/detail/physiology.hpp"
-#include "bioxen/detail/vm_record.hpp"
 #include "bioxen/genome.hpp"
 #include "bioxen/types.hpp"
 #include "bioxen/work_model.hpp"
+#include "detail/physiology.hpp"
+#include "detail/vm_record.hpp"
 
 namespace bioxen::detail {
 

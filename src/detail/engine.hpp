@@ -28,18 +28,18 @@
 #include "bioxen/chassis.hpp"
 #include "bioxen/config.hpp"
 #include "bioxen/detail/genome_json.hpp"
-#include "bioxen/detail/huge_page_allocator.hpp"
 #include "bioxen/detail/json_read.hpp"
-#include "bioxen/detail/physiology.hpp"
-#include "bioxen/detail/vm_index.hpp"
-#include "bioxen/detail/vm_record.hpp"
-#include "bioxen/detail/work_model.hpp"
-#include "bioxen/error.hpp"
+#include "bioxen/error_details.hpp"
 #include "bioxen/genome.hpp"
 #include "bioxen/observer.hpp"
 #include "bioxen/scheduler.hpp"
 #include "bioxen/types.hpp"
 #include "bioxen/work_model.hpp"
+#include "detail/huge_page_allocator.hpp"
+#include "detail/physiology.hpp"
+#include "detail/vm_index.hpp"
+#include "detail/vm_record.hpp"
+#include "detail/work_model.hpp"
 
 namespace bioxen::detail {
 
@@ -283,32 +283,7 @@ class Engine {
 
   // --- The scheduler -------------------------------------------------------------------------
 
-  /// Runs one quantum. With `event`, fills it (and its grants when `want_grants`).
-  void run_quantum(QuantumEvent* event = nullptr, bool want_grants = false) {
-    if (event == nullptr) {
-      run_quantum_with([](const VmRecord&, const Grant&, double, bool) {});
-      return;
-    }
-    *event = QuantumEvent{};
-    event->quantum = quanta_;
-    event->start_us = clock_us_;
-    event->end_us = clock_us_ + quantum_us_;
-    event->running_vms = queue_.size();
-    const bool was_stalled = work_.host_stalled();
-    event->context_switch =
-        run_quantum_with([&](const VmRecord& v, const Grant& g, double aa, bool throttled) {
-          if (g.units > 0) ++event->active_vms;
-          event->amino_acids += aa;
-          event->ribosome_units += g.units;
-          event->throttle_events += throttled ? 1 : 0;
-          if (want_grants) event->grants.push_back(QuantumGrant{v.id, g.units, aa, throttled});
-        });
-    event->host_growth_rate_per_h = work_.host_growth_per_h();
-    event->host_stalled = work_.host_stalled();
-    event->host_state_changed = was_stalled != event->host_stalled;
-  }
-
-  /// run_quantum() that adds the quantum to `totals` (for observers that take sums).
+  /// Runs one quantum and adds it to `totals`.
   void run_quantum(QuantumTotals& totals) {
     double aa = 0.0;
     double units = 0.0;
@@ -320,12 +295,31 @@ class Engine {
           units += g.units;
           throttled += cut ? 1 : 0;
         });
-    totals.quanta += 1;
-    totals.context_switches += switched ? 1 : 0;
-    totals.throttle_events += throttled;
-    totals.amino_acids += aa;
-    totals.ribosome_unit_quanta += units;
-    totals.host_state_changes += was_stalled != work_.host_stalled() ? 1 : 0;
+    add(totals, switched, throttled, aa, units, was_stalled != work_.host_stalled());
+  }
+
+  /// run_quantum(totals) that also describes the quantum in `event` (with its grants when
+  /// `want_grants`).
+  void run_quantum(QuantumEvent& event, bool want_grants, QuantumTotals& totals) {
+    event = QuantumEvent{};
+    event.quantum = quanta_;
+    event.start_us = clock_us_;
+    event.end_us = clock_us_ + quantum_us_;
+    event.running_vms = queue_.size();
+    const bool was_stalled = work_.host_stalled();
+    event.context_switch =
+        run_quantum_with([&](const VmRecord& v, const Grant& g, double aa, bool throttled) {
+          if (g.units > 0) ++event.active_vms;
+          event.amino_acids += aa;
+          event.ribosome_units += g.units;
+          event.throttle_events += throttled ? 1 : 0;
+          if (want_grants) event.grants.push_back(QuantumGrant{v.id, g.units, aa, throttled});
+        });
+    event.host_growth_rate_per_h = work_.host_growth_per_h();
+    event.host_stalled = work_.host_stalled();
+    event.host_state_changed = was_stalled != event.host_stalled;
+    add(totals, event.context_switch, event.throttle_events, event.amino_acids,
+        event.ribosome_units, event.host_state_changed);
   }
 
   /// The host as the work model sees it after the last quantum.
@@ -419,6 +413,16 @@ class Engine {
   }
 
  private:
+  static void add(QuantumTotals& t, bool switched, std::uint64_t throttled, double aa, double units,
+                  bool host_changed) noexcept {
+    t.quanta += 1;
+    t.context_switches += switched ? 1 : 0;
+    t.throttle_events += throttled;
+    t.amino_acids += aa;
+    t.ribosome_unit_quanta += units;
+    t.host_state_changes += host_changed ? 1 : 0;
+  }
+
   static double micro_to_pct(std::int64_t micro) noexcept {
     return static_cast<double>(micro) / atp_micro_per_percent;
   }

@@ -15,11 +15,11 @@
 
 #include "bioxen/allocator.hpp"
 #include "bioxen/detail/json_read.hpp"
-#include "bioxen/detail/physiology.hpp"
-#include "bioxen/detail/vm_index.hpp"
-#include "bioxen/error.hpp"
+#include "bioxen/error_details.hpp"
 #include "bioxen/genome.hpp"
 #include "bioxen/types.hpp"
+#include "detail/physiology.hpp"
+#include "detail/vm_index.hpp"
 
 namespace bioxen::detail {
 

@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "bioxen/detail/huge_page_allocator.hpp"
+#include "detail/huge_page_allocator.hpp"
 
 namespace bioxen::detail {
 
