@@ -1,5 +1,5 @@
 // Watching a hypervisor: a ProductionMonitor samples in the background while VMs run, then
-// the summary is printed as JSON (the seed's shape) and as Prometheus text.
+// the summary is printed as JSON (the original library's shape) and as Prometheus text.
 #include <fmt/core.h>
 #include <bioxen/bioxen.hpp>
 

@@ -71,7 +71,7 @@ int production_vm_workflow(bioxen::ProductionLogger& log) {
 
     fmt::print("📊 VMs operational, monitoring resource usage...\n");
 
-    // Simulate the production workload: 2 s of virtual time (the seed slept 2 s).
+    // Simulate the production workload: 2 s of virtual time (the Python example slept 2 s).
     ecoli_vm.hypervisor().run_for(2s);
 
     // Get the resource status.
@@ -97,7 +97,7 @@ int production_vm_workflow(bioxen::ProductionLogger& log) {
 
 int main() {
   try {
-    // The seed's logging.basicConfig(level=logging.INFO), as a BioXen logger on stderr.
+    // The Python example's logging.basicConfig(level=logging.INFO), as a BioXen logger on stderr.
     bioxen::ProductionLogger log("production", bioxen::ProductionConfigManager{}.config);
     return production_vm_workflow(log);
   } catch (const bioxen::BioXenException& e) {

@@ -8,7 +8,7 @@
 int main() {
   using namespace std::chrono_literals;
   try {
-    // 1. A hypervisor with the seed's defaults (80 ribosome units, 4 VMs) on an E. coli
+    // 1. A hypervisor with the default configuration (80 ribosome units, 4 VMs) on an E. coli
     //    host, sharing the ribosomes fairly among running guests.
     bioxen::ProductionConfig config;
     config.scheduler_policy = bioxen::SchedulerPolicy::fair_share;
@@ -28,7 +28,7 @@ int main() {
     // 4. What happened.
     fmt::print("{}\n", hv.get_system_resources());
     for (const bioxen::VmStatus& s : hv.list_vms()) fmt::print("  {}\n", s);
-    const nlohmann::json status = syn3a.get_status();  // the seed's keys
+    const nlohmann::json status = syn3a.get_status();  // the original library's keys
     fmt::print("syn3a made {} amino acids in state {}\n", status["amino_acids"].get<long>(),
                status["state"].get<std::string>());
 

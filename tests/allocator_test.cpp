@@ -1,5 +1,5 @@
-// The resource allocator (SPEC 2.4): the documented check order, exact shortfalls, the
-// emergency reserve, default shares, exact ATP arithmetic and conservation.
+// The resource allocator (docs/MODEL.md section 4): the documented check order, exact shortfalls,
+// the emergency reserve, default shares, exact ATP arithmetic and conservation.
 #include "bioxen/allocator.hpp"
 
 #include <fmt/format.h>

@@ -63,7 +63,7 @@ TEST(ChassisType, UnknownNameListsTheValidOnes) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Built-in profiles: the seed's allocator defaults and the physiology of docs/MODEL.md
+// Built-in profiles: the allocator's defaults and the physiology of docs/MODEL.md
 
 TEST(BuiltinChassis, Ecoli) {
   const ChassisProfile& p = bioxen::chassis_profile(ChassisType::ecoli);

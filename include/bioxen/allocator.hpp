@@ -41,7 +41,7 @@ struct Reservation {
 };
 
 /// Admission control over the ribosome, ATP and genome-space pools of one hypervisor
-/// (SPEC 2.4). Totals are counters, so every query is O(1).
+/// (docs/MODEL.md section 4). Totals are counters, so every query is O(1).
 ///
 /// Checks run in this order and the first failure is reported:
 ///  1. VM count: a new VM beyond `max_vms`                       -> hypervisor_overload (BX004)
@@ -80,7 +80,7 @@ class ResourceAllocator {
   static constexpr int default_rna_polymerase = 10;
   static constexpr int default_priority = 1;
 
-  /// Fills the `automatic` fields of `requested` with the default share (SPEC 2.4):
+  /// Fills the `automatic` fields of `requested` with the default share (docs/MODEL.md section 4):
   /// ribosomes (available - reserve) / max_vms (at most max_ribosome_allocation), ATP
   /// max_atp_percentage / max_vms (rounded down to 1e-6 %), 10 RNA polymerases (at most the
   /// chassis' RNA polymerases / max_vms, so max_vms defaults fit), priority 1, memory

@@ -17,8 +17,8 @@ namespace bioxen {
 
 class BioXenHypervisor;
 
-/// Connection settings of an XCP-ng host (vm type "xcpng"; SPEC 3). Remote execution is not
-/// available in this release: the settings are validated and kept, start() refuses.
+/// Connection settings of an XCP-ng host (vm type "xcpng"; docs/API_REFERENCE.md). Remote execution
+/// is not available in this release: the settings are validated and kept, start() refuses.
 ///
 /// The password never leaves the process: to_json() and the fmt formatter write "***".
 struct XcpngConfig {
@@ -68,7 +68,7 @@ void set_default_hypervisor(std::shared_ptr<BioXenHypervisor> hypervisor);
 
 class BiologicalVM;
 
-/// Creates a VM on the default hypervisor (the seed's factory function).
+/// Creates a VM on the default hypervisor (the original library's factory function).
 ///
 /// `config` is a VM configuration (see ConfigManager): its `ribosomes`, `atp_percentage`,
 /// `rna_polymerase`, `memory_kb` and `priority` form the resource request (absent fields get
@@ -102,8 +102,8 @@ BiologicalVM create_bio_vm(std::shared_ptr<BioXenHypervisor> hypervisor, std::st
                            std::string_view biological_type, std::string_view vm_type = "basic",
                            const nlohmann::json& config = nlohmann::json::object());
 
-/// A handle to one biological VM on a hypervisor (the seed's BiologicalVM). Copies refer to
-/// the same VM. Operations go to the hypervisor and throw its BioXenException.
+/// A handle to one biological VM on a hypervisor (BiologicalVM of the original library). Copies
+/// refer to the same VM. Operations go to the hypervisor and throw its BioXenException.
 ///
 /// @code
 /// auto vm = bioxen::create_bio_vm("prod_ecoli_01", "ecoli");
@@ -131,7 +131,7 @@ class BiologicalVM {
   /// Removes the VM and returns its resources; the handle then refers to no VM.
   void destroy();
 
-  /// The VM's allocation and accounting (VmStatus converts to the seed's JSON).
+  /// The VM's allocation and accounting (VmStatus converts to the original library's JSON).
   VmStatus get_status() const;
   VMState get_state() const;
   /// The VM's reservation, every field resolved.

@@ -106,10 +106,10 @@ GenomePtr parse_genome_tsv(std::istream& in, std::string_view source_name);
 GenomePtr parse_bioxen_genome(std::istream& in, std::string_view source_name);
 GenomePtr parse_gff3(std::istream& in, std::string_view source_name);
 
-/// The genes of a genome that are resident in a memory reservation (SPEC 2.2): essential
-/// genes first, then the others in genome order, each admitted while it still fits
-/// (first fit, capacity memory_kb * 1000 bp). Translation walks the resident CDS in this
-/// order; prefix sums make protein counts O(log n) from the amino acids made.
+/// The genes of a genome that are resident in a memory reservation (docs/MODEL.md section 3):
+/// essential genes first, then the others in genome order, each admitted while it still fits (first
+/// fit, capacity memory_kb * 1000 bp). Translation walks the resident CDS in this order; prefix
+/// sums make protein counts O(log n) from the amino acids made.
 struct ResidentSet {
   GenomePtr genome;
   std::uint64_t memory_kb = 0;

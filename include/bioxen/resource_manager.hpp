@@ -22,7 +22,7 @@
 
 namespace bioxen {
 
-/// The seed's resource manager, in both of its forms (SPEC 3):
+/// The resource manager of the original library, in both of its forms (docs/API_REFERENCE.md):
 /// - over a hypervisor (the default hypervisor unless one is given): get_resource_summary(),
 ///   get_resource_allocation();
 /// - over a VM: allocate_atp(), allocate_ribosomes(), get_resource_usage(),
@@ -199,9 +199,9 @@ class BioResourceManager {
             {"free_memory_kb", r.free_memory_kb}};
   }
 
-  /// The seed's per-type tuning, applied in one reallocation (both or neither): syn3a 60 %
-  /// ATP and 10 ribosomes (a minimal genome), ecoli 80 % and 25, minimal_cell 50 % and 8.
-  /// Errors: unsupported_operation for a VM of another type, else as allocate_atp().
+  /// The per-type tuning of the original library, applied in one reallocation (both or neither):
+  /// syn3a 60 % ATP and 10 ribosomes (a minimal genome), ecoli 80 % and 25, minimal_cell 50 %
+  /// and 8. Errors: unsupported_operation for a VM of another type, else as allocate_atp().
   void optimize_resources_for_biological_type() {
     const BiologicalVM& vm = bound("optimize_resources_for_biological_type");
     const auto& type = vm.get_biological_type();

@@ -1,7 +1,7 @@
 // BioXen — biological hypervisor simulator.
 // SPDX-License-Identifier: MIT
 //
-// The scheduling policies (SPEC 2.5) behind one interface, and their registry.
+// The scheduling policies (docs/MODEL.md section 5) behind one interface, and their registry.
 #pragma once
 
 #include <memory>

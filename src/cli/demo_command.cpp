@@ -1,7 +1,7 @@
 // BioXen — biological hypervisor simulator.
 // SPDX-License-Identifier: MIT
 //
-// `bioxen demo`: the seed's production workflow on the embedded default — an E. coli
+// `bioxen demo`: the original library's production workflow on the embedded default — an E. coli
 // chassis, an E. coli and a JCVI-syn3A VM created with create_bio_vm on an owned hypervisor,
 // run with monitoring, then resource, per-VM work and performance summaries. It reads and
 // writes no configuration file (not ~/.bioxen): everything is built in.
@@ -39,11 +39,11 @@ struct DemoOptions {
   bool no_progress = false;
 };
 
-/// The embedded default: the seed's production example as a scenario.
+/// The embedded default: the original library's production example as a scenario.
 Scenario demo_scenario(const DemoOptions& o) {
   Scenario s;
   s.name = "demo";
-  s.description = "The seed's production workflow: an E. coli and a JCVI-syn3A guest.";
+  s.description = "The production workflow: an E. coli and a JCVI-syn3A guest.";
   s.source = "<embedded default>";
   s.chassis = chassis_profile(ChassisType::ecoli);
   s.chassis_name = "ecoli";
@@ -62,7 +62,7 @@ Scenario demo_scenario(const DemoOptions& o) {
   return s;
 }
 
-/// The seed's five production checks of the embedded configuration. The manager is pointed
+/// The five production checks of the embedded configuration. The manager is pointed
 /// at a path that does not exist, so no user file is read (and none is written).
 std::map<std::string, bool> production_checks(const ProductionConfig& config) {
   const auto nowhere = std::filesystem::temp_directory_path() /

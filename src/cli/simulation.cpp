@@ -241,7 +241,7 @@ class Runner {
 SimulationResult run_simulation(const Scenario& scenario, const SimulationOptions& options) {
   Runner runner{scenario, options};
   SimulationResult result = runner.run();
-  // The seed's workflow ends by stopping its VMs; handles made by the factory do so here.
+  // The production workflow ends by stopping its VMs; handles made by the factory do so here.
   for (auto& vm : runner.handles()) {
     std::error_code ec;
     if (runner.hypervisor().get_vm_state(vm.vm_id(), ec) == VMState::running && !ec) vm.stop();

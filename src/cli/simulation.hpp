@@ -56,10 +56,10 @@ struct SimulationResult {
   std::vector<AppliedEvent> events;
   std::unique_ptr<TimeSeriesRecorder> recorder;  ///< when options.record
   nlohmann::json chassis_info;                   ///< BioXenHypervisor::get_chassis_info()
-  nlohmann::json resource_summary;  ///< BioResourceManager::get_resource_summary() (the seed's)
-  HostStatus host_alone;            ///< the host before any VM existed (its reference growth)
-  HostStatus host;                  ///< the host after the last quantum
-  std::vector<GuestShare> guests;   ///< per VM existing at the end, creation order
+  nlohmann::json resource_summary;               ///< BioResourceManager::get_resource_summary()
+  HostStatus host_alone;           ///< the host before any VM existed (its reference growth)
+  HostStatus host;                 ///< the host after the last quantum
+  std::vector<GuestShare> guests;  ///< per VM existing at the end, creation order
   double wall_seconds = 0.0;
 };
 

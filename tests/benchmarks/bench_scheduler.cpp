@@ -3,7 +3,7 @@
 //
 // One scheduler quantum (run_scheduler) with 4 and with 10^4 running VMs under each policy;
 // ns_per_running_vm is the quantum's cost divided by the running VMs. And the capacity the
-// model reaches with the seed's four default VMs when switches are free.
+// model reaches with four VMs at the default configuration when switches are free.
 //
 //   bench_scheduler --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 #include <benchmark/benchmark.h>
@@ -43,9 +43,9 @@ void BM_RunScheduler(benchmark::State& state) {
 }
 BENCHMARK(BM_RunScheduler)->ArgsProduct({{0, 1, 2}, {4, 10000}, {0, 1}});
 
-/// The seed's four default syn3a VMs on E. coli, switches free, 1,000 quanta; reports
-/// capacity = amino acids made / (units granted x aa per unit-second x time), where units
-/// granted are all 68 available units for fair_share and the active VM's reservation for
+/// Four syn3a VMs on E. coli at the default configuration (max_vms = 4), switches free, 1,000
+/// quanta; reports capacity = amino acids made / (units granted x aa per unit-second x time), where
+/// units granted are all 68 available units for fair_share and the active VM's reservation for
 /// round_robin (docs/PERFORMANCE.md).
 void BM_Capacity(benchmark::State& state) {
   const auto policy = policies[state.range(0)];

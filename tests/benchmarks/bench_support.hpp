@@ -57,7 +57,7 @@ inline std::int64_t resident_bytes() {
 }
 
 /// A hypervisor holding `n` idle (created) syn3a VMs vm00000000 ..., kept between benchmark
-/// runs of the same n (building 10^6 VMs takes a second).
+/// runs of the same n, so that each n is built once.
 inline bioxen::BioXenHypervisor& idle_hypervisor(std::int64_t n) {
   static std::unique_ptr<bioxen::BioXenHypervisor> hv;
   static std::int64_t built = -1;

@@ -15,7 +15,7 @@ run("configure" "${CMAKE_COMMAND}" -S "${BIOXEN_SOURCE_DIR}/examples" -B "${WORK
     -G "${GENERATOR}" -DCMAKE_BUILD_TYPE=Release "-DCMAKE_CXX_COMPILER=${CXX}"
     "-DCMAKE_PREFIX_PATH=${PREFIX}")
 run("build" "${CMAKE_COMMAND}" --build "${WORK_DIR}/build" --target production_deployment -j 2)
-# Never the user's ~/.bioxen: a configuration path of our own (missing: the seed's defaults).
+# Never the user's ~/.bioxen: a configuration path of our own (missing, so the defaults apply).
 set(ENV{BIOXEN_CONFIG} "${WORK_DIR}/config.json")
 run("run" "${WORK_DIR}/build/production_deployment")
 if(NOT run_output MATCHES "Production workflow completed successfully")
