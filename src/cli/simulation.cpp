@@ -47,6 +47,22 @@ std::vector<VmSample> vm_samples(const std::vector<VmStatus>& vms) {
   return out;
 }
 
+/// Records the run for the report: an observer like any other, that after each quantum reads
+/// the hypervisor (outside its lock) into the recorder.
+class RecordingObserver final : public HypervisorObserver {
+ public:
+  RecordingObserver(const BioXenHypervisor& hv, TimeSeriesRecorder& recorder)
+      : hv_(hv), recorder_(recorder) {}
+  void on_quantum(const QuantumEvent& /*event*/) override {
+    recorder_.record(system_sample(hv_.get_system_resources()), vm_samples(hv_.list_vms()),
+                     host_sample(hv_.get_host_status()));
+  }
+
+ private:
+  const BioXenHypervisor& hv_;
+  TimeSeriesRecorder& recorder_;
+};
+
 HostSample host_sample(const HostStatus& h) {
   return {h.modelled, h.state == "stalled", h.growth_rate_per_h, h.reference_growth_rate_per_h,
           h.guest_translation_fraction};
@@ -98,7 +114,10 @@ class Runner {
     if (s.config.enable_monitoring) {
       monitor_ = std::make_unique<ProductionMonitor>(*hv_);
     }
-    if (o.record) recorder_ = std::make_unique<TimeSeriesRecorder>(s.quantum_seconds());
+    if (o.record) {
+      recorder_ = std::make_unique<TimeSeriesRecorder>(s.quantum_seconds());
+      recording_ = hv_->make_observer<RecordingObserver>(*hv_, *recorder_);
+    }
   }
 
   SimulationResult run() {
@@ -117,19 +136,15 @@ class Runner {
     while (true) {
       while (next < s_.events.size() && s_.events[next].at_quantum == q) apply(s_.events[next++]);
       if (q >= s_.quanta) break;
-      // Run up to the next event; quantum by quantum only when recording.
+      // Run up to the next event (the recording observer sees every quantum).
       const std::uint64_t stop =
           next < s_.events.size() ? std::min(s_.events[next].at_quantum, s_.quanta) : s_.quanta;
       while (q < stop) {
         // The last quantum runs alone, so that each guest's rate in it can be measured.
         const bool last = q + 1 == s_.quanta;
-        if (recorder_ || last) {
-          if (last) before = hv_->list_vms();
+        if (last) {
+          before = hv_->list_vms();
           hv_->run_scheduler();
-          if (recorder_) {
-            recorder_->record(system_sample(hv_->get_system_resources()),
-                              vm_samples(hv_->list_vms()), host_sample(hv_->get_host_status()));
-          }
           ++q;
         } else {
           const std::uint64_t until = stop == s_.quanta ? stop - 1 : stop;
@@ -154,6 +169,7 @@ class Runner {
       monitor_->sample_now();  // the end state, however short the run was in wall time
       r.performance = monitor_->get_performance_summary();
     }
+    if (recording_) hv_->remove_observer(recording_);
     r.recorder = std::move(recorder_);
     r.wall_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
@@ -231,6 +247,7 @@ class Runner {
   std::unique_ptr<BioXenHypervisor> hv_;
   std::unique_ptr<ProductionMonitor> monitor_;
   std::unique_ptr<TimeSeriesRecorder> recorder_;
+  std::shared_ptr<HypervisorObserver> recording_;  ///< feeds recorder_, when recording
   std::vector<BiologicalVM> handles_;
   std::vector<VmStatus> destroyed_;
   std::vector<AppliedEvent> applied_;
