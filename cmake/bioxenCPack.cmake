@@ -10,6 +10,7 @@
 #     bioxen-<version>-source.tar.gz         #   the source tree without build output or .git
 #
 # Included from the top-level CMakeLists.txt when BIOXEN_INSTALL is on.
+include_guard(GLOBAL)
 
 # include(CPack) writes CPackConfig.cmake into the top-level build directory. When BioXen is
 # a subproject that file belongs to the parent project, which may package itself: stay out.

@@ -4,6 +4,7 @@
 # Off by default: most builds need no docs, and Doxygen is an extra package
 # (sh cmake/setup-debian.sh --docs). The output lives in the build tree, never in docs/.
 # BIOXEN_BUILD_DOCS is declared with the other options in bioxenOptions.cmake.
+include_guard(GLOBAL)
 if(NOT BIOXEN_BUILD_DOCS)
   return()
 endif()

@@ -1,6 +1,7 @@
 # Install rules, the CMake package (config + version file + targets), the build-tree export
 # and the pkg-config file, into BIOXEN_CMAKE_INSTALL_DIR and BIOXEN_PKGCONFIG_INSTALL_DIR
 # (bioxenOptions.cmake).
+include_guard(GLOBAL)
 include(CMakePackageConfigHelpers)
 
 install(TARGETS bioxen EXPORT bioxenTargets
