@@ -3,13 +3,15 @@
 # project(), so each one exists before any other file reads it.
 #
 # As a subproject (add_subdirectory, FetchContent) BioXen is a guest: it builds only the
-# library, installs nothing and never turns warnings into errors; each default below that
-# says PROJECT_IS_TOP_LEVEL is how.
+# library, installs nothing, never turns warnings into errors and follows the parent's
+# BUILD_TESTING; each default below that says PROJECT_IS_TOP_LEVEL is how.
 include_guard(GLOBAL)
 include(GNUInstallDirs)  # CMAKE_INSTALL_LIBDIR, the base of the install directories below
 
 # --- what is built ----------------------------------------------------------------------
-option(BIOXEN_BUILD_TESTS "Build the GoogleTest suite, registered with CTest"
+# The tests are built only when BUILD_TESTING (include(CTest), ON unless set) is ON as well,
+# so a parent project's BUILD_TESTING=OFF turns them off.
+option(BIOXEN_BUILD_TESTS "Build the GoogleTest suite (when BUILD_TESTING is ON too)"
        ${PROJECT_IS_TOP_LEVEL})
 option(BIOXEN_BUILD_EXAMPLES "Build examples/, each run by CTest when testing is on"
        ${PROJECT_IS_TOP_LEVEL})
