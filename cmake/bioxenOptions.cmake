@@ -21,7 +21,7 @@ option(BIOXEN_BUILD_DOCS "Add the bioxen_docs target (HTML API reference, needs 
 
 # --- how it is built --------------------------------------------------------------------
 # OFF by default: a release built with a newer compiler must not fail on a warning that
-# compiler has just learnt. The dev, asan, tsan, clang and prerelease presets turn it on.
+# compiler has just learnt. The dev, asan, tsan, clang, tidy and prerelease presets turn it on.
 option(BIOXEN_WERROR "Treat compiler warnings as errors" OFF)
 
 # --- install, packages, release ---------------------------------------------------------
