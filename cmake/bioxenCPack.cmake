@@ -10,6 +10,7 @@
 #     bioxen-<version>-source.tar.gz         #   the source tree without build output or .git
 #
 # Included from the top-level CMakeLists.txt when BIOXEN_INSTALL is on.
+include_guard(GLOBAL)
 
 # include(CPack) writes CPackConfig.cmake into the top-level build directory. When BioXen is
 # a subproject that file belongs to the parent project, which may package itself: stay out.
@@ -27,10 +28,7 @@ set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "${PROJECT_DESCRIPTION}")
 set(CPACK_PACKAGE_HOMEPAGE_URL "${PROJECT_HOMEPAGE_URL}")
 set(CPACK_RESOURCE_FILE_LICENSE "${PROJECT_SOURCE_DIR}/LICENSE")
 set(CPACK_RESOURCE_FILE_README "${PROJECT_SOURCE_DIR}/README.md")
-# A release manager sets the real address at configure time; .invalid can never be mistaken
-# for a working one.
-set(BIOXEN_PACKAGE_CONTACT "BioXen maintainers <maintainers@bioxen.invalid>"
-    CACHE STRING "Maintainer field of the Debian packages")
+# BIOXEN_PACKAGE_CONTACT (bioxenOptions.cmake): a release manager sets the real address.
 set(CPACK_PACKAGE_CONTACT "${BIOXEN_PACKAGE_CONTACT}")
 # <package>.sha256 next to each package: what FetchContent's URL_HASH and users check.
 set(CPACK_PACKAGE_CHECKSUM SHA256)

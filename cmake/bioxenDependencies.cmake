@@ -1,4 +1,5 @@
 # Public dependencies, found only when the including project has not provided them.
+include_guard(GLOBAL)
 if(NOT TARGET fmt::fmt)
   find_package(fmt 9 REQUIRED)
 endif()

@@ -3,7 +3,8 @@
 #   -> build/docs/html/index.html
 # Off by default: most builds need no docs, and Doxygen is an extra package
 # (sh cmake/setup-debian.sh --docs). The output lives in the build tree, never in docs/.
-option(BIOXEN_BUILD_DOCS "Add the bioxen_docs target (HTML API reference, needs Doxygen)" OFF)
+# BIOXEN_BUILD_DOCS is declared with the other options in bioxenOptions.cmake.
+include_guard(GLOBAL)
 if(NOT BIOXEN_BUILD_DOCS)
   return()
 endif()

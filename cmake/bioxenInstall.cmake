@@ -1,11 +1,8 @@
 # Install rules, the CMake package (config + version file + targets), the build-tree export
-# and the pkg-config file.
+# and the pkg-config file, into BIOXEN_CMAKE_INSTALL_DIR and BIOXEN_PKGCONFIG_INSTALL_DIR
+# (bioxenOptions.cmake).
+include_guard(GLOBAL)
 include(CMakePackageConfigHelpers)
-
-set(BIOXEN_CMAKE_INSTALL_DIR "${CMAKE_INSTALL_LIBDIR}/cmake/bioxen"
-    CACHE STRING "Where bioxenConfig.cmake is installed, relative to the prefix")
-set(BIOXEN_PKGCONFIG_INSTALL_DIR "${CMAKE_INSTALL_LIBDIR}/pkgconfig"
-    CACHE STRING "Where bioxen.pc is installed, relative to the prefix")
 
 install(TARGETS bioxen EXPORT bioxenTargets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT bioxen_development

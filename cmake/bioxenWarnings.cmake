@@ -1,4 +1,6 @@
 # bioxen_set_warnings(<target>): the project's warning set on one target; never global.
+# -Werror (/WX) only when BIOXEN_WERROR is ON (bioxenOptions.cmake: OFF unless a preset asks).
+include_guard(GLOBAL)
 function(bioxen_set_warnings target)
   if(MSVC)
     target_compile_options(${target} PRIVATE /W4 $<$<BOOL:${BIOXEN_WERROR}>:/WX>)

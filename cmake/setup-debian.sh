@@ -7,6 +7,7 @@
 #   --release   ... and to build the release packages (cpack; dpkg-shlibdeps needs dpkg-dev)
 #   --browser   ... and the headless browser of the HTML report test
 #   --clang     ... and clang
+#   --tidy      ... and clang with clang-tidy (the tidy and tidy-ci presets)
 #   --check     only report what is missing (exit 1), never install, even as root
 #
 # As root it runs `apt-get update` once and installs what is missing; otherwise it prints the
@@ -20,11 +21,12 @@ for arg in "$@"; do
     --tests) packages="$packages libgtest-dev libgmock-dev libbenchmark-dev clang-format git chromium" ;;
     --browser) packages="$packages chromium" ;;
     --clang) packages="$packages clang" ;;
+    --tidy) packages="$packages clang clang-tidy" ;;
     --docs) packages="$packages doxygen" ;;
     --release) packages="$packages dpkg-dev file" ;;
     --check) check_only=1 ;;
     -h | --help)
-      sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
+      sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
       exit 0
       ;;
     *)

@@ -44,8 +44,8 @@ endif()
 # The pre-release validation (label "release"): builds the source package from scratch, runs
 # the whole suite, makes and installs the packages. It takes many minutes, so it is only
 # registered when asked for — `cmake --workflow --preset prerelease` (or prerelease-ci, which
-# sets BIOXEN_VALIDATION_FAST) — and never runs in the default dev suite.
-option(BIOXEN_RELEASE_VALIDATION "Register the (slow) pre-release validation as a CTest test" OFF)
+# sets BIOXEN_VALIDATION_FAST) — and never runs in the default dev suite. The option is
+# declared in cmake/bioxenOptions.cmake.
 if(BIOXEN_RELEASE_VALIDATION)
   add_test(NAME release.validation
     COMMAND ${CMAKE_COMMAND} -DWORK_DIR=${CMAKE_CURRENT_BINARY_DIR}/release-validation

@@ -1,0 +1,45 @@
+# Every BioXen option and cache setting, declared here and nowhere else; README.md's "Build
+# options" table lists the same names. Included from the top-level CMakeLists.txt right after
+# project(), so each one exists before any other file reads it.
+#
+# As a subproject (add_subdirectory, FetchContent) BioXen is a guest: it builds only the
+# library, installs nothing, never turns warnings into errors and follows the parent's
+# BUILD_TESTING; each default below that says PROJECT_IS_TOP_LEVEL is how.
+include_guard(GLOBAL)
+include(GNUInstallDirs)  # CMAKE_INSTALL_LIBDIR, the base of the install directories below
+
+# --- what is built ----------------------------------------------------------------------
+# The tests are built only when BUILD_TESTING (include(CTest), ON unless set) is ON as well,
+# so a parent project's BUILD_TESTING=OFF turns them off.
+option(BIOXEN_BUILD_TESTS "Build the GoogleTest suite (when BUILD_TESTING is ON too)"
+       ${PROJECT_IS_TOP_LEVEL})
+option(BIOXEN_BUILD_EXAMPLES "Build examples/, each run by CTest when testing is on"
+       ${PROJECT_IS_TOP_LEVEL})
+option(BIOXEN_BUILD_CLI "Build the bioxen command-line tool" ${PROJECT_IS_TOP_LEVEL})
+option(BIOXEN_BUILD_BENCHMARKS "Build the Google Benchmark suite in tests/benchmarks/" OFF)
+option(BIOXEN_BUILD_DOCS "Add the bioxen_docs target (HTML API reference, needs Doxygen)" OFF)
+
+# --- how it is built --------------------------------------------------------------------
+# OFF by default: a release built with a newer compiler must not fail on a warning that
+# compiler has just learnt. The dev, asan, tsan, clang, tidy and prerelease presets turn it on.
+option(BIOXEN_WERROR "Treat compiler warnings as errors" OFF)
+
+# --- install, packages, release ---------------------------------------------------------
+option(BIOXEN_INSTALL
+       "Generate the install rules, CMake package, pkg-config file and CPack packages"
+       ${PROJECT_IS_TOP_LEVEL})
+set(BIOXEN_CMAKE_INSTALL_DIR "${CMAKE_INSTALL_LIBDIR}/cmake/bioxen"
+    CACHE STRING "Where bioxenConfig.cmake is installed, relative to the prefix")
+set(BIOXEN_PKGCONFIG_INSTALL_DIR "${CMAKE_INSTALL_LIBDIR}/pkgconfig"
+    CACHE STRING "Where bioxen.pc is installed, relative to the prefix")
+# A release manager sets the real address at configure time; .invalid can never be mistaken
+# for a working one.
+set(BIOXEN_PACKAGE_CONTACT "BioXen maintainers <maintainers@bioxen.invalid>"
+    CACHE STRING "Maintainer field of the Debian packages")
+# Needs BIOXEN_BUILD_TESTS and BIOXEN_INSTALL (the test is defined with the packaging tests).
+option(BIOXEN_RELEASE_VALIDATION
+       "Register the (slow) pre-release validation as a CTest test (label release)" OFF)
+
+# Tool locations are cached too, by find_program() where they are used; set one to override
+# the search: BIOXEN_CLANG_FORMAT (tests/CMakeLists.txt, the lint.clang_format test),
+# BIOXEN_DPKG_SHLIBDEPS and BIOXEN_FILE_COMMAND (cmake/bioxenCPack.cmake, the .deb Depends).

@@ -1,0 +1,46 @@
+# Pre-release validation, part 5 of 12: check "dependencies" — the Debian packages
+# (cmake/setup-debian.sh --check) and the tools the later checks run.
+include_guard(GLOBAL)
+
+# ---------------------------------------------------------------------------------------
+# 3. Dependencies: the Debian packages setup-debian.sh names for tests, release and docs, and
+#    the tools the later checks call.
+# ---------------------------------------------------------------------------------------
+check_begin(dependencies)
+if(dependencies_RUN)
+  # What the checks that will run need: the test suite needs GoogleTest, clang-format (lint)
+  # and chromium (the HTML report test); packaging needs dpkg-dev; docs need doxygen.
+  set(flags --check --release)
+  if(TESTS_BUILD)
+    list(APPEND flags --tests)
+  endif()
+  if(NOT "tests" IN_LIST SKIP)
+    list(APPEND flags --browser)
+  endif()
+  if(NOT "docs" IN_LIST SKIP)
+    list(APPEND flags --docs)
+  endif()
+  run(out rc COMMAND sh "${SOURCE_DIR}/cmake/setup-debian.sh" ${flags})
+  set(problems "")
+  if(NOT rc EQUAL 0)
+    string(REGEX MATCH "missing packages:[^\n]*" miss "${out}")
+    list(APPEND problems "${miss}")
+  endif()
+  foreach(tool dpkg-deb dpkg-query pkg-config)
+    find_program(_tool_${tool} ${tool})
+    if(NOT _tool_${tool})
+      list(APPEND problems "no ${tool}")
+    endif()
+  endforeach()
+  if(CMAKE_VERSION VERSION_LESS 3.25)
+    list(APPEND problems "CMake ${CMAKE_VERSION} < 3.25 (presets v6)")
+  endif()
+  string(REPLACE ";" " " flags_s "${flags}")
+  if(problems)
+    list(JOIN problems "; " p)
+    check_end(dependencies FAIL "${p} (sh cmake/setup-debian.sh ${flags_s} as root)")
+  else()
+    string(REPLACE "--check " "" flags_s "${flags_s}")
+    check_end(dependencies PASS "setup-debian.sh ${flags_s}: all present; CMake ${CMAKE_VERSION}")
+  endif()
+endif()
