@@ -19,7 +19,7 @@
 
 #include "bioxen/error.hpp"
 #include "bioxen/genome.hpp"
-#include "genome_internal.hpp"
+#include "internal/genome_parsing.hpp"
 
 namespace bioxen {
 

@@ -217,7 +217,7 @@ TEST(BiologicalVm, BadConfigIsInvalidConfigurationAndCreatesNothing) {
   });
   EXPECT_STREQ(e.what(),
                "[BX005] invalid VM configuration for vm type 'basic': key 'priority': 9 is out of "
-               "range 1..5");
+               "range [1, 5]");
   e = expect_bioxen_error(BioXenErrorCode::invalid_configuration, [&] {
     bioxen::create_bio_vm(hv, "bad", "syn3a", "basic", {{"ribosome", 9}});
   });

@@ -9,6 +9,8 @@
 
 #include "api_test_support.hpp"
 #include "bioxen/config_manager.hpp"
+#include "internal/production_config_file.hpp"
+#include "internal/text_io.hpp"
 
 namespace {
 
@@ -145,7 +147,7 @@ TEST_F(ProductionConfigTest, TrailingCommaIsMalformed) {
 TEST_F(ProductionConfigTest, TopLevelMustBeAnObject) {
   const auto path = write_config("[1, 2]");
   const auto e = load_error(BioXenErrorCode::invalid_configuration);
-  EXPECT_EQ(e.message(), path.string() + ": expected a JSON object at the top level, got array");
+  EXPECT_EQ(e.message(), path.string() + ": expected a JSON object at the top level, got an array");
 }
 
 TEST_F(ProductionConfigTest, UnknownKeySuggestsTheNearestKey) {
@@ -242,8 +244,8 @@ TEST_F(ProductionConfigTest, ConflictWithADefaultBlamesTheFile) {
 TEST_F(ProductionConfigTest, DirectoryInsteadOfAFileIsUnreadable) {
   fs::create_directories(config_file());
   const auto e = load_error(BioXenErrorCode::io_error);
-  EXPECT_EQ(e.message(),
-            fmt::format("cannot read '{}': it is a directory", config_file().string()));
+  EXPECT_EQ(e.message(), fmt::format("cannot read configuration file '{}': it is a directory",
+                                     config_file().string()));
   EXPECT_EQ(e.details().at("file"), config_file().string());
 }
 
@@ -252,8 +254,8 @@ TEST_F(ProductionConfigTest, FileWithoutPermissionIsUnreadable) {
   write_config(R"({"max_vms": 6})");
   fs::permissions(config_file(), fs::perms::none);
   const auto e = load_error(BioXenErrorCode::io_error);
-  EXPECT_EQ(e.message(),
-            fmt::format("cannot read '{}': Permission denied", config_file().string()));
+  EXPECT_EQ(e.message(), fmt::format("cannot read configuration file '{}': Permission denied",
+                                     config_file().string()));
 }
 
 TEST_F(ProductionConfigTest, ProductionConfigFromJsonIsStrictToo) {
@@ -269,7 +271,7 @@ TEST_F(ProductionConfigTest, ProductionConfigFromJsonIsStrictToo) {
   EXPECT_EQ(e.details().at("key"), "max_vms");
   e = expect_bioxen_error(BioXenErrorCode::invalid_configuration,
                           [] { bioxen::production_config_from_json(nlohmann::json::array()); });
-  EXPECT_EQ(e.message(), "config: expected a JSON object at the top level, got array");
+  EXPECT_EQ(e.message(), "config: expected a JSON object at the top level, got an array");
 }
 
 // ----- the environment -----------------------------------------------------------------
@@ -471,7 +473,8 @@ TEST_F(ProductionConfigTest, SaveInterruptedBeforeRenameLeavesTheOldFileIntact) 
   ProductionConfigManager mgr{config_file()};
   mgr.config.max_vms = 8;
   fs::path seen_temp;
-  bioxen::detail::config_save_hook() = [&](const fs::path& temp) {
+  // save_config() is save_config_file() without the interruption point.
+  const auto interrupt = [&](const fs::path& temp) {
     seen_temp = temp;
     // The temporary file is complete, private and in the same directory.
     EXPECT_EQ(temp.parent_path(), config_file().parent_path());
@@ -483,14 +486,13 @@ TEST_F(ProductionConfigTest, SaveInterruptedBeforeRenameLeavesTheOldFileIntact) 
   EXPECT_THROW(
       {
         try {
-          mgr.save_config();
+          bioxen::detail::save_config_file(mgr.config, mgr.config_path(), interrupt);
         } catch (const std::runtime_error& e) {
           EXPECT_STREQ(e.what(), "power cut");
           throw;
         }
       },
       std::runtime_error);
-  bioxen::detail::config_save_hook() = nullptr;
   EXPECT_FALSE(seen_temp.empty());
   EXPECT_FALSE(fs::exists(seen_temp));  // no temporary file left behind
   EXPECT_EQ(bioxen_test::read_file(config_file()), old_content);
@@ -516,7 +518,8 @@ TEST_F(ProductionConfigTest, ConfigPathBelowAFileIsUnreadable) {
   const auto target = home / "blocker" / "config.json";
   const auto e =
       expect_bioxen_error(BioXenErrorCode::io_error, [&] { ProductionConfigManager mgr{target}; });
-  EXPECT_EQ(e.message(), fmt::format("cannot read '{}': Not a directory", target.string()));
+  EXPECT_EQ(e.message(),
+            fmt::format("cannot read configuration file '{}': Not a directory", target.string()));
 }
 
 TEST_F(ProductionConfigTest, SaveOntoADirectoryIsAnIoErrorAndLeavesNoTempFile) {

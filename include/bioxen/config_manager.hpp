@@ -3,12 +3,10 @@
 #pragma once
 
 #include <filesystem>
-#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
-#include <system_error>
 #include <vector>
 
 #include "bioxen/config.hpp"
@@ -31,7 +29,8 @@ namespace bioxen {
 ///
 /// Other keys are the user's own and are carried along (the seed's configs are free-form),
 /// except a key within a few edits of a known one ("ribosome"), which is rejected as a typo
-/// with the known key suggested. `resource_limits` and `xcpng_config` accept only their keys.
+/// with the known key suggested. `resource_limits` and `xcpng_config` accept only their
+/// keys.
 ///
 /// @code
 /// nlohmann::json d = bioxen::ConfigManager::load_defaults("syn3a");
@@ -142,43 +141,5 @@ class ProductionConfigManager {
 /// name, a variable, "config"). Throws BioXenException(invalid_configuration).
 ProductionConfig production_config_from_json(const nlohmann::json& j,
                                              std::string_view origin = "config");
-
-namespace detail {
-
-/// Line and column (1-based) of a byte offset in `text`, the way nlohmann's parse_error
-/// reports `byte` (1-based position of the last character read).
-struct TextPosition {
-  std::size_t line = 1;
-  std::size_t column = 1;
-};
-TextPosition text_position(std::string_view text, std::size_t byte) noexcept;
-
-/// Levenshtein distance (for "did you mean" suggestions).
-std::size_t edit_distance(std::string_view a, std::string_view b);
-/// The candidate nearest to `key`, or "" when none is reasonably close.
-std::string nearest_key(std::string_view key, const std::vector<std::string>& candidates);
-
-/// Parses `text` (the content of `file`) as JSON; malformed JSON throws
-/// invalid_configuration "<file>:<line>:<column>: malformed JSON: <reason>".
-nlohmann::json parse_json_file_text(std::string_view text, const std::filesystem::path& file);
-/// Reads a whole file. Returns false when it does not exist; throws io_error when it exists
-/// but cannot be read (a directory, no permission).
-bool read_text_file(const std::filesystem::path& file, std::string& out);
-
-/// Writes `content` to `file` atomically (see ProductionConfigManager::save_config) with the
-/// given permissions. `before_rename` (if set) runs after the temporary file is complete
-/// and synced, just before the rename; if it throws, the temporary file is removed and the
-/// exception propagates. Errors: io_error naming the file.
-void write_file_atomically(
-    const std::filesystem::path& file, std::string_view content,
-    std::filesystem::perms mode = std::filesystem::perms::owner_read |
-                                  std::filesystem::perms::owner_write,
-    const std::function<void(const std::filesystem::path&)>& before_rename = {});
-
-/// Test hook: when set, ProductionConfigManager::save_config calls it with the temporary
-/// file's path just before the rename. Not thread-safe; for tests only.
-std::function<void(const std::filesystem::path&)>& config_save_hook();
-
-}  // namespace detail
 
 }  // namespace bioxen

@@ -2,18 +2,18 @@
 // SPDX-License-Identifier: MIT
 #include "scenario.hpp"
 
-#include <bioxen/detail/json_read.hpp>
-
-#include "common.hpp"
-
 #include <fmt/core.h>
 #include <fmt/format.h>
 #include <bioxen/config_manager.hpp>
+#include <bioxen/detail/json_read.hpp>
 
 #include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <set>
+
+#include "common.hpp"
+#include "internal/text_io.hpp"
 
 namespace bioxen::cli {
 
@@ -30,16 +30,15 @@ class Reader {
         {{"file", source_}, {"field", std::string(field)}});
   }
 
-  /// Rejects keys outside `allowed`, suggesting the nearest one.
+  /// Rejects keys outside `allowed` (detail::fail_unknown_key(): "<source>: unknown key
+  /// '<field>.<key>'", suggesting the nearest one); details carry "file" and "field".
   void check_keys(const nlohmann::json& obj, std::string_view field,
                   const std::vector<std::string>& allowed) const {
     for (const auto& [key, value] : obj.items()) {
       if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
       const std::string where = field.empty() ? key : fmt::format("{}.{}", field, key);
-      const std::string near = detail::nearest_key(key, allowed);
-      fail(where, near.empty()
-                      ? fmt::format("unknown key (expected one of: {})", fmt::join(allowed, ", "))
-                      : fmt::format("unknown key (did you mean '{}'?)", near));
+      detail::fail_unknown_key(detail::JsonContext{BioXenErrorCode::invalid_configuration, ""},
+                               field, key, allowed, {{"file", source_}, {"field", where}}, source_);
     }
   }
 
@@ -463,7 +462,7 @@ Scenario parse_scenario(const nlohmann::json& j, std::string_view source,
 }
 
 Scenario load_scenario(const std::filesystem::path& file, const LengthOverride& length) {
-  const std::string text = read_text_file(file);
+  const std::string text = detail::read_text_file(file, "scenario file");
   const nlohmann::json j = detail::parse_json_file_text(text, file);
   return parse_scenario(j, file.string(), file.parent_path(), length);
 }
