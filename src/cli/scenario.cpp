@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <bioxen/config_manager.hpp>
 #include <bioxen/detail/json_read.hpp>
+#include <bioxen/detail/vm_record.hpp>
 
 #include <algorithm>
 #include <charconv>
@@ -195,10 +196,10 @@ VmSpec parse_vm(const Reader& r, const nlohmann::json& j, const std::string& f,
   const std::string id_field = fmt::format("{}.{}", f, id_key);
   if (!j.contains(id_key)) r.fail(id_field, "missing (every VM needs an id)");
   vm.id = r.string(j[std::string(id_key)], id_field);
-  if (vm.id.empty()) r.fail(id_field, "is empty");
-  if (vm.id.size() > 64) r.fail(id_field, fmt::format("'{}' is longer than 64 characters", vm.id));
-  for (unsigned char c : vm.id) {
-    if (c < 0x20 || c == 0x7F) r.fail(id_field, "contains a control character");
+  try {
+    detail::validate_vm_id(vm.id);  // the hypervisor's rule, checked before anything runs
+  } catch (const BioXenException& e) {
+    r.fail(id_field, e.message());
   }
   const bool has_type = j.contains("type");
   const bool has_genome = j.contains("genome");

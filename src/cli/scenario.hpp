@@ -102,7 +102,8 @@ struct LengthOverride {
 /// (invalid_configuration, BX005) whose message starts with "<source>: <field>: " (an unknown
 /// key: "<source>: unknown key '<field>' (did you mean ...)") and whose details carry "file"
 /// and "field"; genome files that do not parse keep their own code (genome_parse_error or
-/// io_error) with the field prepended.
+/// io_error) with the field prepended. VM ids follow the hypervisor's rule
+/// (detail::validate_vm_id()).
 Scenario parse_scenario(const nlohmann::json& j, std::string_view source,
                         const std::filesystem::path& base_dir, const LengthOverride& length = {});
 
