@@ -29,7 +29,7 @@ struct TypeDefaults {
   std::string_view flag2;
 };
 
-// The seed's load_defaults values (resource limits and flags per biological type).
+// The original library's load_defaults values (resource limits and flags per biological type).
 constexpr TypeDefaults type_defaults[] = {
     {"syn3a", 70.0, 15, "genome_optimization", "minimal_mode"},
     {"ecoli", 90.0, 30, "operon_management", "plasmid_support"},
@@ -232,11 +232,11 @@ class VmConfigChecker {
       }
     } else if (std::find(vm_config_keys().begin(), vm_config_keys().end(), key) !=
                vm_config_keys().end()) {
-      expect(v.is_boolean(), "a boolean");  // the seed's per-type flags
+      expect(v.is_boolean(), "a boolean");  // the original library's per-type flags
     } else if (!detail::nearest_key(key, vm_config_keys()).empty()) {
       unknown("", key, vm_config_keys());  // a typo of a known key
     }
-    // Any other key is the user's own annotation: carried along, as in the seed.
+    // Any other key is the user's own annotation: carried along, as in the original library.
   }
 
   std::string vm_type_;

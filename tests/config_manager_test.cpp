@@ -1,4 +1,4 @@
-// Tests of ConfigManager: the seed's per-type defaults, VM configuration validation
+// Tests of ConfigManager: the original library's per-type defaults, VM configuration validation
 // (basic and xcpng), merging, and loading VM configuration files.
 #include <fmt/format.h>
 
@@ -24,7 +24,7 @@ json xcpng_config() {
 
 // ----- load_defaults -------------------------------------------------------------------
 
-TEST(ConfigManagerDefaults, Syn3aHasTheSeedsLimitsAndFlags) {
+TEST(ConfigManagerDefaults, Syn3aHasTheOriginalLimitsAndFlags) {
   const json d = ConfigManager::load_defaults("syn3a");
   EXPECT_EQ(d.at("resource_limits"), (json{{"max_atp", 70.0}, {"max_ribosomes", 15}}));
   EXPECT_EQ(d.at("genome_optimization"), true);
@@ -34,7 +34,7 @@ TEST(ConfigManagerDefaults, Syn3aHasTheSeedsLimitsAndFlags) {
   EXPECT_EQ(d.at("priority"), 1);
 }
 
-TEST(ConfigManagerDefaults, EcoliHasTheSeedsLimitsAndFlags) {
+TEST(ConfigManagerDefaults, EcoliHasTheOriginalLimitsAndFlags) {
   const json d = ConfigManager::load_defaults("ecoli");
   EXPECT_EQ(d.at("resource_limits"), (json{{"max_atp", 90.0}, {"max_ribosomes", 30}}));
   EXPECT_EQ(d.at("operon_management"), true);
@@ -43,7 +43,7 @@ TEST(ConfigManagerDefaults, EcoliHasTheSeedsLimitsAndFlags) {
   EXPECT_EQ(d.at("memory_kb"), 1024);  // 4,642 kb capped at max_memory_kb
 }
 
-TEST(ConfigManagerDefaults, MinimalCellHasTheSeedsLimitsAndFlags) {
+TEST(ConfigManagerDefaults, MinimalCellHasTheOriginalLimitsAndFlags) {
   const json d = ConfigManager::load_defaults("minimal_cell");
   EXPECT_EQ(d.at("resource_limits"), (json{{"max_atp", 60.0}, {"max_ribosomes", 12}}));
   EXPECT_EQ(d.at("basic_functions_only"), true);
@@ -96,7 +96,7 @@ TEST(ConfigManagerDefaults, GetDefaultConfigIsACompleteVmConfig) {
 TEST(ConfigManagerValidate, BasicAcceptsFreeFormConfigs) {
   EXPECT_TRUE(ConfigManager::validate_config(json::object(), "basic"));
   EXPECT_TRUE(ConfigManager::validate_config(json(nullptr), "basic"));
-  EXPECT_TRUE(ConfigManager::validate_config(json{{"k", 1}}, "basic"));  // SPEC 3.1
+  EXPECT_TRUE(ConfigManager::validate_config(json{{"k", 1}}, "basic"));  // the user's own key
   EXPECT_TRUE(ConfigManager::validate_config(
       json{{"ribosomes", 20}, {"atp_percentage", 25.0}, {"priority", 5}, {"memory_kb", 512}},
       "basic"));

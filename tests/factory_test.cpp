@@ -27,7 +27,7 @@ json xcpng_config() {
 
 // ----- supported types -----------------------------------------------------------------
 
-TEST(FactoryTypes, SupportedTypesAreTheSeeds) {
+TEST(FactoryTypes, SupportedTypesAreTheOriginalLibrarys) {
   EXPECT_THAT(bioxen::get_supported_biological_types(),
               ElementsAre("syn3a", "ecoli", "minimal_cell"));
   EXPECT_THAT(bioxen::get_supported_vm_types(), ElementsAre("basic", "xcpng"));
@@ -42,7 +42,7 @@ TEST(FactoryTypes, SupportedTypesAreTheSeeds) {
   EXPECT_FALSE(bioxen::validate_vm_type("kvm"));
 }
 
-// ----- the seed's phase-1 tests, on an owned hypervisor --------------------------------
+// ----- the original library's phase-1 tests, on an owned hypervisor --------------------
 
 TEST(CreateBioVm, BasicSyn3a) {
   BioXenHypervisor hv;
@@ -273,7 +273,7 @@ TEST(XcpngConfigAdapters, JsonRoundTripWithoutThePassword) {
   const auto c = xcpng_config().at("xcpng_config").get<bioxen::XcpngConfig>();
   EXPECT_EQ(c.username, "root");
   EXPECT_EQ(c.password, "password");
-  EXPECT_EQ(c.template_name, "bioxen-bio-template");  // the seed's default
+  EXPECT_EQ(c.template_name, "bioxen-bio-template");  // the original library's default
   EXPECT_EQ(c.vm_memory, "2GB");
   EXPECT_EQ(c.vm_vcpus, 2);
   const json j = c;

@@ -1,6 +1,7 @@
 // Tests of ProductionConfigManager: the layers (defaults < file < environment < API), strict
 // validation with the file or variable and key in every message, atomic saving with mode
-// 0600, and the seed's five production checks. No test touches the real ~/.bioxen.
+// 0600, and the original library's five production checks. No test touches the real
+// ~/.bioxen.
 #include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -53,7 +54,7 @@ TEST_F(ProductionConfigTest, BioxenConfigOverridesTheDefaultPath) {
             home.path() / ".bioxen" / "config.json");
 }
 
-TEST_F(ProductionConfigTest, MissingFileMeansTheSeedDefaults) {
+TEST_F(ProductionConfigTest, MissingFileMeansTheDefaults) {
   ProductionConfigManager mgr;
   EXPECT_EQ(mgr.config_path(), home.path() / ".bioxen" / "config.json");
   EXPECT_FALSE(mgr.loaded_from_file());
@@ -105,7 +106,7 @@ TEST_F(ProductionConfigTest, FileValuesOverrideDefaults) {
   EXPECT_EQ(mgr.sources().at("total_ribosomes"), "default");
 }
 
-TEST_F(ProductionConfigTest, TheSeedsExampleFileLoads) {
+TEST_F(ProductionConfigTest, TheOriginalLibrarysExampleFileLoads) {
   write_config(R"({
   "max_vms": 4,
   "total_ribosomes": 80,
@@ -276,7 +277,7 @@ TEST_F(ProductionConfigTest, ProductionConfigFromJsonIsStrictToo) {
 
 // ----- the environment -----------------------------------------------------------------
 
-TEST_F(ProductionConfigTest, SeedEnvironmentVariablesOverrideTheFile) {
+TEST_F(ProductionConfigTest, EnvironmentVariablesOverrideTheFile) {
   write_config(R"({"max_vms": 6, "total_ribosomes": 100, "log_level": "DEBUG"})");
   env.set("BIOXEN_MAX_VMS", "3");
   env.set("BIOXEN_TOTAL_RIBOSOMES", "90");
@@ -565,7 +566,7 @@ TEST_F(ProductionConfigTest, SaveToTheDefaultPathHonoursHome) {
   EXPECT_EQ(ProductionConfigManager{}.config.max_vms, 3);
 }
 
-// ----- the seed's production checks ----------------------------------------------------
+// ----- the original library's production checks ----------------------------------------
 
 TEST_F(ProductionConfigTest, DefaultsPassTheFiveProductionChecks) {
   ProductionConfigManager mgr{config_file()};

@@ -14,22 +14,23 @@
 namespace bioxen {
 
 /// Configuration of biological VMs: the per-type defaults of the original library, file
-/// loading, validation and merging. All members are static, as in the seed.
+/// loading, validation and merging. All members are static, as in the original library.
 ///
 /// A VM configuration is a JSON object with any of these keys (all optional):
 /// - `ribosomes`, `atp_percentage`, `rna_polymerase`, `memory_kb`, `priority`: the VM's
 ///   resource request (what is absent takes the hypervisor's default allocation);
 /// - `genome`: a built-in genome name (defaults to the biological type);
 /// - `resource_limits`: `{ "max_atp": %, "max_ribosomes": n }`, the caps the resource manager
-///   enforces for this VM (the seed's per-type limits);
+///   enforces for this VM (the original library's per-type limits);
 /// - `xcpng_config`: `{ xapi_url, username, password, ssh_user, ... }` (vm type `xcpng`);
-/// - the seed's per-type flags (`genome_optimization`, `minimal_mode`, `operon_management`,
-///   `plasmid_support`, `basic_functions_only`, `function_validation`): booleans, recorded;
+/// - the original library's per-type flags (`genome_optimization`, `minimal_mode`,
+///   `operon_management`, `plasmid_support`, `basic_functions_only`, `function_validation`):
+///   booleans, recorded;
 /// - `biological_type`, `vm_type`: must match the VM's when present.
 ///
-/// Other keys are the user's own and are carried along (the seed's configs are free-form),
-/// except a key within a few edits of a known one ("ribosome"), which is rejected as a typo
-/// with the known key suggested. `resource_limits` and `xcpng_config` accept only their
+/// Other keys are the user's own and are carried along (the original library's configs are
+/// free-form), except a key within a few edits of a known one ("ribosome"), which is rejected
+/// as a typo with the known key suggested. `resource_limits` and `xcpng_config` accept only their
 /// keys.
 ///
 /// @code
@@ -39,9 +40,9 @@ namespace bioxen {
 /// @endcode
 class ConfigManager {
  public:
-  /// The defaults of a biological type ("syn3a", "ecoli", "minimal_cell"): the seed's
-  /// `resource_limits` and flags, plus `genome` (the built-in genome), `memory_kb` (the
-  /// genome's size in kb, capped at `max_memory_kb` of a default ProductionConfig) and
+  /// The defaults of a biological type ("syn3a", "ecoli", "minimal_cell"): the original
+  /// library's `resource_limits` and flags, plus `genome` (the built-in genome), `memory_kb`
+  /// (the genome's size in kb, capped at `max_memory_kb` of a default ProductionConfig) and
   /// `priority` 1. Throws BioXenException(invalid_argument) naming the supported types.
   static nlohmann::json load_defaults(std::string_view biological_type);
   /// As above, with `memory_kb` capped at `config.max_memory_kb`.
@@ -124,7 +125,7 @@ class ProductionConfigManager {
   /// Errors: invalid_configuration, io_error.
   void save_config() const;
 
-  /// The seed's five checks: resource_limits_safe, emergency_reserve_adequate,
+  /// The original library's five checks: resource_limits_safe, emergency_reserve_adequate,
   /// vm_limits_reasonable, monitoring_enabled, logging_configured.
   std::map<std::string, bool> validate_production_requirements() const;
 

@@ -66,7 +66,7 @@ int config_init(const ConfigOptions& o) {
                                   fs::perms::owner_read | fs::perms::owner_write);
   } else {
     ProductionConfigManager mgr{path};
-    mgr.config = ProductionConfig{};  // the seed's defaults, not the environment's overrides
+    mgr.config = ProductionConfig{};  // the defaults, not the environment's overrides
     mgr.save_config();
   }
   if (o.json) {

@@ -158,7 +158,7 @@ class Shell {
     return answer->empty() ? def : *answer;
   }
 
-  /// A numbered choice (questionary's select): accepts the number or the value itself.
+  /// A numbered choice (the original library's menus): accepts the number or the value itself.
   std::string choose(const std::string& question,
                      const std::vector<std::pair<std::string, std::string>>& options) {
     fmt::print("  {}:\n", question);
