@@ -7,18 +7,16 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cerrno>
 #include <charconv>
-#include <fstream>
 #include <map>
-#include <nlohmann/json.hpp>
-#include <system_error>
+#include <sstream>
 #include <unordered_map>
 #include <utility>
 
 #include "bioxen/error_details.hpp"
 #include "bioxen/genome.hpp"
-#include "genome_internal.hpp"
+#include "internal/genome_parsing.hpp"
+#include "internal/text_io.hpp"
 
 namespace bioxen {
 namespace detail {
@@ -552,20 +550,7 @@ GenomePtr load_genome_file(const std::filesystem::path& file) {
                     file.string(), in_quotes(ext)),
         {{"file", file.string()}, {"extension", ext}});
   }
-  std::error_code ec;
-  if (std::filesystem::is_directory(file, ec)) {
-    throw BioXenException(
-        BioXenErrorCode::io_error,
-        fmt::format("cannot read genome file '{}': it is a directory", file.string()),
-        {{"file", file.string()}, {"reason", "is a directory"}});
-  }
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
-    const std::string reason = std::generic_category().message(errno);
-    throw BioXenException(BioXenErrorCode::io_error,
-                          fmt::format("cannot read genome file '{}': {}", file.string(), reason),
-                          {{"file", file.string()}, {"reason", reason}});
-  }
+  std::istringstream in(detail::read_text_file(file, "genome file"));
   return parser(in, file.string());
 }
 

@@ -1,5 +1,5 @@
-// Tests of ConfigManager: the seed's per-type defaults, VM configuration validation (basic and
-// xcpng), merging, and loading VM configuration files.
+// Tests of ConfigManager: the original library's per-type defaults, VM configuration validation
+// (basic and xcpng), merging, and loading VM configuration files.
 #include <fmt/format.h>
 
 #include <bioxen/error_details.hpp>
@@ -25,7 +25,7 @@ json xcpng_config() {
 
 // ----- load_defaults -------------------------------------------------------------------
 
-TEST(ConfigManagerDefaults, Syn3aHasTheSeedsLimitsAndFlags) {
+TEST(ConfigManagerDefaults, Syn3aHasTheOriginalLimitsAndFlags) {
   const json d = ConfigManager::load_defaults("syn3a");
   EXPECT_EQ(d.at("resource_limits"), (json{{"max_atp", 70.0}, {"max_ribosomes", 15}}));
   EXPECT_EQ(d.at("genome_optimization"), true);
@@ -35,7 +35,7 @@ TEST(ConfigManagerDefaults, Syn3aHasTheSeedsLimitsAndFlags) {
   EXPECT_EQ(d.at("priority"), 1);
 }
 
-TEST(ConfigManagerDefaults, EcoliHasTheSeedsLimitsAndFlags) {
+TEST(ConfigManagerDefaults, EcoliHasTheOriginalLimitsAndFlags) {
   const json d = ConfigManager::load_defaults("ecoli");
   EXPECT_EQ(d.at("resource_limits"), (json{{"max_atp", 90.0}, {"max_ribosomes", 30}}));
   EXPECT_EQ(d.at("operon_management"), true);
@@ -44,7 +44,7 @@ TEST(ConfigManagerDefaults, EcoliHasTheSeedsLimitsAndFlags) {
   EXPECT_EQ(d.at("memory_kb"), 1024);  // 4,642 kb capped at max_memory_kb
 }
 
-TEST(ConfigManagerDefaults, MinimalCellHasTheSeedsLimitsAndFlags) {
+TEST(ConfigManagerDefaults, MinimalCellHasTheOriginalLimitsAndFlags) {
   const json d = ConfigManager::load_defaults("minimal_cell");
   EXPECT_EQ(d.at("resource_limits"), (json{{"max_atp", 60.0}, {"max_ribosomes", 12}}));
   EXPECT_EQ(d.at("basic_functions_only"), true);
@@ -97,7 +97,7 @@ TEST(ConfigManagerDefaults, GetDefaultConfigIsACompleteVmConfig) {
 TEST(ConfigManagerValidate, BasicAcceptsFreeFormConfigs) {
   EXPECT_TRUE(ConfigManager::validate_config(json::object(), "basic"));
   EXPECT_TRUE(ConfigManager::validate_config(json(nullptr), "basic"));
-  EXPECT_TRUE(ConfigManager::validate_config(json{{"k", 1}}, "basic"));  // SPEC 3.1
+  EXPECT_TRUE(ConfigManager::validate_config(json{{"k", 1}}, "basic"));  // the user's own key
   EXPECT_TRUE(ConfigManager::validate_config(
       json{{"ribosomes", 20}, {"atp_percentage", 25.0}, {"priority", 5}, {"memory_kb", 512}},
       "basic"));
@@ -149,7 +149,7 @@ TEST(ConfigManagerValidate, XcpngErrorsNeverShowThePassword) {
                           [&] { ConfigManager::check_config(c, "xcpng"); });
   EXPECT_EQ(e.message(),
             "invalid VM configuration for vm type 'xcpng': key 'xcpng_config.password': expected "
-            "a string, got integer");
+            "a string, got an integer");
   EXPECT_THAT(e.what(), Not(HasSubstr("12345678")));
 
   c = xcpng_config();
@@ -173,22 +173,21 @@ TEST(ConfigManagerValidate, UnknownVmTypeIsInvalid) {
 
 TEST(ConfigManagerValidate, EveryKnownKeyIsTypeAndRangeChecked) {
   const std::vector<std::pair<json, std::string>> cases = {
-      {json::array(), "expected a JSON object, got array"},
-      {{{"ribosomes", -1}}, "key 'ribosomes': -1 is out of range 0..2147483647"},
-      {{{"ribosomes", 3000000000}}, "key 'ribosomes': 3000000000 is out of range 0..2147483647"},
+      {json::array(), "expected a JSON object, got an array"},
+      {{{"ribosomes", -1}}, "key 'ribosomes': -1 is out of range [0, 2147483647]"},
+      {{{"ribosomes", 3000000000}}, "key 'ribosomes': 3000000000 is out of range [0, 2147483647]"},
       {{{"priority", 18446744073709551615u}},
-       "key 'priority': 18446744073709551615 is out of range 1..5"},
-      {{{"memory_kb", -5}}, "key 'memory_kb': -5 is out of range 0..9223372036854775807"},
-      {{{"ribosomes", "20"}}, "key 'ribosomes': expected a non-negative integer, got string"},
+       "key 'priority': 18446744073709551615 is out of range [1, 5]"},
+      {{{"memory_kb", -5}}, "key 'memory_kb': -5 is out of range [0, 9223372036854775807]"},
+      {{{"ribosomes", "20"}}, "key 'ribosomes': expected a non-negative integer, got a string"},
       {{{"rna_polymerase", 1.5}},
-       "key 'rna_polymerase': expected a non-negative integer, got "
-       "number"},
+       "key 'rna_polymerase': expected a non-negative integer, got a number with a fraction"},
       {{{"memory_kb", 0}}, "key 'memory_kb': must be at least 1 kb"},
-      {{{"priority", 0}}, "key 'priority': 0 is out of range 1..5"},
-      {{{"priority", 6}}, "key 'priority': 6 is out of range 1..5"},
-      {{{"priority", "high"}}, "key 'priority': expected an integer, got string"},
-      {{{"atp_percentage", 150}}, "key 'atp_percentage': 150 is out of range 0..100"},
-      {{{"atp_percentage", true}}, "key 'atp_percentage': expected a number, got boolean"},
+      {{{"priority", 0}}, "key 'priority': 0 is out of range [1, 5]"},
+      {{{"priority", 6}}, "key 'priority': 6 is out of range [1, 5]"},
+      {{{"priority", "high"}}, "key 'priority': expected an integer, got a string"},
+      {{{"atp_percentage", 150}}, "key 'atp_percentage': 150 is out of range [0, 100]"},
+      {{{"atp_percentage", true}}, "key 'atp_percentage': expected a number, got a boolean"},
       {{{"genome", "plant"}}, "key 'genome': unknown built-in genome (built-in: "},
       {{{"biological_type", "plant"}},
        "key 'biological_type': unsupported biological type "
@@ -196,17 +195,19 @@ TEST(ConfigManagerValidate, EveryKnownKeyIsTypeAndRangeChecked) {
       {{{"vm_type", "xcpng"}},
        "key 'vm_type': names vm type 'xcpng' but the VM is of type "
        "'basic'"},
-      {{{"resource_limits", 5}}, "key 'resource_limits': expected an object, got integer"},
+      {{{"resource_limits", 5}}, "key 'resource_limits': expected an object, got an integer"},
       {{{"resource_limits", {{"max_atp", 101}}}},
-       "key 'resource_limits.max_atp': 101 is out of range 0..100"},
+       "key 'resource_limits.max_atp': 101 is out of range [0, 100]"},
       {{{"resource_limits", {{"max_ribosomes", -2}}}},
-       "key 'resource_limits.max_ribosomes': -2 is out of range 0..2147483647"},
+       "key 'resource_limits.max_ribosomes': -2 is out of range [0, 2147483647]"},
       {{{"xcpng_config", {{"vm_vcpus", 0}}}},
-       "key 'xcpng_config.vm_vcpus': 0 is out of range 1..1024"},
+       "key 'xcpng_config.vm_vcpus': 0 is out of range [1, 1024]"},
       {{{"resource_limits", {{"max_ribosome", 3}}}},
        "unknown key 'resource_limits.max_ribosome' (did you mean 'resource_limits.max_ribosomes'"
        "?)"},
-      {{{"minimal_mode", "yes"}}, "key 'minimal_mode': expected a boolean, got string"},
+      {{{"resource_limits", {{"colour", 3}}}},
+       "unknown key 'resource_limits.colour' (valid keys: max_atp, max_ribosomes)"},
+      {{{"minimal_mode", "yes"}}, "key 'minimal_mode': expected a boolean, got a string"},
       {{{"ribosome", 20}}, "unknown key 'ribosome' (did you mean 'ribosomes'?)"},
       {{{"priorty", 2}}, "unknown key 'priorty' (did you mean 'priority'?)"},
   };
@@ -256,7 +257,9 @@ TEST(ConfigManagerFile, MissingFileIsAnIoError) {
   const auto p = dir / "absent.json";
   const auto e =
       expect_bioxen_error(BioXenErrorCode::io_error, [&] { ConfigManager::load_from_file(p); });
-  EXPECT_EQ(e.message(), fmt::format("configuration file not found: '{}'", p.string()));
+  EXPECT_EQ(e.message(), fmt::format("cannot read VM configuration file '{}': No such file or "
+                                     "directory",
+                                     p.string()));
   EXPECT_EQ(e.details().at("file"), p.string());
 }
 
@@ -264,7 +267,8 @@ TEST(ConfigManagerFile, DirectoryIsAnIoError) {
   bioxen_test::TempDir dir;
   const auto e = expect_bioxen_error(BioXenErrorCode::io_error,
                                      [&] { ConfigManager::load_from_file(dir.path()); });
-  EXPECT_EQ(e.message(), fmt::format("cannot read '{}': it is a directory", dir.path().string()));
+  EXPECT_EQ(e.message(), fmt::format("cannot read VM configuration file '{}': it is a directory",
+                                     dir.path().string()));
 }
 
 TEST(ConfigManagerFile, MalformedFileNamesLineAndColumnButNoContent) {
@@ -286,7 +290,7 @@ TEST(ConfigManagerFile, TopLevelMustBeAnObject) {
   const auto p = dir.write("vm.json", "\"text\"");
   const auto e = expect_bioxen_error(BioXenErrorCode::invalid_configuration,
                                      [&] { ConfigManager::load_from_file(p); });
-  EXPECT_EQ(e.message(), p.string() + ": expected a JSON object at the top level, got string");
+  EXPECT_EQ(e.message(), p.string() + ": expected a JSON object at the top level, got a string");
 }
 
 }  // namespace

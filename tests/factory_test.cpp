@@ -28,7 +28,7 @@ json xcpng_config() {
 
 // ----- supported types -----------------------------------------------------------------
 
-TEST(FactoryTypes, SupportedTypesAreTheSeeds) {
+TEST(FactoryTypes, SupportedTypesAreTheOriginalLibrarys) {
   EXPECT_THAT(bioxen::get_supported_biological_types(),
               ElementsAre("syn3a", "ecoli", "minimal_cell"));
   EXPECT_THAT(bioxen::get_supported_vm_types(), ElementsAre("basic", "xcpng"));
@@ -43,7 +43,7 @@ TEST(FactoryTypes, SupportedTypesAreTheSeeds) {
   EXPECT_FALSE(bioxen::validate_vm_type("kvm"));
 }
 
-// ----- the seed's phase-1 tests, on an owned hypervisor --------------------------------
+// ----- the original library's phase-1 tests, on an owned hypervisor --------------------
 
 TEST(CreateBioVm, BasicSyn3a) {
   BioXenHypervisor hv;
@@ -218,7 +218,7 @@ TEST(BiologicalVm, BadConfigIsInvalidConfigurationAndCreatesNothing) {
   });
   EXPECT_STREQ(e.what(),
                "[BX005] invalid VM configuration for vm type 'basic': key 'priority': 9 is out of "
-               "range 1..5");
+               "range [1, 5]");
   e = expect_bioxen_error(BioXenErrorCode::invalid_configuration, [&] {
     bioxen::create_bio_vm(hv, "bad", "syn3a", "basic", {{"ribosome", 9}});
   });
@@ -274,7 +274,7 @@ TEST(XcpngConfigAdapters, JsonRoundTripWithoutThePassword) {
   const auto c = xcpng_config().at("xcpng_config").get<bioxen::XcpngConfig>();
   EXPECT_EQ(c.username, "root");
   EXPECT_EQ(c.password, "password");
-  EXPECT_EQ(c.template_name, "bioxen-bio-template");  // the seed's default
+  EXPECT_EQ(c.template_name, "bioxen-bio-template");  // the original library's default
   EXPECT_EQ(c.vm_memory, "2GB");
   EXPECT_EQ(c.vm_vcpus, 2);
   const json j = c;

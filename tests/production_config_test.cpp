@@ -1,6 +1,7 @@
 // Tests of ProductionConfigManager: the layers (defaults < file < environment < API), strict
 // validation with the file or variable and key in every message, atomic saving with mode
-// 0600, and the seed's five production checks. No test touches the real ~/.bioxen.
+// 0600, and the original library's five production checks. No test touches the real
+// ~/.bioxen.
 #include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -10,6 +11,8 @@
 #include <bioxen/error_details.hpp>
 #include "api_test_support.hpp"
 #include "bioxen/config_manager.hpp"
+#include "internal/production_config_file.hpp"
+#include "internal/text_io.hpp"
 
 namespace {
 
@@ -52,7 +55,7 @@ TEST_F(ProductionConfigTest, BioxenConfigOverridesTheDefaultPath) {
             home.path() / ".bioxen" / "config.json");
 }
 
-TEST_F(ProductionConfigTest, MissingFileMeansTheSeedDefaults) {
+TEST_F(ProductionConfigTest, MissingFileMeansTheDefaults) {
   ProductionConfigManager mgr;
   EXPECT_EQ(mgr.config_path(), home.path() / ".bioxen" / "config.json");
   EXPECT_FALSE(mgr.loaded_from_file());
@@ -104,7 +107,7 @@ TEST_F(ProductionConfigTest, FileValuesOverrideDefaults) {
   EXPECT_EQ(mgr.sources().at("total_ribosomes"), "default");
 }
 
-TEST_F(ProductionConfigTest, TheSeedsExampleFileLoads) {
+TEST_F(ProductionConfigTest, TheOriginalLibrarysExampleFileLoads) {
   write_config(R"({
   "max_vms": 4,
   "total_ribosomes": 80,
@@ -146,7 +149,7 @@ TEST_F(ProductionConfigTest, TrailingCommaIsMalformed) {
 TEST_F(ProductionConfigTest, TopLevelMustBeAnObject) {
   const auto path = write_config("[1, 2]");
   const auto e = load_error(BioXenErrorCode::invalid_configuration);
-  EXPECT_EQ(e.message(), path.string() + ": expected a JSON object at the top level, got array");
+  EXPECT_EQ(e.message(), path.string() + ": expected a JSON object at the top level, got an array");
 }
 
 TEST_F(ProductionConfigTest, UnknownKeySuggestsTheNearestKey) {
@@ -243,8 +246,8 @@ TEST_F(ProductionConfigTest, ConflictWithADefaultBlamesTheFile) {
 TEST_F(ProductionConfigTest, DirectoryInsteadOfAFileIsUnreadable) {
   fs::create_directories(config_file());
   const auto e = load_error(BioXenErrorCode::io_error);
-  EXPECT_EQ(e.message(),
-            fmt::format("cannot read '{}': it is a directory", config_file().string()));
+  EXPECT_EQ(e.message(), fmt::format("cannot read configuration file '{}': it is a directory",
+                                     config_file().string()));
   EXPECT_EQ(e.details().at("file"), config_file().string());
 }
 
@@ -253,8 +256,8 @@ TEST_F(ProductionConfigTest, FileWithoutPermissionIsUnreadable) {
   write_config(R"({"max_vms": 6})");
   fs::permissions(config_file(), fs::perms::none);
   const auto e = load_error(BioXenErrorCode::io_error);
-  EXPECT_EQ(e.message(),
-            fmt::format("cannot read '{}': Permission denied", config_file().string()));
+  EXPECT_EQ(e.message(), fmt::format("cannot read configuration file '{}': Permission denied",
+                                     config_file().string()));
 }
 
 TEST_F(ProductionConfigTest, ProductionConfigFromJsonIsStrictToo) {
@@ -270,12 +273,12 @@ TEST_F(ProductionConfigTest, ProductionConfigFromJsonIsStrictToo) {
   EXPECT_EQ(e.details().at("key"), "max_vms");
   e = expect_bioxen_error(BioXenErrorCode::invalid_configuration,
                           [] { bioxen::production_config_from_json(nlohmann::json::array()); });
-  EXPECT_EQ(e.message(), "config: expected a JSON object at the top level, got array");
+  EXPECT_EQ(e.message(), "config: expected a JSON object at the top level, got an array");
 }
 
 // ----- the environment -----------------------------------------------------------------
 
-TEST_F(ProductionConfigTest, SeedEnvironmentVariablesOverrideTheFile) {
+TEST_F(ProductionConfigTest, EnvironmentVariablesOverrideTheFile) {
   write_config(R"({"max_vms": 6, "total_ribosomes": 100, "log_level": "DEBUG"})");
   env.set("BIOXEN_MAX_VMS", "3");
   env.set("BIOXEN_TOTAL_RIBOSOMES", "90");
@@ -472,7 +475,8 @@ TEST_F(ProductionConfigTest, SaveInterruptedBeforeRenameLeavesTheOldFileIntact) 
   ProductionConfigManager mgr{config_file()};
   mgr.config.max_vms = 8;
   fs::path seen_temp;
-  bioxen::detail::config_save_hook() = [&](const fs::path& temp) {
+  // save_config() is save_config_file() without the interruption point.
+  const auto interrupt = [&](const fs::path& temp) {
     seen_temp = temp;
     // The temporary file is complete, private and in the same directory.
     EXPECT_EQ(temp.parent_path(), config_file().parent_path());
@@ -484,14 +488,13 @@ TEST_F(ProductionConfigTest, SaveInterruptedBeforeRenameLeavesTheOldFileIntact) 
   EXPECT_THROW(
       {
         try {
-          mgr.save_config();
+          bioxen::detail::save_config_file(mgr.config, mgr.config_path(), interrupt);
         } catch (const std::runtime_error& e) {
           EXPECT_STREQ(e.what(), "power cut");
           throw;
         }
       },
       std::runtime_error);
-  bioxen::detail::config_save_hook() = nullptr;
   EXPECT_FALSE(seen_temp.empty());
   EXPECT_FALSE(fs::exists(seen_temp));  // no temporary file left behind
   EXPECT_EQ(bioxen_test::read_file(config_file()), old_content);
@@ -517,7 +520,8 @@ TEST_F(ProductionConfigTest, ConfigPathBelowAFileIsUnreadable) {
   const auto target = home / "blocker" / "config.json";
   const auto e =
       expect_bioxen_error(BioXenErrorCode::io_error, [&] { ProductionConfigManager mgr{target}; });
-  EXPECT_EQ(e.message(), fmt::format("cannot read '{}': Not a directory", target.string()));
+  EXPECT_EQ(e.message(),
+            fmt::format("cannot read configuration file '{}': Not a directory", target.string()));
 }
 
 TEST_F(ProductionConfigTest, SaveOntoADirectoryIsAnIoErrorAndLeavesNoTempFile) {
@@ -563,7 +567,7 @@ TEST_F(ProductionConfigTest, SaveToTheDefaultPathHonoursHome) {
   EXPECT_EQ(ProductionConfigManager{}.config.max_vms, 3);
 }
 
-// ----- the seed's production checks ----------------------------------------------------
+// ----- the original library's production checks ----------------------------------------
 
 TEST_F(ProductionConfigTest, DefaultsPassTheFiveProductionChecks) {
   ProductionConfigManager mgr{config_file()};

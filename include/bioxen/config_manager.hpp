@@ -3,12 +3,10 @@
 #pragma once
 
 #include <filesystem>
-#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
-#include <system_error>
 #include <vector>
 
 #include "bioxen/config.hpp"
@@ -16,22 +14,24 @@
 namespace bioxen {
 
 /// Configuration of biological VMs: the per-type defaults of the original library, file
-/// loading, validation and merging. All members are static, as in the seed.
+/// loading, validation and merging. All members are static, as in the original library.
 ///
 /// A VM configuration is a JSON object with any of these keys (all optional):
 /// - `ribosomes`, `atp_percentage`, `rna_polymerase`, `memory_kb`, `priority`: the VM's
 ///   resource request (what is absent takes the hypervisor's default allocation);
 /// - `genome`: a built-in genome name (defaults to the biological type);
 /// - `resource_limits`: `{ "max_atp": %, "max_ribosomes": n }`, the caps the resource manager
-///   enforces for this VM (the seed's per-type limits);
+///   enforces for this VM (the original library's per-type limits);
 /// - `xcpng_config`: `{ xapi_url, username, password, ssh_user, ... }` (vm type `xcpng`);
-/// - the seed's per-type flags (`genome_optimization`, `minimal_mode`, `operon_management`,
-///   `plasmid_support`, `basic_functions_only`, `function_validation`): booleans, recorded;
+/// - the original library's per-type flags (`genome_optimization`, `minimal_mode`,
+///   `operon_management`, `plasmid_support`, `basic_functions_only`, `function_validation`):
+///   booleans, recorded;
 /// - `biological_type`, `vm_type`: must match the VM's when present.
 ///
-/// Other keys are the user's own and are carried along (the seed's configs are free-form),
-/// except a key within a few edits of a known one ("ribosome"), which is rejected as a typo
-/// with the known key suggested. `resource_limits` and `xcpng_config` accept only their keys.
+/// Other keys are the user's own and are carried along (the original library's configs are
+/// free-form), except a key within a few edits of a known one ("ribosome"), which is rejected
+/// as a typo with the known key suggested. `resource_limits` and `xcpng_config` accept only their
+/// keys.
 ///
 /// @code
 /// nlohmann::json d = bioxen::ConfigManager::load_defaults("syn3a");
@@ -40,9 +40,9 @@ namespace bioxen {
 /// @endcode
 class ConfigManager {
  public:
-  /// The defaults of a biological type ("syn3a", "ecoli", "minimal_cell"): the seed's
-  /// `resource_limits` and flags, plus `genome` (the built-in genome), `memory_kb` (the
-  /// genome's size in kb, capped at `max_memory_kb` of a default ProductionConfig) and
+  /// The defaults of a biological type ("syn3a", "ecoli", "minimal_cell"): the original
+  /// library's `resource_limits` and flags, plus `genome` (the built-in genome), `memory_kb`
+  /// (the genome's size in kb, capped at `max_memory_kb` of a default ProductionConfig) and
   /// `priority` 1. Throws BioXenException(invalid_argument) naming the supported types.
   static nlohmann::json load_defaults(std::string_view biological_type);
   /// As above, with `memory_kb` capped at `config.max_memory_kb`.
@@ -125,7 +125,7 @@ class ProductionConfigManager {
   /// Errors: invalid_configuration, io_error.
   void save_config() const;
 
-  /// The seed's five checks: resource_limits_safe, emergency_reserve_adequate,
+  /// The original library's five checks: resource_limits_safe, emergency_reserve_adequate,
   /// vm_limits_reasonable, monitoring_enabled, logging_configured.
   std::map<std::string, bool> validate_production_requirements() const;
 
@@ -142,43 +142,5 @@ class ProductionConfigManager {
 /// name, a variable, "config"). Throws BioXenException(invalid_configuration).
 ProductionConfig production_config_from_json(const nlohmann::json& j,
                                              std::string_view origin = "config");
-
-namespace detail {
-
-/// Line and column (1-based) of a byte offset in `text`, the way nlohmann's parse_error
-/// reports `byte` (1-based position of the last character read).
-struct TextPosition {
-  std::size_t line = 1;
-  std::size_t column = 1;
-};
-TextPosition text_position(std::string_view text, std::size_t byte) noexcept;
-
-/// Levenshtein distance (for "did you mean" suggestions).
-std::size_t edit_distance(std::string_view a, std::string_view b);
-/// The candidate nearest to `key`, or "" when none is reasonably close.
-std::string nearest_key(std::string_view key, const std::vector<std::string>& candidates);
-
-/// Parses `text` (the content of `file`) as JSON; malformed JSON throws
-/// invalid_configuration "<file>:<line>:<column>: malformed JSON: <reason>".
-nlohmann::json parse_json_file_text(std::string_view text, const std::filesystem::path& file);
-/// Reads a whole file. Returns false when it does not exist; throws io_error when it exists
-/// but cannot be read (a directory, no permission).
-bool read_text_file(const std::filesystem::path& file, std::string& out);
-
-/// Writes `content` to `file` atomically (see ProductionConfigManager::save_config) with the
-/// given permissions. `before_rename` (if set) runs after the temporary file is complete
-/// and synced, just before the rename; if it throws, the temporary file is removed and the
-/// exception propagates. Errors: io_error naming the file.
-void write_file_atomically(
-    const std::filesystem::path& file, std::string_view content,
-    std::filesystem::perms mode = std::filesystem::perms::owner_read |
-                                  std::filesystem::perms::owner_write,
-    const std::function<void(const std::filesystem::path&)>& before_rename = {});
-
-/// Test hook: when set, ProductionConfigManager::save_config calls it with the temporary
-/// file's path just before the rename. Not thread-safe; for tests only.
-std::function<void(const std::filesystem::path&)>& config_save_hook();
-
-}  // namespace detail
 
 }  // namespace bioxen

@@ -7,9 +7,8 @@
 
 #include <cmath>
 #include <cstdio>
-#include <fstream>
-#include <sstream>
-#include <system_error>
+
+#include "internal/text_io.hpp"
 
 namespace bioxen::cli {
 
@@ -52,45 +51,11 @@ nlohmann::json error_json(const BioXenException& e) {
             {"exit_code", exit_code_of(e)}}}};
 }
 
-std::string read_text_file(const std::filesystem::path& file) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(file, ec)) {
-    throw CommandError(exit_invalid_input, BioXenErrorCode::io_error,
-                       fmt::format("{}: is a directory, not a file", file.string()),
-                       {{"file", file.string()}});
-  }
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
-    throw CommandError(exit_invalid_input, BioXenErrorCode::io_error,
-                       fmt::format("{}: cannot open for reading ({})", file.string(),
-                                   std::generic_category().message(errno)),
-                       {{"file", file.string()}});
-  }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 void write_text_file(const std::filesystem::path& file, std::string_view content) {
-  auto fail = [&](std::string_view what) {
-    return CommandError(exit_runtime, BioXenErrorCode::io_error,
-                        fmt::format("{}: cannot write ({})", file.string(), what),
-                        {{"file", file.string()}});
-  };
-  std::filesystem::path tmp = file;
-  tmp += ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw fail(std::generic_category().message(errno));
-    out.write(content.data(), static_cast<std::streamsize>(content.size()));
-    out.flush();
-    if (!out) throw fail("write failed");
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, file, ec);
-  if (ec) {
-    std::filesystem::remove(tmp, ec);
-    throw fail(ec.message());
+  try {
+    detail::write_file_atomically(file, content);
+  } catch (const BioXenException& e) {
+    throw CommandError(exit_runtime, e);
   }
 }
 

@@ -49,10 +49,10 @@ void print_error(const BioXenException& e);
 /// {"error": {"code": "BX005", "name": "invalid_configuration", "message": ..., "details": ...}}
 nlohmann::json error_json(const BioXenException& e);
 
-/// Reads a whole text file; io_error (exit 3) naming the file when it cannot be read.
-std::string read_text_file(const std::filesystem::path& file);
-/// Writes a whole text file through a temporary file and a rename; io_error (exit 4) naming
-/// the file on failure.
+/// Writes an output file (a report, a chart, a snapshot) atomically: a unique temporary file
+/// in the same directory, fsynced and renamed over `file`; the new file's permissions are
+/// those of any new file (0666 less the umask). On failure nothing is left and the error is
+/// io_error naming the file, with exit code 4 (a runtime failure, not bad input).
 void write_text_file(const std::filesystem::path& file, std::string_view content);
 
 /// 1234567 -> "1,234,567".

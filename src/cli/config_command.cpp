@@ -13,6 +13,7 @@
 
 #include "commands.hpp"
 #include "common.hpp"
+#include "internal/text_io.hpp"
 #include "table.hpp"
 
 namespace bioxen::cli {
@@ -61,10 +62,11 @@ int config_init(const ConfigOptions& o) {
   if (existed) {
     // --force over a file that may be invalid: replace it without loading it.
     const nlohmann::json defaults = ProductionConfig{};
-    detail::write_file_atomically(path, defaults.dump(2) + "\n");
+    detail::write_file_atomically(path, defaults.dump(2) + "\n",
+                                  fs::perms::owner_read | fs::perms::owner_write);
   } else {
     ProductionConfigManager mgr{path};
-    mgr.config = ProductionConfig{};  // the seed's defaults, not the environment's overrides
+    mgr.config = ProductionConfig{};  // the defaults, not the environment's overrides
     mgr.save_config();
   }
   if (o.json) {

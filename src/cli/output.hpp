@@ -50,7 +50,7 @@ Table guest_table(const std::vector<GuestShare>& guests, const std::vector<VmSta
 /// error rate and the scheduling picture.
 std::vector<Table> performance_tables(const PerformanceSummary& s);
 
-/// The seed's production checks (name -> pass).
+/// The original library's production checks (name -> pass).
 Table checks_table(const std::map<std::string, bool>& checks);
 
 /// Prints tables separated by blank lines on stdout.

@@ -2,19 +2,20 @@
 // SPDX-License-Identifier: MIT
 #include "scenario.hpp"
 
-#include <bioxen/detail/json_read.hpp>
-#include <bioxen/error_details.hpp>
-
-#include "common.hpp"
-
 #include <fmt/core.h>
 #include <fmt/format.h>
 #include <bioxen/config_manager.hpp>
+#include <bioxen/detail/json_read.hpp>
+#include <bioxen/error_details.hpp>
 
 #include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <set>
+
+#include "common.hpp"
+#include "detail/vm_record.hpp"
+#include "internal/text_io.hpp"
 
 namespace bioxen::cli {
 
@@ -31,16 +32,15 @@ class Reader {
         {{"file", source_}, {"field", std::string(field)}});
   }
 
-  /// Rejects keys outside `allowed`, suggesting the nearest one.
+  /// Rejects keys outside `allowed` (detail::fail_unknown_key(): "<source>: unknown key
+  /// '<field>.<key>'", suggesting the nearest one); details carry "file" and "field".
   void check_keys(const nlohmann::json& obj, std::string_view field,
                   const std::vector<std::string>& allowed) const {
     for (const auto& [key, value] : obj.items()) {
       if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
       const std::string where = field.empty() ? key : fmt::format("{}.{}", field, key);
-      const std::string near = detail::nearest_key(key, allowed);
-      fail(where, near.empty()
-                      ? fmt::format("unknown key (expected one of: {})", fmt::join(allowed, ", "))
-                      : fmt::format("unknown key (did you mean '{}'?)", near));
+      detail::fail_unknown_key(detail::JsonContext{BioXenErrorCode::invalid_configuration, ""},
+                               field, key, allowed, {{"file", source_}, {"field", where}}, source_);
     }
   }
 
@@ -197,10 +197,10 @@ VmSpec parse_vm(const Reader& r, const nlohmann::json& j, const std::string& f,
   const std::string id_field = fmt::format("{}.{}", f, id_key);
   if (!j.contains(id_key)) r.fail(id_field, "missing (every VM needs an id)");
   vm.id = r.string(j[std::string(id_key)], id_field);
-  if (vm.id.empty()) r.fail(id_field, "is empty");
-  if (vm.id.size() > 64) r.fail(id_field, fmt::format("'{}' is longer than 64 characters", vm.id));
-  for (unsigned char c : vm.id) {
-    if (c < 0x20 || c == 0x7F) r.fail(id_field, "contains a control character");
+  try {
+    detail::validate_vm_id(vm.id);  // the hypervisor's rule, checked before anything runs
+  } catch (const BioXenException& e) {
+    r.fail(id_field, e.message());
   }
   const bool has_type = j.contains("type");
   const bool has_genome = j.contains("genome");
@@ -464,7 +464,7 @@ Scenario parse_scenario(const nlohmann::json& j, std::string_view source,
 }
 
 Scenario load_scenario(const std::filesystem::path& file, const LengthOverride& length) {
-  const std::string text = read_text_file(file);
+  const std::string text = detail::read_text_file(file, "scenario file");
   const nlohmann::json j = detail::parse_json_file_text(text, file);
   return parse_scenario(j, file.string(), file.parent_path(), length);
 }

@@ -99,9 +99,11 @@ struct LengthOverride {
 
 /// Builds a scenario from its JSON. `source` names it in messages; relative genome paths
 /// are resolved against `base_dir`. Every schema error is BioXenException
-/// (invalid_configuration, BX005) whose message starts with "<source>: <field>: " and whose
-/// details carry "file" and "field"; genome files that do not parse keep their own code
-/// (genome_parse_error or io_error) with the field prepended.
+/// (invalid_configuration, BX005) whose message starts with "<source>: <field>: " (an unknown
+/// key: "<source>: unknown key '<field>' (did you mean ...)") and whose details carry "file"
+/// and "field"; genome files that do not parse keep their own code (genome_parse_error or
+/// io_error) with the field prepended. VM ids follow the hypervisor's rule
+/// (detail::validate_vm_id()).
 Scenario parse_scenario(const nlohmann::json& j, std::string_view source,
                         const std::filesystem::path& base_dir, const LengthOverride& length = {});
 

@@ -22,6 +22,7 @@
 
 #include "commands.hpp"
 #include "common.hpp"
+#include "internal/text_io.hpp"
 #include "output.hpp"
 #include "progress.hpp"
 #include "scenario.hpp"
@@ -157,7 +158,7 @@ class Shell {
     return answer->empty() ? def : *answer;
   }
 
-  /// A numbered choice (questionary's select): accepts the number or the value itself.
+  /// A numbered choice (the original library's menus): accepts the number or the value itself.
   std::string choose(const std::string& question,
                      const std::vector<std::pair<std::string, std::string>>& options) {
     fmt::print("  {}:\n", question);
@@ -418,8 +419,9 @@ class Shell {
   void restore(const std::vector<std::string>& args) {
     const std::string file =
         args.empty() ? ask("Snapshot file", "bioxen-snapshot.json") : args.front();
-    const std::string text = read_text_file(file);
-    const nlohmann::json snap = detail::parse_json_file_text(text, file);
+    const std::string text = detail::read_text_file(file, "snapshot file");
+    const nlohmann::json snap =
+        detail::parse_json_file_text(text, file, BioXenErrorCode::invalid_snapshot);
     hv_->restore(snap);
     chassis_ = hv_->chassis().type;
     const auto r = hv_->get_system_resources();

@@ -371,7 +371,7 @@ TEST_F(Tool, RunInputErrorsExitThree) {
                "BX005", "syntax.json:4:");
   expect_error(run({"run", scenario("key.json", R"({"quanta": 10, "vms": [{"id": "a",
                 "type": "syn3a", "alocation": {}}]})")}),
-               3, "BX005", "vms[0].alocation: unknown key (did you mean 'allocation'?)");
+               3, "BX005", "unknown key 'vms[0].alocation' (did you mean 'vms[0].allocation'?)");
   expect_error(run({"run", scenario("type.json",
                                     R"({"quanta": 10, "vms": [{"id": "a", "type": "yeast"}]})")}),
                3, "BX005", "vms[0].type: unknown biological type 'yeast'");
@@ -508,7 +508,7 @@ TEST_F(Tool, ShellRestoresASnapshot) {
   EXPECT_EQ(b.exit_code, 3);
   EXPECT_CONTAINS(b.out, "Restored 1 VM(s) at virtual time 3.000 s from s.json");
   EXPECT_CONTAINS(b.out, "vm1");
-  EXPECT_CONTAINS(b.err, "error [BX012]: nope.json");
+  EXPECT_CONTAINS(b.err, "error [BX012]: cannot read snapshot file 'nope.json'");
 }
 
 // --- config --------------------------------------------------------------------------------

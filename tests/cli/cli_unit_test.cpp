@@ -6,6 +6,9 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <regex>
 #include <string>
 
@@ -204,7 +207,7 @@ INSTANTIATE_TEST_SUITE_P(
     Schema, ScenarioErrors,
     ::testing::Values(
         BadCase{"top_level_array", [](json& j) { j = json::array(); }, "(top level)"},
-        BadCase{"unknown_top_key", [](json& j) { j["vm"] = 1; }, "vm: unknown key"},
+        BadCase{"unknown_top_key", [](json& j) { j["vm"] = 1; }, "unknown key 'vm'"},
         BadCase{"misspelt_top_key", [](json& j) { j["eventz"] = json::array(); },
                 "did you mean 'events'"},
         BadCase{"bad_chassis", [](json& j) { j["chassis"] = "plant"; }, "chassis: unknown chassis"},
@@ -235,16 +238,22 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"vms_object", [](json& j) { j["vms"] = json::object(); }, "vms: expected an array"},
         BadCase{"vm_not_object", [](json& j) { j["vms"][0] = "a"; }, "vms[0]: expected an object"},
         BadCase{"vm_no_id", [](json& j) { j["vms"][1].erase("id"); }, "vms[1].id: missing"},
-        BadCase{"vm_empty_id", [](json& j) { j["vms"][0]["id"] = ""; }, "vms[0].id: is empty"},
+        BadCase{"vm_empty_id", [](json& j) { j["vms"][0]["id"] = ""; },
+                "vms[0].id: invalid VM id '': it must not be empty"},
         BadCase{"vm_duplicate_id", [](json& j) { j["vms"][1]["id"] = "a"; }, "vms[1].id: duplicate"},
         BadCase{"vm_long_id", [](json& j) { j["vms"][0]["id"] = std::string(65, 'x'); },
                 "vms[0].id:"},
+        // The hypervisor's rule for ids (printable ASCII), checked before anything runs.
+        BadCase{"vm_non_ascii_id", [](json& j) { j["vms"][0]["id"] = "caf\xc3\xa9"; },
+                "vms[0].id: invalid VM id 'caf\\xc3\\xa9': character 4 is not printable ASCII"},
+        BadCase{"vm_control_id", [](json& j) { j["vms"][0]["id"] = "a\tb"; },
+                "vms[0].id: invalid VM id 'a\\x09b'"},
         BadCase{"vm_type", [](json& j) { j["vms"][0]["type"] = "sin3a"; },
                 "did you mean 'syn3a'"},
         BadCase{"vm_no_type", [](json& j) { j["vms"][0].erase("type"); }, "vms[0].type: missing"},
         BadCase{"vm_type_and_genome", [](json& j) { j["vms"][0]["genome"] = "x.tsv"; }, "vms[0]:"},
         BadCase{"vm_unknown_key", [](json& j) { j["vms"][0]["alocation"] = json::object(); },
-                "vms[0].alocation: unknown key (did you mean 'allocation'?)"},
+                "unknown key 'vms[0].alocation' (did you mean 'vms[0].allocation'?)"},
         BadCase{"allocation_key", [](json& j) { j["vms"][1]["allocation"]["ribosome"] = 3; },
                 "vms[1].allocation.ribosome"},
         BadCase{"allocation_type", [](json& j) { j["vms"][1]["allocation"]["ribosomes"] = "10"; },
@@ -268,7 +277,7 @@ INSTANTIATE_TEST_SUITE_P(
                 "events[0].vm: no VM 'zz'"},
         BadCase{"event_no_vm", [](json& j) { j["events"][0].erase("vm"); }, "events[0].vm: missing"},
         BadCase{"event_extra_key", [](json& j) { j["events"][0]["type"] = "syn3a"; },
-                "events[0].type: unknown key"},
+                "unknown key 'events[0].type' (valid keys: at, action, vm)"},
         BadCase{"create_event_type", [](json& j) { j["events"][2]["type"] = "yeast"; },
                 "events[2].type: unknown biological type"},
         BadCase{"no_vms",
@@ -317,6 +326,44 @@ TEST(Scenario, MalformedFileNamesLineAndColumn) {
     EXPECT_NE(e.message().find("bad.json:3:"), std::string::npos) << e.message();
   }
   std::filesystem::remove_all(dir);
+}
+
+TEST(Files, WriteTextFileReplacesAtomicallyAndAFailureIsARuntimeIoError) {
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("bioxen_cli_files_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const auto file = dir / "report.html";
+  write_text_file(file, "one");
+  write_text_file(file, "two");
+  std::ifstream in(file);
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}), "two");
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir), {}), 1);  // no temp file
+  const auto missing = dir / "no" / "report.html";
+  try {
+    write_text_file(missing, "x");
+    FAIL() << "written";
+  } catch (const CommandError& e) {
+    EXPECT_EQ(e.code(), BioXenErrorCode::io_error);
+    EXPECT_EQ(e.exit_code(), exit_runtime);
+    EXPECT_EQ(e.message().rfind("cannot write '" + missing.string() + "': ", 0), 0U) << e.message();
+    EXPECT_EQ(e.details().at("file"), missing.string());
+  }
+  std::filesystem::remove_all(dir);
+}
+
+TEST(Scenario, UnknownKeysNameTheFieldInTheDetails) {
+  json j = minimal_scenario();
+  j["vms"][0]["alocation"] = json::object();
+  try {
+    (void)parse_scenario(j, "t.json", ".");
+    FAIL() << "accepted";
+  } catch (const BioXenException& e) {
+    EXPECT_EQ(e.message(),
+              "t.json: unknown key 'vms[0].alocation' (did you mean 'vms[0].allocation'?)");
+    EXPECT_EQ(e.details().at("file"), "t.json");
+    EXPECT_EQ(e.details().at("field"), "vms[0].alocation");
+    EXPECT_EQ(e.details().at("suggestion"), "vms[0].allocation");
+  }
 }
 
 TEST(Scenario, ExamplesParse) {

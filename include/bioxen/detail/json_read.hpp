@@ -2,12 +2,16 @@
 // SPDX-License-Identifier: MIT
 //
 // Strict readers for JSON input: every value is checked for its type and for the range of the
-// C++ field it lands in, and a failure names the key. Used by the from_json adapters of the
-// input types (configuration, allocation) and by BioXenHypervisor::restore().
+// C++ field it lands in, and a failure names the key. The one toolkit of the project's JSON
+// readers: the from_json adapters of the input types (configuration, allocation),
+// BioXenHypervisor::restore(), VM configurations, production configuration files and the
+// tool's scenarios. An unknown key has one phrasing, fail_unknown_key()'s.
 #pragma once
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdint>
 #include <initializer_list>
@@ -17,6 +21,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "bioxen/error_details.hpp"
 
@@ -106,25 +111,6 @@ inline const nlohmann::json& require(const nlohmann::json& j, std::string_view k
   return *it;
 }
 
-/// Fails when `j` is not an object or has a key outside `known`.
-inline void require_object(const nlohmann::json& j, std::string_view key,
-                           std::span<const std::string_view> known, const JsonContext& ctx) {
-  if (!j.is_object()) json_fail(ctx, key, fmt::format("expected an object, got {}", json_kind(j)));
-  for (const auto& item : j.items()) {
-    bool found = false;
-    for (auto k : known) found = found || (k == item.key());
-    if (!found) {
-      throw BioXenException(ctx.code, fmt::format("unknown {} key '{}'", ctx.what, item.key()),
-                            {{"key", item.key()}});
-    }
-  }
-}
-
-inline void require_object(const nlohmann::json& j, std::string_view key,
-                           std::initializer_list<std::string_view> known, const JsonContext& ctx) {
-  require_object(j, key, std::span<const std::string_view>(known.begin(), known.size()), ctx);
-}
-
 /// A number for JSON details: non-finite values become their text ("nan", "inf").
 inline nlohmann::json json_number(double x) {
   if (std::isfinite(x)) return x;
@@ -143,6 +129,110 @@ inline std::string printable(std::string_view s) {
     }
   }
   return out;
+}
+
+/// Levenshtein distance, ignoring case (for "did you mean" suggestions).
+inline std::size_t edit_distance(std::string_view a, std::string_view b) {
+  const auto lower = [](char c) {
+    return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  };
+  std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t subst = prev[j - 1] + (lower(a[i - 1]) == lower(b[j - 1]) ? 0 : 1);
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, subst});
+    }
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+/// The candidate nearest to `key` (the first of equals), or "" when none is close enough to
+/// be a typo: at most a third of the longer name's length in edits, and at least 2.
+template <class Range>
+std::string nearest_key(std::string_view key, const Range& candidates) {
+  std::string_view best;
+  std::size_t best_distance = std::string::npos;
+  for (const auto& candidate : candidates) {
+    const std::string_view c = candidate;
+    const std::size_t d = edit_distance(key, c);
+    if (d < best_distance) {
+      best_distance = d;
+      best = c;
+    }
+  }
+  const std::size_t limit = std::max<std::size_t>(2, std::max(key.size(), best.size()) / 3);
+  return best_distance <= limit ? std::string(best) : std::string();
+}
+inline std::string nearest_key(std::string_view key,
+                               std::initializer_list<std::string_view> candidates) {
+  return nearest_key<std::initializer_list<std::string_view>>(key, candidates);
+}
+
+/// Throws `ctx.code` for a key of the object at `parent` (a path such as "vms[0]"; "" for the
+/// top level) that is not in `known`. The one phrasing of the project's readers:
+///
+///     [<prefix>: ]unknown [<ctx.what> ]key '<parent>.<key>' (did you mean '<parent>.<near>'?)
+///
+/// with " (valid keys: a, b, c)" instead of the question when no known key is close. The noun
+/// `ctx.what` ("snapshot", "allocation") may be empty when `prefix` already says what is read
+/// (a file name). `details` gains "key" (the path) and, when one is close, "suggestion".
+template <class Range>
+[[noreturn]] void fail_unknown_key(const JsonContext& ctx, std::string_view parent,
+                                   std::string_view key, const Range& known,
+                                   nlohmann::json details = nlohmann::json::object(),
+                                   std::string_view prefix = {}) {
+  const auto path = [&](std::string_view k) {
+    return parent.empty() ? printable(k) : fmt::format("{}.{}", parent, printable(k));
+  };
+  const std::string near = nearest_key(key, known);
+  std::string hint;
+  if (!near.empty()) {
+    hint = fmt::format("did you mean '{}'?", path(near));
+    details["suggestion"] = path(near);
+  } else {
+    std::vector<std::string_view> names;
+    for (const auto& k : known) names.emplace_back(k);
+    hint = fmt::format("valid keys: {}", fmt::join(names, ", "));
+  }
+  details["key"] = path(key);
+  throw BioXenException(
+      ctx.code,
+      fmt::format("{}{}unknown {}{}key '{}' ({})", prefix, prefix.empty() ? "" : ": ", ctx.what,
+                  ctx.what.empty() ? "" : " ", path(key), hint),
+      std::move(details));
+}
+[[noreturn]] inline void fail_unknown_key(const JsonContext& ctx, std::string_view parent,
+                                          std::string_view key,
+                                          std::initializer_list<std::string_view> known,
+                                          nlohmann::json details = nlohmann::json::object(),
+                                          std::string_view prefix = {}) {
+  fail_unknown_key<std::initializer_list<std::string_view>>(ctx, parent, key, known,
+                                                            std::move(details), prefix);
+}
+
+/// Fails when `j` is not an object or has a key outside `known`: "unknown <ctx.what> key
+/// '<key>'", the phrasing of fail_unknown_key() without its hint in the message; the nearest
+/// known key, when one is close, is in details()["suggestion"].
+inline void require_object(const nlohmann::json& j, std::string_view key,
+                           std::span<const std::string_view> known, const JsonContext& ctx) {
+  if (!j.is_object()) json_fail(ctx, key, fmt::format("expected an object, got {}", json_kind(j)));
+  for (const auto& item : j.items()) {
+    if (std::find(known.begin(), known.end(), item.key()) == known.end()) {
+      nlohmann::json details = {{"key", item.key()}};
+      if (auto near = nearest_key(item.key(), known); !near.empty()) details["suggestion"] = near;
+      throw BioXenException(ctx.code,
+                            fmt::format("unknown {} key '{}'", ctx.what, printable(item.key())),
+                            std::move(details));
+    }
+  }
+}
+
+inline void require_object(const nlohmann::json& j, std::string_view key,
+                           std::initializer_list<std::string_view> known, const JsonContext& ctx) {
+  require_object(j, key, std::span<const std::string_view>(known.begin(), known.size()), ctx);
 }
 
 }  // namespace bioxen::detail

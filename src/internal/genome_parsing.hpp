@@ -1,7 +1,8 @@
 // BioXen — biological hypervisor simulator.
 // SPDX-License-Identifier: MIT
 //
-// Helpers shared by the genome loaders (src/genome*.cpp); not installed.
+// Helpers shared by the genome loaders (src/genome*.cpp). Private to the project (src/internal
+// is not installed).
 #pragma once
 
 #include <cstddef>
