@@ -314,7 +314,6 @@ const ChassisProfile& chassis_profile(ChassisType type) noexcept {
 
 namespace {
 
-
 /// What validate_chassis_profile() requires of a field.
 enum class Rule : std::uint8_t {
   none,
