@@ -18,45 +18,28 @@
 #include <span>
 #include <sstream>
 #include <system_error>
+#include <tuple>
 #include <type_traits>
 
 #include "bioxen/config.hpp"
 #include "bioxen/detail/json_read.hpp"
 #include "bioxen/error_details.hpp"
+#include "detail/fields.hpp"
 
 namespace bioxen {
 
 // ---------------------------------------------------------------------------------------------
 // Names
 
-std::string_view to_string(ChassisType type) noexcept {
-  switch (type) {
-    case ChassisType::ecoli:
-      return "ecoli";
-    case ChassisType::yeast:
-      return "yeast";
-    case ChassisType::orthogonal:
-      return "orthogonal";
-  }
-  return "unknown";
-}
-
 namespace {
 
 std::optional<ChassisType> parse_chassis_type(std::string_view name) noexcept {
-  for (const ChassisType type : all_chassis_types) {
-    if (to_string(type) == name) return type;
-  }
+  if (const auto* row = detail::find_enum_row(detail::chassis_type_names, name)) return row->value;
   return std::nullopt;
 }
 
 std::string valid_chassis_names() {
-  std::string names;
-  for (const ChassisType type : all_chassis_types) {
-    if (!names.empty()) names += ", ";
-    names += to_string(type);
-  }
-  return names;
+  return detail::enum_name_list(detail::chassis_type_names, ", ");
 }
 
 }  // namespace
@@ -327,6 +310,101 @@ const ChassisProfile& chassis_profile(ChassisType type) noexcept {
 }
 
 // ---------------------------------------------------------------------------------------------
+// The field table
+
+namespace {
+
+/// What validate_chassis_profile() requires of a field.
+enum class Rule : std::uint8_t {
+  none,
+  not_empty,       ///< a non-empty string
+  no_empty_names,  ///< a list without empty names
+  at_least_one,    ///< an integer >= 1
+  positive,        ///< finite and > 0
+  fraction,        ///< in (0, 1]
+  percentage,      ///< in (0, 100]
+  below_one,       ///< in [0, 1)
+};
+
+/// One field of ChassisProfile: its JSON key, its member and its rule.
+template <class M>
+struct ProfileField {
+  std::string_view key;
+  M ChassisProfile::*member;
+  Rule rule;
+};
+
+template <class M>
+constexpr ProfileField<M> profile_field(std::string_view key, M ChassisProfile::*member,
+                                        Rule rule) noexcept {
+  return {key, member, rule};
+}
+
+/// The fields before the physiology, in declaration order.
+constexpr auto host_fields() {
+  return std::tuple{
+      profile_field("name", &ChassisProfile::name, Rule::not_empty),
+      profile_field("ribosome_units", &ChassisProfile::ribosome_units, Rule::at_least_one),
+      profile_field("recommended_max_vms", &ChassisProfile::recommended_max_vms,
+                    Rule::at_least_one),
+      profile_field("atp_percentage", &ChassisProfile::atp_percentage, Rule::percentage),
+      profile_field("genome_space_kb", &ChassisProfile::genome_space_kb, Rule::at_least_one),
+      profile_field("has_nucleus", &ChassisProfile::has_nucleus, Rule::none),
+      profile_field("has_mitochondria", &ChassisProfile::has_mitochondria, Rule::none),
+      profile_field("has_er", &ChassisProfile::has_er, Rule::none),
+      profile_field("metabolic_pathways", &ChassisProfile::metabolic_pathways,
+                    Rule::no_empty_names),
+      profile_field("protein_processing", &ChassisProfile::protein_processing,
+                    Rule::no_empty_names)};
+}
+
+/// The physiology fields (a user profile that overrides one is noted in its citation).
+constexpr auto physiology_fields() {
+  return std::tuple{
+      profile_field("physical_ribosomes", &ChassisProfile::physical_ribosomes, Rule::positive),
+      profile_field("rna_polymerases", &ChassisProfile::rna_polymerases, Rule::at_least_one),
+      profile_field("elongation_rate_aa_per_s", &ChassisProfile::elongation_rate_aa_per_s,
+                    Rule::positive),
+      profile_field("transcription_rate_nt_per_s", &ChassisProfile::transcription_rate_nt_per_s,
+                    Rule::positive),
+      profile_field("atp_per_aa", &ChassisProfile::atp_per_aa, Rule::positive),
+      profile_field("atp_supply_per_s", &ChassisProfile::atp_supply_per_s, Rule::positive),
+      profile_field("doubling_time_min", &ChassisProfile::doubling_time_min, Rule::positive),
+      profile_field("native_genome_bp", &ChassisProfile::native_genome_bp, Rule::at_least_one),
+      profile_field("active_ribosome_fraction", &ChassisProfile::active_ribosome_fraction,
+                    Rule::fraction),
+      profile_field("active_rnap_fraction", &ChassisProfile::active_rnap_fraction, Rule::fraction),
+      profile_field("protein_aa_per_cell", &ChassisProfile::protein_aa_per_cell, Rule::positive),
+      profile_field("mrna_half_life_s", &ChassisProfile::mrna_half_life_s, Rule::positive),
+      profile_field("ribosome_spacing_nt", &ChassisProfile::ribosome_spacing_nt, Rule::positive),
+      profile_field("growth_law_phi_r0", &ChassisProfile::growth_law_phi_r0, Rule::below_one),
+      profile_field("growth_law_kappa_t_per_h", &ChassisProfile::growth_law_kappa_t_per_h,
+                    Rule::positive),
+      profile_field("growth_law_phi_c", &ChassisProfile::growth_law_phi_c, Rule::fraction)};
+}
+
+/// Every field of ChassisProfile but `type` (which a user profile names as "base"), in
+/// declaration order: the only list of them. to_json, the reader, validation, the key list of
+/// the messages and the physiology keys all derive from it.
+constexpr auto profile_fields() {
+  return std::tuple_cat(
+      host_fields(), physiology_fields(),
+      std::tuple{profile_field("citation", &ChassisProfile::citation, Rule::none)});
+}
+
+/// The JSON keys: "base", then the fields'.
+constexpr auto kKeys = [] {
+  constexpr auto fields = detail::field_keys(profile_fields());
+  std::array<std::string_view, fields.size() + 1> keys{"base"};
+  for (std::size_t i = 0; i < fields.size(); ++i) keys[i + 1] = fields[i];
+  return keys;
+}();
+
+constexpr auto kPhysiologyKeys = detail::field_keys(physiology_fields());
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
 // Validation
 
 namespace {
@@ -365,42 +443,64 @@ std::optional<Problem> no_empty_names(std::string_view field,
   return std::nullopt;
 }
 
+template <class M>
+std::optional<Problem> check_field(const ChassisProfile& p, const ProfileField<M>& f) {
+  const M& value = p.*(f.member);
+  if constexpr (std::is_same_v<M, std::string>) {
+    if (f.rule == Rule::not_empty && value.empty()) {
+      return Problem{std::string(f.key), "must not be empty", ""};
+    }
+  } else if constexpr (std::is_same_v<M, std::vector<std::string>>) {
+    if (f.rule == Rule::no_empty_names) return no_empty_names(f.key, value);
+  } else if constexpr (std::is_integral_v<M> && !std::is_same_v<M, bool>) {
+    if (f.rule == Rule::at_least_one) return at_least_one(f.key, value);
+  } else if constexpr (std::is_floating_point_v<M>) {
+    switch (f.rule) {
+      case Rule::positive:
+        return positive(f.key, value);
+      case Rule::fraction:
+        return fraction(f.key, value);
+      case Rule::percentage:
+        if (std::isfinite(value) && value > 0 && value <= 100) return std::nullopt;
+        return Problem{std::string(f.key), fmt::format("must be in (0, 100], got {}", value),
+                       std::isfinite(value) ? nlohmann::json(value) : nlohmann::json(nullptr)};
+      case Rule::below_one:
+        if (std::isfinite(value) && value >= 0 && value < 1) return std::nullopt;
+        return Problem{std::string(f.key), fmt::format("must be in [0, 1), got {}", value),
+                       detail::json_number(value)};
+      default:
+        break;
+    }
+  }
+  return std::nullopt;
+}
+
+// Every field's rule must be one its type can check.
+template <class M>
+constexpr bool rule_fits(const ProfileField<M>& f) {
+  if constexpr (std::is_same_v<M, std::string>) {
+    return f.rule == Rule::none || f.rule == Rule::not_empty;
+  } else if constexpr (std::is_same_v<M, std::vector<std::string>>) {
+    return f.rule == Rule::none || f.rule == Rule::no_empty_names;
+  } else if constexpr (std::is_same_v<M, bool>) {
+    return f.rule == Rule::none;
+  } else if constexpr (std::is_integral_v<M>) {
+    return f.rule == Rule::none || f.rule == Rule::at_least_one;
+  } else {
+    return f.rule == Rule::none || f.rule == Rule::positive || f.rule == Rule::fraction ||
+           f.rule == Rule::percentage || f.rule == Rule::below_one;
+  }
+}
+static_assert(std::apply([](const auto&... f) { return (rule_fits(f) && ...); }, profile_fields()));
+
 std::optional<Problem> find_problem(const ChassisProfile& p) {
-  if (p.name.empty()) return Problem{"name", "must not be empty", ""};
   if (!parse_chassis_type(to_string(p.type))) {
     return Problem{"type", "is not a known chassis type", static_cast<int>(p.type)};
   }
-  if (auto e = at_least_one("ribosome_units", p.ribosome_units)) return e;
-  if (auto e = at_least_one("recommended_max_vms", p.recommended_max_vms)) return e;
-  if (!(std::isfinite(p.atp_percentage) && p.atp_percentage > 0 && p.atp_percentage <= 100)) {
-    return Problem{"atp_percentage", fmt::format("must be in (0, 100], got {}", p.atp_percentage),
-                   std::isfinite(p.atp_percentage) ? nlohmann::json(p.atp_percentage)
-                                                   : nlohmann::json(nullptr)};
-  }
-  if (auto e = at_least_one("genome_space_kb", p.genome_space_kb)) return e;
-  if (auto e = no_empty_names("metabolic_pathways", p.metabolic_pathways)) return e;
-  if (auto e = no_empty_names("protein_processing", p.protein_processing)) return e;
-  if (auto e = positive("physical_ribosomes", p.physical_ribosomes)) return e;
-  if (auto e = at_least_one("rna_polymerases", p.rna_polymerases)) return e;
-  if (auto e = positive("elongation_rate_aa_per_s", p.elongation_rate_aa_per_s)) return e;
-  if (auto e = positive("transcription_rate_nt_per_s", p.transcription_rate_nt_per_s)) return e;
-  if (auto e = positive("atp_per_aa", p.atp_per_aa)) return e;
-  if (auto e = positive("atp_supply_per_s", p.atp_supply_per_s)) return e;
-  if (auto e = positive("doubling_time_min", p.doubling_time_min)) return e;
-  if (auto e = at_least_one("native_genome_bp", p.native_genome_bp)) return e;
-  if (auto e = fraction("active_ribosome_fraction", p.active_ribosome_fraction)) return e;
-  if (auto e = fraction("active_rnap_fraction", p.active_rnap_fraction)) return e;
-  if (auto e = positive("protein_aa_per_cell", p.protein_aa_per_cell)) return e;
-  if (auto e = positive("mrna_half_life_s", p.mrna_half_life_s)) return e;
-  if (auto e = positive("ribosome_spacing_nt", p.ribosome_spacing_nt)) return e;
-  if (auto e = fraction("growth_law_phi_c", p.growth_law_phi_c)) return e;
-  if (!(std::isfinite(p.growth_law_phi_r0) && p.growth_law_phi_r0 >= 0 &&
-        p.growth_law_phi_r0 < 1)) {
-    return Problem{"growth_law_phi_r0",
-                   fmt::format("must be in [0, 1), got {}", p.growth_law_phi_r0),
-                   detail::json_number(p.growth_law_phi_r0)};
-  }
-  if (auto e = positive("growth_law_kappa_t_per_h", p.growth_law_kappa_t_per_h)) return e;
+  std::optional<Problem> problem;
+  std::apply([&](const auto&... f) { (void)((problem = check_field(p, f)) || ...); },
+             profile_fields());
+  if (problem) return problem;
   // The growth law needs a finite nutrient capacity: lambda_ref < kappa_t x phi_c.
   const double lambda = p.reference_growth_rate_per_h();
   const double bound = p.growth_law_kappa_t_per_h * p.growth_law_phi_c;
@@ -432,34 +532,10 @@ void validate_chassis_profile(const ChassisProfile& profile) {
 // JSON
 
 void to_json(nlohmann::json& j, const ChassisProfile& p) {
-  j = nlohmann::json{{"base", to_string(p.type)},
-                     {"name", p.name},
-                     {"ribosome_units", p.ribosome_units},
-                     {"recommended_max_vms", p.recommended_max_vms},
-                     {"atp_percentage", p.atp_percentage},
-                     {"genome_space_kb", p.genome_space_kb},
-                     {"has_nucleus", p.has_nucleus},
-                     {"has_mitochondria", p.has_mitochondria},
-                     {"has_er", p.has_er},
-                     {"metabolic_pathways", p.metabolic_pathways},
-                     {"protein_processing", p.protein_processing},
-                     {"physical_ribosomes", p.physical_ribosomes},
-                     {"rna_polymerases", p.rna_polymerases},
-                     {"elongation_rate_aa_per_s", p.elongation_rate_aa_per_s},
-                     {"transcription_rate_nt_per_s", p.transcription_rate_nt_per_s},
-                     {"atp_per_aa", p.atp_per_aa},
-                     {"atp_supply_per_s", p.atp_supply_per_s},
-                     {"doubling_time_min", p.doubling_time_min},
-                     {"native_genome_bp", p.native_genome_bp},
-                     {"active_ribosome_fraction", p.active_ribosome_fraction},
-                     {"active_rnap_fraction", p.active_rnap_fraction},
-                     {"protein_aa_per_cell", p.protein_aa_per_cell},
-                     {"mrna_half_life_s", p.mrna_half_life_s},
-                     {"ribosome_spacing_nt", p.ribosome_spacing_nt},
-                     {"growth_law_phi_r0", p.growth_law_phi_r0},
-                     {"growth_law_kappa_t_per_h", p.growth_law_kappa_t_per_h},
-                     {"growth_law_phi_c", p.growth_law_phi_c},
-                     {"citation", p.citation}};
+  j = nlohmann::json::object();
+  j["base"] = to_string(p.type);
+  std::apply([&](const auto&... f) { ((j[std::string(f.key)] = p.*(f.member)), ...); },
+             profile_fields());
 }
 
 namespace {
@@ -520,99 +596,29 @@ std::vector<std::string> as_string_list(std::string_view key, const nlohmann::js
   return out;
 }
 
-constexpr std::string_view kKeys[] = {"base",
-                                      "name",
-                                      "ribosome_units",
-                                      "recommended_max_vms",
-                                      "atp_percentage",
-                                      "genome_space_kb",
-                                      "has_nucleus",
-                                      "has_mitochondria",
-                                      "has_er",
-                                      "metabolic_pathways",
-                                      "protein_processing",
-                                      "physical_ribosomes",
-                                      "rna_polymerases",
-                                      "elongation_rate_aa_per_s",
-                                      "transcription_rate_nt_per_s",
-                                      "atp_per_aa",
-                                      "atp_supply_per_s",
-                                      "doubling_time_min",
-                                      "native_genome_bp",
-                                      "active_ribosome_fraction",
-                                      "active_rnap_fraction",
-                                      "protein_aa_per_cell",
-                                      "mrna_half_life_s",
-                                      "ribosome_spacing_nt",
-                                      "growth_law_phi_r0",
-                                      "growth_law_kappa_t_per_h",
-                                      "growth_law_phi_c",
-                                      "citation"};
-
-/// The physiology keys: kKeys from physical_ribosomes to growth_law_phi_c.
-constexpr std::span<const std::string_view> kPhysiologyKeys{kKeys + 11, 16};
-static_assert(kKeys[11] == "physical_ribosomes" && kKeys[26] == "growth_law_phi_c");
+/// Reads one value into a member of type M, strictly, with the profile's messages.
+template <class M>
+void read_member(std::string_view key, const nlohmann::json& v, M& out) {
+  if constexpr (std::is_same_v<M, std::string>) {
+    out = as_string(key, v);
+  } else if constexpr (std::is_same_v<M, bool>) {
+    out = as_bool(key, v);
+  } else if constexpr (std::is_same_v<M, double>) {
+    out = as_double(key, v);
+  } else if constexpr (std::is_same_v<M, std::vector<std::string>>) {
+    out = as_string_list(key, v);
+  } else {
+    out = as_unsigned<M>(key, v);
+  }
+}
 
 /// Sets one field; false for an unknown key.
 bool set_field(ChassisProfile& p, const std::string& key, const nlohmann::json& v) {
-  if (key == "name") {
-    p.name = as_string(key, v);
-  } else if (key == "ribosome_units") {
-    p.ribosome_units = as_unsigned<std::uint32_t>(key, v);
-  } else if (key == "recommended_max_vms") {
-    p.recommended_max_vms = as_unsigned<std::uint32_t>(key, v);
-  } else if (key == "atp_percentage") {
-    p.atp_percentage = as_double(key, v);
-  } else if (key == "genome_space_kb") {
-    p.genome_space_kb = as_unsigned<std::uint64_t>(key, v);
-  } else if (key == "has_nucleus") {
-    p.has_nucleus = as_bool(key, v);
-  } else if (key == "has_mitochondria") {
-    p.has_mitochondria = as_bool(key, v);
-  } else if (key == "has_er") {
-    p.has_er = as_bool(key, v);
-  } else if (key == "metabolic_pathways") {
-    p.metabolic_pathways = as_string_list(key, v);
-  } else if (key == "protein_processing") {
-    p.protein_processing = as_string_list(key, v);
-  } else if (key == "physical_ribosomes") {
-    p.physical_ribosomes = as_double(key, v);
-  } else if (key == "rna_polymerases") {
-    p.rna_polymerases = as_unsigned<std::uint32_t>(key, v);
-  } else if (key == "elongation_rate_aa_per_s") {
-    p.elongation_rate_aa_per_s = as_double(key, v);
-  } else if (key == "transcription_rate_nt_per_s") {
-    p.transcription_rate_nt_per_s = as_double(key, v);
-  } else if (key == "atp_per_aa") {
-    p.atp_per_aa = as_double(key, v);
-  } else if (key == "atp_supply_per_s") {
-    p.atp_supply_per_s = as_double(key, v);
-  } else if (key == "doubling_time_min") {
-    p.doubling_time_min = as_double(key, v);
-  } else if (key == "native_genome_bp") {
-    p.native_genome_bp = as_unsigned<std::uint64_t>(key, v);
-  } else if (key == "active_ribosome_fraction") {
-    p.active_ribosome_fraction = as_double(key, v);
-  } else if (key == "active_rnap_fraction") {
-    p.active_rnap_fraction = as_double(key, v);
-  } else if (key == "protein_aa_per_cell") {
-    p.protein_aa_per_cell = as_double(key, v);
-  } else if (key == "mrna_half_life_s") {
-    p.mrna_half_life_s = as_double(key, v);
-  } else if (key == "ribosome_spacing_nt") {
-    p.ribosome_spacing_nt = as_double(key, v);
-  } else if (key == "growth_law_phi_r0") {
-    p.growth_law_phi_r0 = as_double(key, v);
-  } else if (key == "growth_law_kappa_t_per_h") {
-    p.growth_law_kappa_t_per_h = as_double(key, v);
-  } else if (key == "growth_law_phi_c") {
-    p.growth_law_phi_c = as_double(key, v);
-  } else if (key == "citation") {
-    p.citation = as_string(key, v);
-  } else {
-    return false;
-  }
-  return true;
+  return std::apply(
+      [&](const auto&... f) {
+        return ((f.key == key && (read_member(f.key, v, p.*(f.member)), true)) || ...);
+      },
+      profile_fields());
 }
 
 }  // namespace
@@ -657,8 +663,7 @@ ChassisProfile chassis_profile_from_json(const nlohmann::json& j) {
       json_fail(
           key, fmt::format("is not a chassis profile key; valid keys: {}", fmt::join(kKeys, ", ")));
     }
-    if (std::find(std::begin(kPhysiologyKeys), std::end(kPhysiologyKeys), key) !=
-        std::end(kPhysiologyKeys)) {
+    if (std::find(kPhysiologyKeys.begin(), kPhysiologyKeys.end(), key) != kPhysiologyKeys.end()) {
       physiology_overridden.push_back(key);
     }
   }

@@ -58,12 +58,10 @@ constexpr auto kConfigKeys = detail::field_keys(config_fields());
 const std::span<const std::string_view> ProductionConfig::keys{kConfigKeys};
 
 SchedulerPolicy scheduler_policy_from_string(std::string_view name) {
-  for (auto p : all_scheduler_policies) {
-    if (to_string(p) == name) return p;
-  }
+  if (const auto* row = detail::find_enum_row(scheduler_policy_registry, name)) return row->value;
   throw BioXenException::invalid_configuration(
-      fmt::format("unknown scheduler_policy '{}' (expected round_robin, fair_share or priority)",
-                  detail::printable(name)),
+      fmt::format("unknown scheduler_policy '{}' (expected {})", detail::printable(name),
+                  detail::enum_name_list(scheduler_policy_registry)),
       {{"key", "scheduler_policy"}, {"value", detail::printable(name)}});
 }
 
@@ -101,14 +99,15 @@ void ProductionConfig::validate() const {
   }
   if (to_string(scheduler_policy) == "unknown") {
     bad_config("scheduler_policy", static_cast<int>(scheduler_policy),
-               "must be round_robin, fair_share or priority");
+               "must be " + detail::enum_name_list(scheduler_policy_registry));
   }
   if (!(context_switch_ms >= 0.0 && context_switch_ms <= scheduling_quantum_ms)) {
     bad_config("context_switch_ms", detail::json_number(context_switch_ms),
                fmt::format("must be in [0, {}] (the quantum)", scheduling_quantum_ms));
   }
   if (to_string(work_model) == "unknown") {
-    bad_config("work_model", static_cast<int>(work_model), "must be capacity or physiological");
+    bad_config("work_model", static_cast<int>(work_model),
+               "must be " + detail::enum_name_list(detail::work_model_names));
   }
   if (fair_share_cap_ribosomes < 0) {
     bad_config("fair_share_cap_ribosomes", fair_share_cap_ribosomes, "must be >= 0 (0 = no cap)");

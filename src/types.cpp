@@ -108,14 +108,11 @@ std::string auto_or(int v, std::string_view unit) {
 }  // namespace
 
 VMState vm_state_from_string(std::string_view name) {
-  for (auto s : all_vm_states) {
-    if (to_string(s) == name) return s;
-  }
-  throw BioXenException(
-      BioXenErrorCode::invalid_argument,
-      fmt::format("unknown VM state '{}' (expected created, running, paused, stopped or error)",
-                  detail::printable(name)),
-      {{"value", detail::printable(name)}});
+  if (const auto* row = detail::find_enum_row(detail::vm_state_names, name)) return row->value;
+  throw BioXenException(BioXenErrorCode::invalid_argument,
+                        fmt::format("unknown VM state '{}' (expected {})", detail::printable(name),
+                                    detail::enum_name_list(detail::vm_state_names)),
+                        {{"value", detail::printable(name)}});
 }
 
 void to_json(nlohmann::json& j, VMState s) { j = to_string(s); }

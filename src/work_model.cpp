@@ -18,12 +18,10 @@
 namespace bioxen {
 
 WorkModel work_model_from_string(std::string_view name) {
-  for (auto m : all_work_models) {
-    if (to_string(m) == name) return m;
-  }
+  if (const auto* row = detail::find_enum_row(detail::work_model_names, name)) return row->value;
   throw BioXenException::invalid_configuration(
-      fmt::format("unknown work_model '{}' (expected capacity or physiological)",
-                  detail::printable(name)),
+      fmt::format("unknown work_model '{}' (expected {})", detail::printable(name),
+                  detail::enum_name_list(detail::work_model_names)),
       {{"key", "work_model"}, {"value", detail::printable(name)}});
 }
 

@@ -134,6 +134,45 @@ TEST(Format, ValueTypesFormatWithFmt) {
 // --- ProductionConfig, the struct
 // ------------------------------------------------------------------
 
+TEST(EnumTables, NamesRoundTripAndOutOfRangeIsUnknown) {
+  static_assert(bioxen::to_string(VMState::paused) == "paused");
+  static_assert(bioxen::to_string(static_cast<VMState>(99)) == "unknown");
+  static_assert(bioxen::to_string(static_cast<bioxen::SchedulerPolicy>(99)) == "unknown");
+  static_assert(bioxen::to_string(static_cast<ChassisType>(99)) == "unknown");
+  for (auto s : bioxen::all_vm_states) {
+    EXPECT_EQ(bioxen::vm_state_from_string(bioxen::to_string(s)), s);
+  }
+  for (auto p : bioxen::all_scheduler_policies) {
+    EXPECT_EQ(bioxen::scheduler_policy_from_string(bioxen::to_string(p)), p);
+  }
+  for (auto m : bioxen::all_work_models) {
+    EXPECT_EQ(bioxen::work_model_from_string(bioxen::to_string(m)), m);
+  }
+  for (auto t : bioxen::all_chassis_types) {
+    EXPECT_EQ(bioxen::chassis_type_from_string(bioxen::to_string(t)), t);
+  }
+  // GeneType's names are defined in src/genome.cpp; they must agree with its table.
+  for (const auto& row : bioxen::detail::gene_type_names) {
+    EXPECT_EQ(bioxen::to_string(row.value), row.name);
+    EXPECT_EQ(bioxen::gene_type_from_string(row.name), row.value);
+  }
+  EXPECT_EQ(bioxen::detail::enum_name_list(bioxen::detail::vm_state_names),
+            "created, running, paused, stopped or error");
+  EXPECT_EQ(bioxen::detail::enum_name_list(bioxen::detail::chassis_type_names, ", "),
+            "ecoli, yeast, orthogonal");
+}
+
+TEST(EnumTables, EveryRegisteredPolicyIsMadeUnderItsName) {
+  const auto ctx = bioxen::policy_context(ProductionConfig{});
+  for (const bioxen::SchedulerPolicyInfo& info : bioxen::scheduler_policy_registry) {
+    EXPECT_FALSE(info.description.empty()) << info.name;
+    EXPECT_EQ(bioxen::make_scheduling_policy(info.value, ctx)->name(), info.name);
+  }
+  EXPECT_TRUE(throws_bx(
+      [&] { (void)bioxen::make_scheduling_policy(static_cast<bioxen::SchedulerPolicy>(99), ctx); },
+      BioXenErrorCode::invalid_configuration, "unknown scheduler policy 99"));
+}
+
 TEST(ProductionConfigStruct, HasEveryOriginalFieldWithItsDefault) {
   const ProductionConfig c;
   EXPECT_EQ(c.max_vms, 4);

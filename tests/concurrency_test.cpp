@@ -203,9 +203,7 @@ TEST_P(Concurrency, ManyThreadsKeepTheInvariants) {
 }
 
 INSTANTIATE_TEST_SUITE_P(AllPolicies, Concurrency,
-                         ::testing::Values(bioxen::SchedulerPolicy::round_robin,
-                                           bioxen::SchedulerPolicy::fair_share,
-                                           bioxen::SchedulerPolicy::priority),
+                         ::testing::ValuesIn(bioxen::all_scheduler_policies),
                          [](const auto& p) { return std::string(bioxen::to_string(p.param)); });
 
 TEST(Concurrency, IndependentHypervisorsInParallelAreDeterministic) {

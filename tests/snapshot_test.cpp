@@ -120,8 +120,7 @@ TEST_P(SnapshotPerPolicy, SameOperationsGiveBitIdenticalResults) {
 }
 
 INSTANTIATE_TEST_SUITE_P(AllPolicies, SnapshotPerPolicy,
-                         ::testing::Values(SchedulerPolicy::round_robin,
-                                           SchedulerPolicy::fair_share, SchedulerPolicy::priority),
+                         ::testing::ValuesIn(bioxen::all_scheduler_policies),
                          [](const auto& p) { return std::string(bioxen::to_string(p.param)); });
 
 TEST(Snapshot, CarriesBuiltinGenomesByNameAndCustomOnesOnce) {

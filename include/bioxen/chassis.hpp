@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <nlohmann/json_fwd.hpp>
@@ -10,18 +11,31 @@
 #include <string_view>
 #include <vector>
 
+#include "bioxen/detail/enum_table.hpp"
+
 namespace bioxen {
 
 /// The host cell kinds of the original library.
 enum class ChassisType { ecoli, yeast, orthogonal };
 
-/// Every chassis kind, in enum order.
-inline constexpr ChassisType all_chassis_types[] = {ChassisType::ecoli, ChassisType::yeast,
-                                                    ChassisType::orthogonal};
+namespace detail {
+/// The names of ChassisType: the only list of the chassis kinds.
+inline constexpr std::array<EnumName<ChassisType>, 3> chassis_type_names{
+    {{ChassisType::ecoli, "ecoli"},
+     {ChassisType::yeast, "yeast"},
+     {ChassisType::orthogonal, "orthogonal"}}};
+static_assert(enum_table_is_dense(chassis_type_names));
+}  // namespace detail
 
-/// "ecoli", "yeast", "orthogonal".
-std::string_view to_string(ChassisType type) noexcept;
-/// Parses "ecoli" | "yeast" | "orthogonal"; throws BioXenException(invalid_argument).
+/// Every chassis kind, in enum order.
+inline constexpr std::array<ChassisType, detail::chassis_type_names.size()> all_chassis_types =
+    detail::enum_values(detail::chassis_type_names);
+
+/// "ecoli", "yeast", "orthogonal"; "unknown" for any other value.
+constexpr std::string_view to_string(ChassisType type) noexcept {
+  return detail::enum_name(detail::chassis_type_names, type);
+}
+/// Parses a chassis kind's name; throws BioXenException(invalid_argument) listing the names.
 ChassisType chassis_type_from_string(std::string_view name);
 
 /// Everything the hypervisor needs to know about a host cell. Physiology values are cited in

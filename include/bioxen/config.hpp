@@ -12,32 +12,49 @@
 #include <string>
 #include <string_view>
 
+#include "bioxen/detail/enum_table.hpp"
 #include "bioxen/work_model.hpp"
 
 namespace bioxen {
 
 /// How the scheduler shares the ribosome pool between running VMs (docs/MODEL.md section 5).
+/// Each policy is described once, in scheduler_policy_registry.
 enum class SchedulerPolicy : std::uint8_t {
-  round_robin,  ///< one running VM per quantum, in rotation, on its own reservation (default)
-  fair_share,   ///< every running VM each quantum; idle capacity shared by priority weight
-  priority,     ///< strict priority; lower priorities get what is left
+  round_robin,  ///< the default
+  fair_share,
+  priority,
 };
 
-/// All policies, in declaration order.
-inline constexpr std::array<SchedulerPolicy, 3> all_scheduler_policies = {
-    SchedulerPolicy::round_robin, SchedulerPolicy::fair_share, SchedulerPolicy::priority};
+/// One registered scheduling policy: its enumerator, its name (configuration, scenarios,
+/// snapshots, SchedulingPolicy::name()) and a one-line description (`bioxen types`). The class
+/// that implements it is SchedulingPolicyClass<value>::type, which its own header under
+/// include/bioxen/policies/ declares.
+struct SchedulerPolicyInfo {
+  SchedulerPolicy value;
+  std::string_view name;
+  std::string_view description;
+};
 
-/// "round_robin", "fair_share", "priority".
+/// The policies, in declaration order: the only list of them. all_scheduler_policies, the
+/// names, the parser and its messages, make_scheduling_policy() and `bioxen types` derive
+/// from it, and the tests run every policy in it.
+inline constexpr std::array<SchedulerPolicyInfo, 3> scheduler_policy_registry{{
+    {SchedulerPolicy::round_robin, "round_robin",
+     "one running VM per quantum, in rotation, on its own reservation (default)"},
+    {SchedulerPolicy::fair_share, "fair_share",
+     "every running VM each quantum; idle capacity shared by priority weight"},
+    {SchedulerPolicy::priority, "priority",
+     "strict priority order; lower priorities get what is left"},
+}};
+static_assert(detail::enum_table_is_dense(scheduler_policy_registry));
+
+/// All policies, in declaration order.
+inline constexpr std::array<SchedulerPolicy, scheduler_policy_registry.size()>
+    all_scheduler_policies = detail::enum_values(scheduler_policy_registry);
+
+/// "round_robin", "fair_share", "priority"; "unknown" for any other value.
 constexpr std::string_view to_string(SchedulerPolicy policy) noexcept {
-  switch (policy) {
-    case SchedulerPolicy::round_robin:
-      return "round_robin";
-    case SchedulerPolicy::fair_share:
-      return "fair_share";
-    case SchedulerPolicy::priority:
-      return "priority";
-  }
-  return "unknown";
+  return detail::enum_name(scheduler_policy_registry, policy);
 }
 
 /// Parses a policy name; throws BioXenException(invalid_configuration) listing the names.

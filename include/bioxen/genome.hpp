@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <iosfwd>
@@ -12,18 +13,31 @@
 #include <string_view>
 #include <vector>
 
+#include "bioxen/detail/enum_table.hpp"
+
 namespace bioxen {
 
 enum class GeneType { cds, rrna, trna, ncrna, tmrna, pseudogene };
+
+namespace detail {
+/// The names of GeneType (the TSV spelling): the only list of the gene types.
+inline constexpr std::array<EnumName<GeneType>, 6> gene_type_names{
+    {{GeneType::cds, "CDS"},
+     {GeneType::rrna, "rRNA"},
+     {GeneType::trna, "tRNA"},
+     {GeneType::ncrna, "ncRNA"},
+     {GeneType::tmrna, "tmRNA"},
+     {GeneType::pseudogene, "pseudogene"}}};
+static_assert(enum_table_is_dense(gene_type_names));
+}  // namespace detail
 
 /// "CDS", "rRNA", "tRNA", "ncRNA", "tmRNA", "pseudogene" (the TSV spelling).
 std::string_view to_string(GeneType type) noexcept;
 /// The inverse of to_string(GeneType) (exact spelling); std::nullopt for anything else.
 std::optional<GeneType> gene_type_from_string(std::string_view name) noexcept;
 /// Every gene type, in enum order.
-inline constexpr GeneType all_gene_types[] = {GeneType::cds,   GeneType::rrna,
-                                              GeneType::trna,  GeneType::ncrna,
-                                              GeneType::tmrna, GeneType::pseudogene};
+inline constexpr std::array<GeneType, detail::gene_type_names.size()> all_gene_types =
+    detail::enum_values(detail::gene_type_names);
 
 /// One gene of a genome. Coordinates are 1-based inclusive.
 struct Gene {

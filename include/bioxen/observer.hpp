@@ -11,6 +11,8 @@
 #include <system_error>
 #include <vector>
 
+#include "bioxen/detail/enum_table.hpp"
+
 namespace bioxen {
 
 /// The operations of a BioXenHypervisor that observers are told about and the hypervisor
@@ -27,21 +29,28 @@ enum class HypervisorOperation : std::uint8_t {
   restore,
 };
 
-/// Every operation, in declaration order (index = the enum's value).
-inline constexpr std::array<HypervisorOperation, 9> all_hypervisor_operations = {
-    HypervisorOperation::create_vm, HypervisorOperation::start_vm,
-    HypervisorOperation::pause_vm,  HypervisorOperation::resume_vm,
-    HypervisorOperation::stop_vm,   HypervisorOperation::destroy_vm,
-    HypervisorOperation::fail_vm,   HypervisorOperation::reallocate_vm,
-    HypervisorOperation::restore};
+namespace detail {
+/// The names of HypervisorOperation (the member functions' names): the only list of them.
+inline constexpr std::array<EnumName<HypervisorOperation>, 9> hypervisor_operation_names{
+    {{HypervisorOperation::create_vm, "create_vm"},
+     {HypervisorOperation::start_vm, "start_vm"},
+     {HypervisorOperation::pause_vm, "pause_vm"},
+     {HypervisorOperation::resume_vm, "resume_vm"},
+     {HypervisorOperation::stop_vm, "stop_vm"},
+     {HypervisorOperation::destroy_vm, "destroy_vm"},
+     {HypervisorOperation::fail_vm, "fail_vm"},
+     {HypervisorOperation::reallocate_vm, "reallocate_vm"},
+     {HypervisorOperation::restore, "restore"}}};
+static_assert(enum_table_is_dense(hypervisor_operation_names));
+}  // namespace detail
 
-/// "create_vm", "start_vm", ... (the member function's name).
+/// Every operation, in declaration order (index = the enum's value).
+inline constexpr std::array<HypervisorOperation, detail::hypervisor_operation_names.size()>
+    all_hypervisor_operations = detail::enum_values(detail::hypervisor_operation_names);
+
+/// "create_vm", "start_vm", ... (the member function's name); "unknown" for any other value.
 constexpr std::string_view to_string(HypervisorOperation op) noexcept {
-  constexpr std::array<std::string_view, all_hypervisor_operations.size()> names{
-      "create_vm",  "start_vm", "pause_vm",      "resume_vm", "stop_vm",
-      "destroy_vm", "fail_vm",  "reallocate_vm", "restore"};
-  const auto i = static_cast<std::size_t>(op);
-  return i < names.size() ? names[i] : std::string_view("unknown");
+  return detail::enum_name(detail::hypervisor_operation_names, op);
 }
 
 /// One public operation of a hypervisor, as an observer sees it after it finished.

@@ -4,7 +4,9 @@
 // The scheduling policies (docs/MODEL.md section 5) behind one interface, and their registry.
 #pragma once
 
+#include <cstddef>
 #include <memory>
+#include <utility>
 
 #include "bioxen/config.hpp"
 #include "bioxen/policies/fair_share.hpp"
@@ -25,7 +27,28 @@ inline PolicyContext policy_context(const ProductionConfig& config) {
   return ctx;
 }
 
-/// The registry: one case per policy.
+namespace detail {
+/// The policy of row I of the registry if `policy` is its value, else nullptr.
+template <std::size_t I>
+std::unique_ptr<SchedulingPolicy> make_registered_policy(SchedulerPolicy policy,
+                                                         const PolicyContext& ctx) {
+  constexpr SchedulerPolicy value = scheduler_policy_registry[I].value;
+  if (policy != value) return nullptr;
+  return std::make_unique<typename SchedulingPolicyClass<value>::type>(ctx);
+}
+
+template <std::size_t... I>
+std::unique_ptr<SchedulingPolicy> make_registered_policy(SchedulerPolicy policy,
+                                                         const PolicyContext& ctx,
+                                                         std::index_sequence<I...>) {
+  std::unique_ptr<SchedulingPolicy> made;
+  (void)((made = make_registered_policy<I>(policy, ctx)) || ...);
+  return made;
+}
+}  // namespace detail
+
+/// The policy registered for `policy` in scheduler_policy_registry, constructed with `ctx`
+/// (its class: SchedulingPolicyClass); an unregistered value throws invalid_configuration.
 ///
 /// @code
 /// auto policy = bioxen::make_scheduling_policy(bioxen::SchedulerPolicy::fair_share,
@@ -33,13 +56,9 @@ inline PolicyContext policy_context(const ProductionConfig& config) {
 /// @endcode
 inline std::unique_ptr<SchedulingPolicy> make_scheduling_policy(SchedulerPolicy policy,
                                                                 const PolicyContext& ctx) {
-  switch (policy) {
-    case SchedulerPolicy::round_robin:
-      return std::make_unique<RoundRobinPolicy>(ctx);
-    case SchedulerPolicy::fair_share:
-      return std::make_unique<FairSharePolicy>(ctx);
-    case SchedulerPolicy::priority:
-      return std::make_unique<PriorityPolicy>(ctx);
+  if (auto made = detail::make_registered_policy(
+          policy, ctx, std::make_index_sequence<scheduler_policy_registry.size()>{})) {
+    return made;
   }
   throw BioXenException::invalid_configuration(
       fmt::format("unknown scheduler policy {}", static_cast<int>(policy)),

@@ -13,6 +13,8 @@
 #include <string_view>
 #include <vector>
 
+#include "bioxen/config.hpp"
+
 namespace bioxen {
 
 /// What a policy may know about a running VM.
@@ -150,8 +152,10 @@ struct PolicyContext {
 /// quantum at most.
 ///
 /// Adding a policy: write a class deriving from this one in its own header under
-/// include/bioxen/policies/, and register it with one enumerator in SchedulerPolicy
-/// (config.hpp) and one case in make_scheduling_policy() (scheduler.hpp).
+/// include/bioxen/policies/ with its SchedulingPolicyClass specialisation, register it with one
+/// enumerator in SchedulerPolicy and one row in scheduler_policy_registry (config.hpp), and
+/// include its header in scheduler.hpp (a missing one is a compile error, not a missing
+/// policy). Everything else, the tests included, derives from the registry.
 ///
 /// @code
 /// class Idle final : public bioxen::SchedulingPolicy {   // runs nobody
@@ -163,7 +167,7 @@ struct PolicyContext {
 class SchedulingPolicy {
  public:
   virtual ~SchedulingPolicy() = default;
-  /// The policy's name, as in SchedulerPolicy's to_string().
+  /// The policy's name, as in SchedulerPolicy's to_string() (scheduler_policy_registry).
   virtual std::string_view name() const noexcept = 0;
   /// The plan for the next quantum. May rotate `queue`. The grants stay valid until the next
   /// call of plan().
@@ -173,5 +177,11 @@ class SchedulingPolicy {
   /// Restores save_state()'s output; throws on a malformed value.
   virtual void restore_state(const nlohmann::json& /*state*/) {}
 };
+
+/// The class that implements a registered policy: the policy's own header specialises it,
+/// `template <> struct SchedulingPolicyClass<SchedulerPolicy::x> { using type = XPolicy; };`,
+/// and make_scheduling_policy() constructs `type` from a PolicyContext.
+template <SchedulerPolicy P>
+struct SchedulingPolicyClass;
 
 }  // namespace bioxen

@@ -12,6 +12,8 @@
 #include <string>
 #include <string_view>
 
+#include "bioxen/detail/enum_table.hpp"
+
 namespace bioxen {
 
 /// The life-cycle state of a VM (docs/API_REFERENCE.md). Transitions: create -> created;
@@ -19,24 +21,23 @@ namespace bioxen {
 /// stop: running|paused -> stopped; destroy: any -> gone. fail_vm: any but error -> error.
 enum class VMState : std::uint8_t { created, running, paused, stopped, error };
 
-inline constexpr std::array<VMState, 5> all_vm_states = {
-    VMState::created, VMState::running, VMState::paused, VMState::stopped, VMState::error};
+namespace detail {
+/// The names of VMState: the only list of its states.
+inline constexpr std::array<EnumName<VMState>, 5> vm_state_names{{{VMState::created, "created"},
+                                                                  {VMState::running, "running"},
+                                                                  {VMState::paused, "paused"},
+                                                                  {VMState::stopped, "stopped"},
+                                                                  {VMState::error, "error"}}};
+static_assert(enum_table_is_dense(vm_state_names));
+}  // namespace detail
 
-/// "created", "running", "paused", "stopped", "error".
+/// Every state, in declaration order.
+inline constexpr std::array<VMState, detail::vm_state_names.size()> all_vm_states =
+    detail::enum_values(detail::vm_state_names);
+
+/// "created", "running", "paused", "stopped", "error"; "unknown" for any other value.
 constexpr std::string_view to_string(VMState state) noexcept {
-  switch (state) {
-    case VMState::created:
-      return "created";
-    case VMState::running:
-      return "running";
-    case VMState::paused:
-      return "paused";
-    case VMState::stopped:
-      return "stopped";
-    case VMState::error:
-      return "error";
-  }
-  return "unknown";
+  return detail::enum_name(detail::vm_state_names, state);
 }
 
 /// Parses a state name; throws BioXenException(invalid_argument).

@@ -13,6 +13,8 @@
 #include <string>
 #include <string_view>
 
+#include "bioxen/detail/enum_table.hpp"
+
 namespace bioxen {
 
 /// What a quantum of work means.
@@ -26,18 +28,20 @@ enum class WorkModel : std::uint8_t {
   physiological,
 };
 
-inline constexpr std::array<WorkModel, 2> all_work_models = {WorkModel::capacity,
-                                                             WorkModel::physiological};
+namespace detail {
+/// The names of WorkModel: the only list of the work models.
+inline constexpr std::array<EnumName<WorkModel>, 2> work_model_names{
+    {{WorkModel::capacity, "capacity"}, {WorkModel::physiological, "physiological"}}};
+static_assert(enum_table_is_dense(work_model_names));
+}  // namespace detail
 
-/// "capacity", "physiological".
+/// Every work model, in declaration order.
+inline constexpr std::array<WorkModel, detail::work_model_names.size()> all_work_models =
+    detail::enum_values(detail::work_model_names);
+
+/// "capacity", "physiological"; "unknown" for any other value.
 constexpr std::string_view to_string(WorkModel m) noexcept {
-  switch (m) {
-    case WorkModel::capacity:
-      return "capacity";
-    case WorkModel::physiological:
-      return "physiological";
-  }
-  return "unknown";
+  return detail::enum_name(detail::work_model_names, m);
 }
 
 /// Parses a work model name; throws BioXenException(invalid_configuration) listing the names.

@@ -7,6 +7,7 @@
 // writes no configuration file (not ~/.bioxen): everything is built in.
 #include <fmt/core.h>
 #include <unistd.h>
+#include <bioxen/config.hpp>
 #include <bioxen/config_manager.hpp>
 #include <bioxen/version.hpp>
 
@@ -14,6 +15,7 @@
 #include <memory>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "commands.hpp"
 #include "common.hpp"
@@ -33,7 +35,7 @@ struct DemoOptions {
   // steady state after ~20 min; a one-minute run would end with both guests still booting and
   // the host barely touched. The run takes milliseconds of wall-clock time.
   std::uint64_t quanta = 12'000;
-  std::string policy = "round_robin";
+  std::string policy{to_string(ProductionConfig{}.scheduler_policy)};
   bool json = false;
   std::string report;
   bool no_progress = false;
@@ -137,6 +139,8 @@ int demo_command(const DemoOptions& o) {
 
 void add_demo_command(CLI::App& app, Action& action) {
   auto o = std::make_shared<DemoOptions>();
+  std::vector<std::string> policies;
+  for (const SchedulerPolicy p : all_scheduler_policies) policies.emplace_back(to_string(p));
   auto* sub = app.add_subcommand(
       "demo", "Run the production workflow on the embedded default (no files needed)");
   sub->add_option("--quanta", o->quanta, "Quanta of 100 ms to run (the default is 20 minutes)")
@@ -144,7 +148,7 @@ void add_demo_command(CLI::App& app, Action& action) {
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{100'000'000}));
   sub->add_option("--policy", o->policy, "Scheduler policy")
       ->capture_default_str()
-      ->check(CLI::IsMember({"round_robin", "fair_share", "priority"}));
+      ->check(CLI::IsMember(policies));
   sub->add_flag("--json", o->json, "Print the results as JSON on stdout");
   sub->add_option("--report", o->report, "Also write an HTML report with charts to this file");
   sub->add_flag("--no-progress", o->no_progress, "Never draw the progress bar");

@@ -23,18 +23,6 @@ namespace bioxen::cli {
 
 namespace {
 
-std::string_view policy_description(SchedulerPolicy p) {
-  switch (p) {
-    case SchedulerPolicy::round_robin:
-      return "one running VM per quantum, in rotation, on its own reservation (default)";
-    case SchedulerPolicy::fair_share:
-      return "every running VM each quantum; idle capacity shared by priority weight";
-    case SchedulerPolicy::priority:
-      return "strict priority order; lower priorities get what is left";
-  }
-  return "";
-}
-
 std::string_view vm_type_description(std::string_view vm_type) {
   if (vm_type == "basic") return "a VM on this process's hypervisor (fully implemented)";
   if (vm_type == "xcpng") {
@@ -55,8 +43,6 @@ int types_command(bool json) {
   const ProductionConfig defaults;
   const auto bio_types = get_supported_biological_types();
   const auto vm_types = get_supported_vm_types();
-  const ChassisType chassis_types[] = {ChassisType::ecoli, ChassisType::yeast,
-                                       ChassisType::orthogonal};
 
   nlohmann::json bio_json = nlohmann::json::array();
   Table bio{"Biological types (create_bio_vm, scenario \"type\")",
@@ -99,7 +85,7 @@ int types_command(bool json) {
                  {"ATP/s", Align::right},
                  {"doubling", Align::right},
                  {"organelles"}}};
-  for (const auto type : chassis_types) {
+  for (const auto type : all_chassis_types) {
     const ChassisProfile& p = chassis_profile(type);
     chassis.add_row({std::string(to_string(type)), p.name, format_count(p.physical_ribosomes),
                      format_count(std::uint64_t{p.ribosome_units}),
@@ -112,9 +98,9 @@ int types_command(bool json) {
   nlohmann::json policy_json = nlohmann::json::array();
   Table policies{"Scheduler policies (config scheduler_policy, scenario \"policy\")",
                  {{"policy"}, {"description"}}};
-  for (const auto p : all_scheduler_policies) {
-    policies.add_row({std::string(to_string(p)), std::string(policy_description(p))});
-    policy_json.push_back({{"policy", to_string(p)}, {"description", policy_description(p)}});
+  for (const SchedulerPolicyInfo& p : scheduler_policy_registry) {
+    policies.add_row({std::string(p.name), std::string(p.description)});
+    policy_json.push_back({{"policy", p.name}, {"description", p.description}});
   }
 
   if (json) {

@@ -25,7 +25,7 @@ class FairSharePolicy final : public SchedulingPolicy {
   explicit FairSharePolicy(const PolicyContext& ctx)
       : available_(ctx.available_ribosomes), cap_(ctx.fair_share_cap) {}
 
-  std::string_view name() const noexcept override { return "fair_share"; }
+  std::string_view name() const noexcept override { return to_string(SchedulerPolicy::fair_share); }
 
   QuantumPlan plan(RunQueue& queue) override {
     if (queue.version() != version_) rebuild(queue);
@@ -93,6 +93,11 @@ class FairSharePolicy final : public SchedulingPolicy {
   std::vector<Grant> grants_;
   std::vector<int> weights_;
   std::vector<Item> items_;
+};
+
+template <>
+struct SchedulingPolicyClass<SchedulerPolicy::fair_share> {
+  using type = FairSharePolicy;
 };
 
 }  // namespace bioxen

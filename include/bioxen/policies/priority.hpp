@@ -22,7 +22,7 @@ class PriorityPolicy final : public SchedulingPolicy {
   explicit PriorityPolicy(const PolicyContext& ctx)
       : available_(ctx.available_ribosomes), per_vm_(ctx.max_ribosome_allocation) {}
 
-  std::string_view name() const noexcept override { return "priority"; }
+  std::string_view name() const noexcept override { return to_string(SchedulerPolicy::priority); }
 
   QuantumPlan plan(RunQueue& queue) override {
     if (queue.version() != version_) rebuild(queue);
@@ -62,6 +62,11 @@ class PriorityPolicy final : public SchedulingPolicy {
   std::uint64_t version_ = ~std::uint64_t{0};
   std::vector<Item> items_;
   std::vector<Grant> grants_;
+};
+
+template <>
+struct SchedulingPolicyClass<SchedulerPolicy::priority> {
+  using type = PriorityPolicy;
 };
 
 }  // namespace bioxen

@@ -20,7 +20,9 @@ class RoundRobinPolicy final : public SchedulingPolicy {
  public:
   explicit RoundRobinPolicy(const PolicyContext& ctx) : switch_us_(ctx.context_switch_us) {}
 
-  std::string_view name() const noexcept override { return "round_robin"; }
+  std::string_view name() const noexcept override {
+    return to_string(SchedulerPolicy::round_robin);
+  }
 
   QuantumPlan plan(RunQueue& queue) override {
     if (queue.empty()) return {};
@@ -53,6 +55,11 @@ class RoundRobinPolicy final : public SchedulingPolicy {
   std::int64_t switch_us_;
   std::uint64_t last_uid_ = 0;  // 0: nothing ran yet
   Grant grant_;
+};
+
+template <>
+struct SchedulingPolicyClass<SchedulerPolicy::round_robin> {
+  using type = RoundRobinPolicy;
 };
 
 }  // namespace bioxen
