@@ -12,11 +12,14 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <nlohmann/json.hpp>
 #include <numeric>
 #include <random>
 #include <thread>
 #include <vector>
 
+#include "detail/metrics_text.hpp"
+#include "detail/ring_buffer.hpp"
 #include "prometheus_parser.hpp"
 
 namespace {

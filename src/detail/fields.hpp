@@ -64,6 +64,35 @@ void write_fields(nlohmann::json& j, const T& value, const std::tuple<F...>& fie
   std::apply([&](const auto&... f) { ((j[std::string(f.key)] = value.*(f.member)), ...); }, fields);
 }
 
+/// Reads every key of the table from the object `j` with nlohmann's own conversions, for
+/// shapes that are read leniently (the monitor's exports): other keys are ignored, a missing
+/// key throws nlohmann::json::out_of_range and a wrong type nlohmann::json::type_error.
+template <class T, class... F>
+void get_fields(const nlohmann::json& j, T& value, const std::tuple<F...>& fields) {
+  std::apply([&](const auto&... f) { (j.at(f.key).get_to(value.*(f.member)), ...); }, fields);
+}
+
+/// As get_fields(), but a key that `j` lacks sets the member to its default (that of `T{}`):
+/// for keys added to a shape after it was first written.
+template <class T, class... F>
+void get_fields_or_default(const nlohmann::json& j, T& value, const std::tuple<F...>& fields) {
+  const T defaults{};
+  std::apply(
+      [&](const auto&... f) {
+        (
+            [&] {
+              const auto it = j.find(f.key);
+              if (it == j.end()) {
+                value.*(f.member) = defaults.*(f.member);
+              } else {
+                it->get_to(value.*(f.member));
+              }
+            }(),
+            ...);
+      },
+      fields);
+}
+
 /// What a reader does with a key of the table that the JSON lacks.
 enum class MissingKey : std::uint8_t {
   fail,  ///< output types read back: every key is required
