@@ -61,6 +61,16 @@ template <class Fn>
   return ::testing::AssertionFailure() << "did not throw";
 }
 
+/// A reservation of `ribosomes` units, `atp` % of the ATP supply and `priority`; the other
+/// fields automatic.
+inline bioxen::ResourceAllocation alloc(int ribosomes, double atp, int priority = 1) {
+  bioxen::ResourceAllocation r;
+  r.ribosomes = ribosomes;
+  r.atp_percentage = atp;
+  r.priority = priority;
+  return r;
+}
+
 /// The details of the BioXenException `fn` throws (null json when it does not throw one).
 template <class Fn>
 nlohmann::json error_details(Fn&& fn) {

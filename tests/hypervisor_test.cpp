@@ -31,13 +31,7 @@ using bioxen_test::throws_bx;
 using bioxen_test::throws_bx_containing;
 using namespace std::chrono_literals;
 
-ResourceAllocation alloc(int ribosomes, double atp, int priority = 1) {
-  ResourceAllocation r;
-  r.ribosomes = ribosomes;
-  r.atp_percentage = atp;
-  r.priority = priority;
-  return r;
-}
+using bioxen_test::alloc;
 
 // --- Construction and the default configuration ----------------------------------------------
 

@@ -8,9 +8,10 @@
 
 #include <filesystem>
 
-#include <bioxen/error_details.hpp>
 #include "api_test_support.hpp"
 #include "bioxen/config_manager.hpp"
+#include "bioxen/detail/json_read.hpp"
+#include "bioxen/error_details.hpp"
 #include "internal/production_config_file.hpp"
 #include "internal/text_io.hpp"
 

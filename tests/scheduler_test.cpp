@@ -24,13 +24,7 @@ using bioxen::RunEntry;
 using bioxen::RunQueue;
 using bioxen::SchedulerPolicy;
 
-ResourceAllocation alloc(int ribosomes, double atp, int priority = 1) {
-  ResourceAllocation r;
-  r.ribosomes = ribosomes;
-  r.atp_percentage = atp;
-  r.priority = priority;
-  return r;
-}
+using bioxen_test::alloc;
 
 /// The policies' arithmetic is checked on the capacity model, whose output is the grant;
 /// physiology_test.cpp checks what they do under the physiological model.

@@ -23,13 +23,7 @@ using bioxen_test::throws_bx_containing;
 using bioxen_test::virtual_only;
 using nlohmann::json;
 
-ResourceAllocation alloc(int ribosomes, double atp, int priority = 1) {
-  ResourceAllocation r;
-  r.ribosomes = ribosomes;
-  r.atp_percentage = atp;
-  r.priority = priority;
-  return r;
-}
+using bioxen_test::alloc;
 
 ProductionConfig config(SchedulerPolicy policy,
                         bioxen::WorkModel model = bioxen::WorkModel::physiological) {
