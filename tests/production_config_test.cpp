@@ -10,8 +10,8 @@
 
 #include "api_test_support.hpp"
 #include "bioxen/config_manager.hpp"
-#include "internal/production_config_file.hpp"
-#include "internal/text_io.hpp"
+#include "detail/production_config_file.hpp"
+#include "detail/text_io.hpp"
 
 namespace {
 

@@ -14,7 +14,7 @@
 #include <set>
 
 #include "common.hpp"
-#include "internal/text_io.hpp"
+#include "detail/text_io.hpp"
 
 namespace bioxen::cli {
 

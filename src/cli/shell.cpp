@@ -22,7 +22,7 @@
 
 #include "commands.hpp"
 #include "common.hpp"
-#include "internal/text_io.hpp"
+#include "detail/text_io.hpp"
 #include "output.hpp"
 #include "progress.hpp"
 #include "scenario.hpp"
