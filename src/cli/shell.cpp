@@ -5,6 +5,7 @@
 #include <fmt/core.h>
 #include <fmt/format.h>
 #include <bioxen/config_manager.hpp>
+#include <bioxen/detail/json_read.hpp>
 #include <bioxen/genome.hpp>
 #include <bioxen/hypervisor.hpp>
 #include <bioxen/monitor.hpp>
@@ -295,8 +296,10 @@ class Shell {
       } else if (key == "priority") {
         r.priority = static_cast<int>(parse_int(value, key));
       } else {
-        throw usage(fmt::format(
-            "unknown allocation key '{}' (ribosomes, atp, rnap, memory, priority)", key));
+        detail::fail_unknown_key(
+            detail::JsonContext{BioXenErrorCode::invalid_argument, "allocation"}, "", key,
+            {"ribosomes", "atp", "atp_percentage", "rnap", "rna_polymerase", "memory", "memory_kb",
+             "priority"});
       }
     };
     for (std::size_t i = 2; i < args.size(); ++i) {
