@@ -18,7 +18,7 @@
 #include <utility>
 
 #include "bioxen/error_details.hpp"
-#include "internal/genome_parsing.hpp"
+#include "detail/genome_parsing.hpp"
 
 namespace bioxen {
 

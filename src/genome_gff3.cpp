@@ -19,7 +19,7 @@
 
 #include "bioxen/error_details.hpp"
 #include "bioxen/genome.hpp"
-#include "internal/genome_parsing.hpp"
+#include "detail/genome_parsing.hpp"
 
 namespace bioxen {
 

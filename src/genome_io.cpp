@@ -15,8 +15,8 @@
 
 #include "bioxen/error_details.hpp"
 #include "bioxen/genome.hpp"
-#include "internal/genome_parsing.hpp"
-#include "internal/text_io.hpp"
+#include "detail/genome_parsing.hpp"
+#include "detail/text_io.hpp"
 
 namespace bioxen {
 namespace detail {

@@ -16,8 +16,8 @@
 #include "bioxen/config_manager.hpp"
 #include "bioxen/detail/json_read.hpp"
 #include "bioxen/error_details.hpp"
-#include "internal/production_config_file.hpp"
-#include "internal/text_io.hpp"
+#include "detail/production_config_file.hpp"
+#include "detail/text_io.hpp"
 
 namespace bioxen {
 

@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: MIT
 //
 // Whole text files in and out (POSIX), and JSON text with file:line:column errors.
-#include "internal/text_io.hpp"
+#include "detail/text_io.hpp"
 
 #include <fcntl.h>
 #include <fmt/format.h>

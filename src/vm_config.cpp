@@ -13,7 +13,7 @@
 #include "bioxen/detail/json_read.hpp"
 #include "bioxen/error_details.hpp"
 #include "bioxen/genome.hpp"
-#include "internal/text_io.hpp"
+#include "detail/text_io.hpp"
 
 namespace bioxen {
 

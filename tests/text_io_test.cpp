@@ -1,4 +1,4 @@
-// Tests of the project's one way to read and write whole files (src/internal/text_io.hpp):
+// Tests of the project's one way to read and write whole files (src/detail/text_io.hpp):
 // io_error naming the file, atomic writes through a unique temporary file that is never left
 // behind, and JSON text with file:line:column errors.
 #include <sys/stat.h>
@@ -8,7 +8,7 @@
 #include <stdexcept>
 
 #include "api_test_support.hpp"
-#include "internal/text_io.hpp"
+#include "detail/text_io.hpp"
 
 namespace {
 

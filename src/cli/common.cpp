@@ -8,7 +8,7 @@
 #include <cmath>
 #include <cstdio>
 
-#include "internal/text_io.hpp"
+#include "detail/text_io.hpp"
 
 namespace bioxen::cli {
 

@@ -13,7 +13,7 @@
 
 #include "commands.hpp"
 #include "common.hpp"
-#include "internal/text_io.hpp"
+#include "detail/text_io.hpp"
 #include "table.hpp"
 
 namespace bioxen::cli {

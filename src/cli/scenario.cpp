@@ -14,8 +14,8 @@
 #include <set>
 
 #include "common.hpp"
+#include "detail/text_io.hpp"
 #include "detail/vm_record.hpp"
-#include "internal/text_io.hpp"
 
 namespace bioxen::cli {
 

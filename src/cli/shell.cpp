@@ -5,6 +5,7 @@
 #include <fmt/core.h>
 #include <fmt/format.h>
 #include <bioxen/config_manager.hpp>
+#include <bioxen/detail/json_read.hpp>
 #include <bioxen/genome.hpp>
 #include <bioxen/hypervisor.hpp>
 #include <bioxen/monitor.hpp>
@@ -22,7 +23,7 @@
 
 #include "commands.hpp"
 #include "common.hpp"
-#include "internal/text_io.hpp"
+#include "detail/text_io.hpp"
 #include "output.hpp"
 #include "progress.hpp"
 #include "scenario.hpp"
@@ -295,8 +296,10 @@ class Shell {
       } else if (key == "priority") {
         r.priority = static_cast<int>(parse_int(value, key));
       } else {
-        throw usage(fmt::format(
-            "unknown allocation key '{}' (ribosomes, atp, rnap, memory, priority)", key));
+        detail::fail_unknown_key(
+            detail::JsonContext{BioXenErrorCode::invalid_argument, "allocation"}, "", key,
+            {"ribosomes", "atp", "atp_percentage", "rnap", "rna_polymerase", "memory", "memory_kb",
+             "priority"});
       }
     };
     for (std::size_t i = 2; i < args.size(); ++i) {

@@ -499,6 +499,15 @@ TEST_F(Tool, ShellReportsErrorsAndGoesOn) {
   const Result rt = run({"shell"}, "create a syn3a ribosomes=61\n");
   EXPECT_EQ(rt.exit_code, 4);
   EXPECT_CONTAINS(rt.err, "error [BX002]: ");
+  // An allocation key has the one phrasing of unknown keys, with the nearest key suggested.
+  const Result key = run({"shell"}, "create a syn3a ribosome=20\ncreate b syn3a colour=2\n");
+  EXPECT_EQ(key.exit_code, 3);
+  EXPECT_CONTAINS(key.err,
+                  "error [BX011]: unknown allocation key 'ribosome' (did you mean "
+                  "'ribosomes'?)");
+  EXPECT_CONTAINS(key.err,
+                  "error [BX011]: unknown allocation key 'colour' (valid keys: ribosomes, "
+                  "atp, atp_percentage, rnap, rna_polymerase, memory, memory_kb, priority)");
 }
 
 TEST_F(Tool, ShellRestoresASnapshot) {

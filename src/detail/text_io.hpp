@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: MIT
 //
 // Reading and writing whole text files, and JSON text with file:line:column errors: the one
-// way the library and the tool do it. Private to the project (src/internal is not installed).
+// way the library and the tool do it. Private to the project (src/detail is not installed).
 #pragma once
 
 #include <cstddef>

@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: MIT
 //
 // Saving the production configuration, with the interruption point its tests need. Private to
-// the project (src/internal is not installed).
+// the project (src/detail is not installed).
 #pragma once
 
 #include <filesystem>

@@ -1,7 +1,7 @@
 // BioXen — biological hypervisor simulator.
 // SPDX-License-Identifier: MIT
 //
-// Helpers shared by the genome loaders (src/genome*.cpp). Private to the project (src/internal
+// Helpers shared by the genome loaders (src/genome*.cpp). Private to the project (src/detail
 // is not installed).
 #pragma once
 
