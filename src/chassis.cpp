@@ -24,6 +24,7 @@
 #include "bioxen/config.hpp"
 #include "bioxen/detail/json_read.hpp"
 #include "bioxen/error_details.hpp"
+#include "bioxen/genetic_code.hpp"
 #include "detail/fields.hpp"
 
 namespace bioxen {
@@ -188,6 +189,7 @@ ChassisProfile make_ecoli() {
                           "groel_chaperonin",  "periplasmic_disulfide", "clp_lon_proteolysis"};
   p.atp_per_aa = 4.0;            // Stouthamer 1973
   p.native_genome_bp = 4641652;  // NC_000913.3
+  p.genetic_codes = {11};        // NC_000913.3 CDS: transl_table=11
   p.mrna_half_life_s = kEcoliMrnaHalfLifeS;
   apply_ecoli_condition(p, 40.0);
   return p;
@@ -203,6 +205,7 @@ ChassisProfile make_yeast() {
   p.has_nucleus = true;
   p.has_mitochondria = true;
   p.has_er = true;
+  p.genetic_codes = {1};  // nuclear genes: the standard code
   p.metabolic_pathways = {"glycolysis",
                           "alcoholic_fermentation",
                           "pentose_phosphate",
@@ -230,12 +233,13 @@ ChassisProfile make_yeast() {
   return p;
 }
 
-ChassisProfile make_orthogonal() {
+ChassisProfile make_syn3a() {
   ChassisProfile p;
-  p.name = "orthogonal minimal cell (JCVI-syn3A-like)";
-  p.type = ChassisType::orthogonal;
-  p.ribosome_units = 500;     // the original library's default
-  p.recommended_max_vms = 1;  // the original library's default
+  p.name = "JCVI-syn3A minimal cell";
+  p.type = ChassisType::syn3a;
+  p.ribosome_units = 500;     // the original library's default (of its "orthogonal" cell)
+  p.recommended_max_vms = 1;  // the original library's default (of its "orthogonal" cell)
+  p.genetic_codes = {4};      // Mycoplasma: UGA = Trp (CP016816.2 CDS: transl_table=4)
   p.atp_percentage = 100.0;
   p.genome_space_kb = 544;  // one genome equivalent (model choice): a syn3A guest fits
   p.has_nucleus = false;
@@ -259,13 +263,27 @@ ChassisProfile make_orthogonal() {
   return p;
 }
 
+/// E. coli K-12 with a pool of orthogonal ribosomes (docs/MODEL.md section 6.5): the host's
+/// physiology, growth conditions and code; its guests are translated only by o-ribosomes.
+ChassisProfile make_orthogonal() {
+  ChassisProfile p = make_ecoli();
+  p.name = "E. coli K-12 MG1655 with orthogonal ribosomes";
+  p.type = ChassisType::orthogonal;
+  return p;
+}
+
+/// Chassis whose physiology follows the Bremer & Dennis growth conditions.
+bool has_growth_table(ChassisType type) noexcept {
+  return type == ChassisType::ecoli || type == ChassisType::orthogonal;
+}
+
 }  // namespace
 
 std::span<const GrowthConditionRow> bremer_dennis_rows() noexcept { return kBremerDennis; }
 
 ChassisProfile chassis_profile(ChassisType type, double doubling_time_min) {
   ChassisProfile p = chassis_profile(type);
-  if (type == ChassisType::ecoli) {
+  if (has_growth_table(type)) {
     const double slowest = kBremerDennis[0].doubling_time_min;
     const double fastest = kBremerDennis[std::size(kBremerDennis) - 1].doubling_time_min;
     if (!(doubling_time_min >= fastest && doubling_time_min <= slowest)) {
@@ -297,10 +315,13 @@ ChassisProfile chassis_profile(ChassisType type, double doubling_time_min) {
 const ChassisProfile& chassis_profile(ChassisType type) noexcept {
   static const ChassisProfile ecoli = make_ecoli();
   static const ChassisProfile yeast = make_yeast();
+  static const ChassisProfile syn3a = make_syn3a();
   static const ChassisProfile orthogonal = make_orthogonal();
   switch (type) {
     case ChassisType::yeast:
       return yeast;
+    case ChassisType::syn3a:
+      return syn3a;
     case ChassisType::orthogonal:
       return orthogonal;
     case ChassisType::ecoli:
@@ -324,6 +345,7 @@ enum class Rule : std::uint8_t {
   fraction,        ///< in (0, 1]
   percentage,      ///< in (0, 100]
   below_one,       ///< in [0, 1)
+  codes,           ///< a non-empty list of distinct supported translation tables
 };
 
 /// One field of ChassisProfile: its JSON key, its member and its rule.
@@ -355,7 +377,8 @@ constexpr auto host_fields() {
       profile_field("metabolic_pathways", &ChassisProfile::metabolic_pathways,
                     Rule::no_empty_names),
       profile_field("protein_processing", &ChassisProfile::protein_processing,
-                    Rule::no_empty_names)};
+                    Rule::no_empty_names),
+      profile_field("genetic_codes", &ChassisProfile::genetic_codes, Rule::codes)};
 }
 
 /// The physiology fields (a user profile that overrides one is noted in its citation).
@@ -443,10 +466,35 @@ std::optional<Problem> no_empty_names(std::string_view field,
   return std::nullopt;
 }
 
+std::optional<Problem> translation_tables(std::string_view field,
+                                          const std::vector<std::uint32_t>& codes) {
+  if (codes.empty()) {
+    return Problem{std::string(field), "must name at least one translation table",
+                   nlohmann::json::array()};
+  }
+  for (std::size_t i = 0; i < codes.size(); ++i) {
+    if (!is_supported_translation_table(codes[i])) {
+      return Problem{std::string(field),
+                     fmt::format("entry {}: translation table {} is not supported; supported: {}",
+                                 i, codes[i], fmt::join(supported_translation_tables, ", ")),
+                     codes[i]};
+    }
+    if (std::find(codes.begin(), codes.begin() + static_cast<std::ptrdiff_t>(i), codes[i]) !=
+        codes.begin() + static_cast<std::ptrdiff_t>(i)) {
+      return Problem{std::string(field),
+                     fmt::format("entry {}: translation table {} is listed twice", i, codes[i]),
+                     codes[i]};
+    }
+  }
+  return std::nullopt;
+}
+
 template <class M>
 std::optional<Problem> check_field(const ChassisProfile& p, const ProfileField<M>& f) {
   const M& value = p.*(f.member);
-  if constexpr (std::is_same_v<M, std::string>) {
+  if constexpr (std::is_same_v<M, std::vector<std::uint32_t>>) {
+    if (f.rule == Rule::codes) return translation_tables(f.key, value);
+  } else if constexpr (std::is_same_v<M, std::string>) {
     if (f.rule == Rule::not_empty && value.empty()) {
       return Problem{std::string(f.key), "must not be empty", ""};
     }
@@ -478,7 +526,9 @@ std::optional<Problem> check_field(const ChassisProfile& p, const ProfileField<M
 // Every field's rule must be one its type can check.
 template <class M>
 constexpr bool rule_fits(const ProfileField<M>& f) {
-  if constexpr (std::is_same_v<M, std::string>) {
+  if constexpr (std::is_same_v<M, std::vector<std::uint32_t>>) {
+    return f.rule == Rule::codes;
+  } else if constexpr (std::is_same_v<M, std::string>) {
     return f.rule == Rule::none || f.rule == Rule::not_empty;
   } else if constexpr (std::is_same_v<M, std::vector<std::string>>) {
     return f.rule == Rule::none || f.rule == Rule::no_empty_names;
@@ -596,10 +646,21 @@ std::vector<std::string> as_string_list(std::string_view key, const nlohmann::js
   return out;
 }
 
+std::vector<std::uint32_t> as_table_list(std::string_view key, const nlohmann::json& v) {
+  if (!v.is_array()) json_fail(key, "must be an array of translation tables, " + got(v), v);
+  std::vector<std::uint32_t> out;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    out.push_back(as_unsigned<std::uint32_t>(fmt::format("{}[{}]", key, i), v[i]));
+  }
+  return out;
+}
+
 /// Reads one value into a member of type M, strictly, with the profile's messages.
 template <class M>
 void read_member(std::string_view key, const nlohmann::json& v, M& out) {
-  if constexpr (std::is_same_v<M, std::string>) {
+  if constexpr (std::is_same_v<M, std::vector<std::uint32_t>>) {
+    out = as_table_list(key, v);
+  } else if constexpr (std::is_same_v<M, std::string>) {
     out = as_string(key, v);
   } else if constexpr (std::is_same_v<M, bool>) {
     out = as_bool(key, v);
@@ -643,7 +704,7 @@ ChassisProfile chassis_profile_from_json(const nlohmann::json& j) {
   }
   ChassisProfile p = chassis_profile(*base);
   // The growth condition first: for E. coli it sets the physiology the other keys override.
-  if (const auto dt = j.find("doubling_time_min"); dt != j.end() && *base == ChassisType::ecoli) {
+  if (const auto dt = j.find("doubling_time_min"); dt != j.end() && has_growth_table(*base)) {
     const double minutes = as_double("doubling_time_min", *dt);
     const auto rows = bremer_dennis_rows();
     if (!(minutes >= rows.back().doubling_time_min && minutes <= rows.front().doubling_time_min)) {
@@ -653,12 +714,12 @@ ChassisProfile chassis_profile_from_json(const nlohmann::json& j) {
                             rows.back().doubling_time_min, rows.front().doubling_time_min, minutes),
                 detail::json_number(minutes));
     }
-    p = chassis_profile(ChassisType::ecoli, minutes);
+    p = chassis_profile(*base, minutes);
   }
   std::vector<std::string> physiology_overridden;
   for (const auto& [key, value] : j.items()) {
     if (key == "base") continue;
-    if (key == "doubling_time_min" && *base == ChassisType::ecoli) continue;  // applied above
+    if (key == "doubling_time_min" && has_growth_table(*base)) continue;  // applied above
     if (!set_field(p, key, value)) {
       json_fail(
           key, fmt::format("is not a chassis profile key; valid keys: {}", fmt::join(kKeys, ", ")));
@@ -668,7 +729,7 @@ ChassisProfile chassis_profile_from_json(const nlohmann::json& j) {
     }
   }
   // Derived values follow the overrides unless given themselves.
-  if (*base != ChassisType::ecoli && !j.contains("protein_aa_per_cell")) {
+  if (!has_growth_table(*base) && !j.contains("protein_aa_per_cell")) {
     const double atp = p.atp_supply_per_s;
     finish_reference_condition(p);
     if (j.contains("atp_supply_per_s")) p.atp_supply_per_s = atp;

@@ -46,6 +46,8 @@ CodeInfo info(BioXenErrorCode code) noexcept {
       return {"io_error", "file input/output failed"};
     case BioXenErrorCode::invalid_snapshot:
       return {"invalid_snapshot", "snapshot cannot be restored"};
+    case BioXenErrorCode::incompatible_genetic_code:
+      return {"incompatible_genetic_code", "the host does not read the guest's genetic code"};
   }
   return {"unknown", "unknown BioXen error"};
 }

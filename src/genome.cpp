@@ -14,6 +14,7 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <tuple>
 #include <unordered_map>
 #include <utility>
 
@@ -81,13 +82,25 @@ namespace {
 
 GenomeTemplate::GenomeTemplate(std::string name, std::string organism, std::string accession,
                                std::uint64_t genome_length_bp, std::string source,
-                               std::vector<Gene> genes)
+                               std::vector<Gene> genes, GeneticCodeInfo code)
     : name_(std::move(name)),
       organism_(std::move(organism)),
       accession_(std::move(accession)),
       genome_length_bp_(genome_length_bp),
       source_(std::move(source)),
-      genes_(std::move(genes)) {
+      genes_(std::move(genes)),
+      code_(code) {
+  if (!is_supported_translation_table(code_.translation_table)) {
+    throw BioXenException(
+        BioXenErrorCode::genome_parse_error,
+        fmt::format("genome '{}': field 'translation_table': table {} is not supported; "
+                    "supported: {}",
+                    name_, code_.translation_table, fmt::join(supported_translation_tables, ", ")),
+        {{"genome", name_},
+         {"field", "translation_table"},
+         {"value", code_.translation_table},
+         {"valid", supported_translation_tables}});
+  }
   if (genome_length_bp_ == 0) {
     throw BioXenException(
         BioXenErrorCode::genome_parse_error,
@@ -143,9 +156,30 @@ GenomeTemplate::GenomeTemplate(std::string name, std::string organism, std::stri
       }
       ++cds_count_;
       total_protein_aa_ += g.protein_length_aa;
+      if (const auto other = g.other_code_length_aa) {
+        if (!code_.other_code_lengths) {
+          template_fail(name_, i, g, "other_code_length_aa",
+                        "set, but the genome does not say its other-code lengths were derived");
+        }
+        const bool truncates = !reads_uga_as_stop(code_.translation_table);
+        if (*other == 0 || (truncates ? *other >= g.protein_length_aa
+                                      : *other <= g.protein_length_aa)) {
+          template_fail(name_, i, g, "other_code_length_aa",
+                        fmt::format("{} aa must be {} than the protein's {} aa under table {}",
+                                    *other, truncates ? "shorter (and > 0)" : "longer",
+                                    g.protein_length_aa, code_.translation_table));
+        }
+        ++other_code_proteins_;
+        other_code_aa_ += *other;
+      } else {
+        other_code_aa_ += g.protein_length_aa;
+      }
     } else if (g.protein_length_aa != 0) {
       template_fail(name_, i, g, "protein_length_aa",
                     fmt::format("only CDS have a protein length (type {})", to_string(g.type)));
+    } else if (g.other_code_length_aa) {
+      template_fail(name_, i, g, "other_code_length_aa",
+                    fmt::format("only CDS have one (type {})", to_string(g.type)));
     }
     ++type_counts_[type_index];
     if (g.essential.has_value()) {
@@ -183,23 +217,71 @@ GenomePtr parse_builtin(const Builtin& b) {
                            {std::string(b.name), std::string(b.organism)});
 }
 
+/// The table a built-in's recoded variant is written for: the other reading of UGA.
+std::uint32_t recoding_target(const GenomeTemplate& g) noexcept {
+  return reads_uga_as_stop(g.translation_table()) ? 4 : 11;
+}
+
 }  // namespace
+
+std::string_view recoded_suffix() noexcept { return "_recoded"; }
+
+GenomePtr recoded_genome(const GenomePtr& genome, std::uint32_t table) {
+  if (!genome) {
+    throw BioXenException(BioXenErrorCode::invalid_argument,
+                          "recoded_genome: the genome must not be null");
+  }
+  if (!is_supported_translation_table(table)) {
+    throw BioXenException(
+        BioXenErrorCode::invalid_argument,
+        fmt::format("recoded_genome: translation table {} is not supported; supported: {}", table,
+                    fmt::join(supported_translation_tables, ", ")),
+        {{"value", table}, {"valid", supported_translation_tables}});
+  }
+  std::vector<Gene> genes = genome->genes();
+  for (Gene& g : genes) g.other_code_length_aa.reset();
+  const std::size_t changed = genome->other_code_proteins();
+  std::string source = fmt::format(
+      "{}\nrecoded for translation table {} ({}): every in-frame UGA of a table-4 genome "
+      "becomes UGG (Trp), every UGA stop of a table-1/11 genome becomes UAA, so every code "
+      "makes the same proteins{}",
+      genome->source(), table, translation_table_name(table),
+      genome->genetic_code().other_code_lengths
+          ? fmt::format("; {} of {} CDS changed", changed, genome->cds_count())
+          : std::string());
+  return std::make_shared<const GenomeTemplate>(
+      fmt::format("{}{}", genome->name(), recoded_suffix()),
+      fmt::format("{} (recoded for table {})", genome->organism(), table), genome->accession(),
+      genome->genome_length_bp(), std::move(source), std::move(genes),
+      GeneticCodeInfo{table, true});
+}
 
 std::vector<std::string> builtin_genome_names() {
   std::vector<std::string> names;
   for (const auto& b : kBuiltins) names.emplace_back(b.name);
+  for (const auto& b : kBuiltins) names.push_back(fmt::format("{}{}", b.name, recoded_suffix()));
   return names;
 }
 
 GenomePtr builtin_genome(std::string_view name) {
   // Parsed on first use, once per table, then shared (call_once is thread-safe and retries
-  // after an exception).
+  // after an exception); a recoded variant is derived from its table once too.
   static std::once_flag flags[kBuiltinCount];
   static GenomePtr genomes[kBuiltinCount];
+  static std::once_flag recoded_flags[kBuiltinCount];
+  static GenomePtr recoded[kBuiltinCount];
+  const std::string_view suffix = recoded_suffix();
+  const bool wants_recoded =
+      name.size() > suffix.size() && name.substr(name.size() - suffix.size()) == suffix;
+  const std::string_view base = wants_recoded ? name.substr(0, name.size() - suffix.size()) : name;
   for (std::size_t i = 0; i < kBuiltinCount; ++i) {
-    if (kBuiltins[i].name != name) continue;
+    if (kBuiltins[i].name != base) continue;
     std::call_once(flags[i], [i] { genomes[i] = parse_builtin(kBuiltins[i]); });
-    return genomes[i];
+    if (!wants_recoded) return genomes[i];
+    std::call_once(recoded_flags[i], [i] {
+      recoded[i] = recoded_genome(genomes[i], recoding_target(*genomes[i]));
+    });
+    return recoded[i];
   }
   const auto names = builtin_genome_names();
   throw BioXenException(BioXenErrorCode::invalid_argument,
@@ -232,10 +314,12 @@ std::uint64_t ResidentSet::proteins_completed(std::uint64_t total_aa) const noex
 namespace {
 
 std::shared_ptr<ResidentSet> compute_resident_set(const GenomePtr& genome,
-                                                  std::uint64_t memory_kb) {
+                                                  std::uint64_t memory_kb,
+                                                  std::uint32_t reading_table) {
   auto rs = std::make_shared<ResidentSet>();
   rs->genome = genome;
   rs->memory_kb = memory_kb;
+  rs->reading_table = reading_table;
   const std::uint64_t capacity_bp = memory_kb > std::numeric_limits<std::uint64_t>::max() / 1000
                                         ? std::numeric_limits<std::uint64_t>::max()
                                         : memory_kb * 1000;
@@ -264,8 +348,14 @@ std::shared_ptr<ResidentSet> compute_resident_set(const GenomePtr& genome,
     const Gene& g = genes[i];
     if (g.type != GeneType::cds) continue;
     rs->cds.push_back(i);
-    rs->aa_prefix.push_back(rs->aa_prefix.back() + g.protein_length_aa);
-    if (!by_essential || g.essential.value_or(false)) ++rs->boot_proteins;
+    const std::uint32_t length = genome->protein_length_read_by(g, reading_table);
+    rs->aa_prefix.push_back(rs->aa_prefix.back() + length);
+    const bool boot = !by_essential || g.essential.value_or(false);
+    if (boot) ++rs->boot_proteins;
+    if (length != g.protein_length_aa) {
+      ++(length < g.protein_length_aa ? rs->truncated_proteins : rs->extended_proteins);
+      if (boot) ++rs->affected_boot_proteins;
+    }
   }
   rs->boot_aa = rs->aa_prefix[rs->boot_proteins];
   return rs;
@@ -275,14 +365,15 @@ std::shared_ptr<ResidentSet> compute_resident_set(const GenomePtr& genome,
 /// set has expired are swept when the map has doubled since the last sweep (amortised O(1)).
 class ResidentSetCache {
  public:
-  ResidentSetPtr get(const GenomePtr& genome, std::uint64_t memory_kb) {
-    const Key key{genome.get(), memory_kb};
+  ResidentSetPtr get(const GenomePtr& genome, std::uint64_t memory_kb,
+                     std::uint32_t reading_table) {
+    const Key key{genome.get(), memory_kb, reading_table};
     {
       std::lock_guard lock(mutex_);
       if (auto hit = lookup(key)) return hit;
     }
     // Computed outside the lock: a concurrent miss may compute twice, one result wins.
-    ResidentSetPtr fresh = compute_resident_set(genome, memory_kb);
+    ResidentSetPtr fresh = compute_resident_set(genome, memory_kb, reading_table);
     std::lock_guard lock(mutex_);
     if (auto hit = lookup(key)) return hit;
     map_[key] = fresh;
@@ -291,7 +382,7 @@ class ResidentSetCache {
   }
 
  private:
-  using Key = std::pair<const GenomeTemplate*, std::uint64_t>;
+  using Key = std::tuple<const GenomeTemplate*, std::uint64_t, std::uint32_t>;
 
   ResidentSetPtr lookup(const Key& key) const {
     const auto it = map_.find(key);
@@ -314,13 +405,54 @@ class ResidentSetCache {
 
 }  // namespace
 
-ResidentSetPtr resident_set(const GenomePtr& genome, std::uint64_t memory_kb) {
+ResidentSetPtr resident_set(const GenomePtr& genome, std::uint64_t memory_kb,
+                            std::uint32_t reading_table) {
   if (!genome) {
     throw BioXenException(BioXenErrorCode::invalid_argument,
                           "resident_set: the genome must not be null");
   }
+  if (reading_table == 0) reading_table = genome->translation_table();
+  if (!is_supported_translation_table(reading_table)) {
+    throw BioXenException(
+        BioXenErrorCode::invalid_argument,
+        fmt::format("resident_set: translation table {} is not supported; supported: {}",
+                    reading_table, fmt::join(supported_translation_tables, ", ")),
+        {{"value", reading_table}, {"valid", supported_translation_tables}});
+  }
+  if (!same_protein_reading(genome->translation_table(), reading_table) &&
+      !genome->genetic_code().other_code_lengths) {
+    throw BioXenException(
+        BioXenErrorCode::invalid_argument,
+        fmt::format("resident_set: genome '{}' (table {}) gives no other_code_length_aa, so its "
+                    "proteins under table {} are unknown",
+                    genome->name(), genome->translation_table(), reading_table),
+        {{"genome", genome->name()},
+         {"guest_table", genome->translation_table()},
+         {"host_table", reading_table}});
+  }
+  // One reading per UGA meaning: tables 1 and 11 make the same proteins.
+  if (same_protein_reading(genome->translation_table(), reading_table)) {
+    reading_table = genome->translation_table();
+  }
   static ResidentSetCache cache;
-  return cache.get(genome, memory_kb);
+  return cache.get(genome, memory_kb, reading_table);
+}
+
+GeneticCodeCheck check_genetic_code(const GenomeTemplate& genome,
+                                    std::span<const std::uint32_t> host_codes) noexcept {
+  GeneticCodeCheck c;
+  c.guest_table = genome.translation_table();
+  c.host_table = host_reading_table(c.guest_table, host_codes);
+  c.native_aa = genome.total_protein_aa();
+  c.host_aa = c.native_aa;
+  if (c.host_table == 0 || same_protein_reading(c.guest_table, c.host_table)) return c;
+  c.compatible = false;
+  c.lengths_known = genome.genetic_code().other_code_lengths;
+  if (!c.lengths_known) return c;
+  (reads_uga_as_stop(c.guest_table) ? c.extended_proteins : c.truncated_proteins) =
+      genome.other_code_proteins();
+  c.host_aa = genome.other_code_protein_aa();
+  return c;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -336,8 +468,10 @@ void to_json(nlohmann::json& j, const Gene& g) {
                      {"strand", std::string(1, g.strand)},
                      {"length_bp", g.length_bp},
                      {"protein_length_aa", g.protein_length_aa},
-                     {"essential", nullptr}};
+                     {"essential", nullptr},
+                     {"other_code_length_aa", nullptr}};
   if (g.essential) j["essential"] = *g.essential;
+  if (g.other_code_length_aa) j["other_code_length_aa"] = *g.other_code_length_aa;
 }
 
 void to_json(nlohmann::json& j, const GenomeTemplate& g) {
@@ -354,6 +488,11 @@ void to_json(nlohmann::json& j, const GenomeTemplate& g) {
                      {"total_protein_aa", g.total_protein_aa()},
                      {"has_essential_annotation", g.has_essential_annotation()},
                      {"essential_genes", g.essential_count()},
+                     {"translation_table", g.translation_table()},
+                     {"translation_table_name", translation_table_name(g.translation_table())},
+                     {"other_code_lengths", g.genetic_code().other_code_lengths},
+                     {"other_code_proteins", g.other_code_proteins()},
+                     {"other_code_protein_aa", g.other_code_protein_aa()},
                      {"source", g.source()}};
 }
 
@@ -366,7 +505,11 @@ void to_json(nlohmann::json& j, const ResidentSet& r) {
                      {"resident_bp", r.resident_bp},
                      {"cycle_aa", r.cycle_aa()},
                      {"boot_proteins", r.boot_proteins},
-                     {"boot_aa", r.boot_aa}};
+                     {"boot_aa", r.boot_aa},
+                     {"reading_table", r.reading_table},
+                     {"truncated_proteins", r.truncated_proteins},
+                     {"extended_proteins", r.extended_proteins},
+                     {"affected_boot_proteins", r.affected_boot_proteins}};
 }
 
 }  // namespace bioxen

@@ -354,11 +354,26 @@ class Gff3Parser {
         break;
       }
     }
+    // NCBI's GFF3 gives the code of each CDS (transl_table=4); one genome has one code.
+    std::optional<std::pair<std::uint32_t, std::size_t>> table;  // value, line
+    for (const Feature& f : features_) {
+      const std::string* t = f.seqid == seqid ? f.attr("transl_table") : nullptr;
+      if (t == nullptr) continue;
+      const std::uint32_t value = detail::translation_table_field(source_, f.line, "transl_table", *t);
+      if (table && table->first != value) {
+        detail::parse_fail(source_, f.line, "transl_table",
+                           fmt::format("table {} differs from table {} on line {}; a genome has "
+                                       "one genetic code",
+                                       value, table->first, table->second));
+      }
+      if (!table) table.emplace(value, f.line);
+    }
     return detail::finish_genome(
         source_, detail::stem_of(source_), std::move(organism), seqid, genome_length,
         comments_.empty() ? fmt::format("GFF3 {}, sequence {}", detail::stem_of(source_), seqid)
                           : fmt::format("{}", fmt::join(comments_, "\n")),
-        std::move(genes), lines, last_line_);
+        std::move(genes), lines, last_line_,
+        {table ? table->first : default_translation_table, false});
   }
 
   Gene make_gene(const Feature& d, const std::vector<std::size_t>& kids) const {

@@ -147,7 +147,7 @@ bool valid_locus_tag(std::string_view tag) noexcept {
 GenomePtr finish_genome(std::string_view source_name, std::string name, std::string organism,
                         std::string accession, std::uint64_t genome_length_bp, std::string source,
                         std::vector<Gene> genes, const std::vector<std::size_t>& lines,
-                        std::size_t last_line) {
+                        std::size_t last_line, GeneticCodeInfo code) {
   if (genes.empty()) parse_fail(source_name, last_line, "genes", "no genes found");
   std::unordered_map<std::string_view, std::size_t> first_line;
   first_line.reserve(genes.size());
@@ -165,7 +165,19 @@ GenomePtr finish_genome(std::string_view source_name, std::string name, std::str
   }
   return std::make_shared<const GenomeTemplate>(std::move(name), std::move(organism),
                                                 std::move(accession), genome_length_bp,
-                                                std::move(source), std::move(genes));
+                                                std::move(source), std::move(genes), code);
+}
+
+std::uint32_t translation_table_field(std::string_view source_name, std::size_t line,
+                                      std::string_view field, std::string_view text) {
+  const auto table = static_cast<std::uint32_t>(unsigned_field(
+      source_name, line, field, text, std::numeric_limits<std::uint32_t>::max()));
+  if (!is_supported_translation_table(table)) {
+    parse_fail(source_name, line, field,
+               fmt::format("translation table {} is not supported; supported: {}", table,
+                           fmt::join(supported_translation_tables, ", ")));
+  }
+  return table;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -177,10 +189,11 @@ constexpr std::string_view kTsvColumns[] = {"locus_tag", "gene_name", "product",
                                             "type",      "start",     "end",
                                             "strand",    "length_bp", "protein_length_aa"};
 constexpr std::string_view kTsvEssential = "essential";
+constexpr std::string_view kTsvOtherCode = "other_code_length_aa";
 
 std::string expected_tsv_header() {
-  return fmt::format("'{}' (tab-separated, optionally followed by '{}')",
-                     fmt::join(kTsvColumns, " "), kTsvEssential);
+  return fmt::format("'{}' (tab-separated, optionally followed by '{}' and/or '{}', in any order)",
+                     fmt::join(kTsvColumns, " "), kTsvEssential, kTsvOtherCode);
 }
 
 }  // namespace
@@ -192,7 +205,9 @@ GenomePtr parse_tsv(std::istream& in, std::string_view source_name, const ParseD
   std::optional<std::uint64_t> genome_length;
   std::vector<std::string> source_lines;
   bool header_seen = false;
-  bool has_essential = false;
+  std::size_t columns = std::size(kTsvColumns);
+  std::optional<std::size_t> essential_column, other_code_column;
+  std::optional<std::uint32_t> table;
   std::vector<Gene> genes;
   std::vector<std::size_t> lines;
   std::uint64_t max_end = 0;
@@ -212,6 +227,9 @@ GenomePtr parse_tsv(std::istream& in, std::string_view source_name, const ParseD
         if (genome_length) r.fail(key, "given twice");
         genome_length = unsigned_field(source_name, r.number(), key, value);
         if (*genome_length == 0) r.fail(key, "must be at least 1");
+      } else if (key == "translation_table") {
+        if (table) r.fail(key, "given twice");
+        table = translation_table_field(source_name, r.number(), key, value);
       } else if (key == "accession" || key == "organism" || key == "name") {
         if (value.empty()) r.fail(key, "must not be empty");
         std::string& target = key == "accession"  ? accession
@@ -227,20 +245,26 @@ GenomePtr parse_tsv(std::istream& in, std::string_view source_name, const ParseD
 
     const auto fields = split(line, '\t');
     if (!header_seen) {
-      const bool base_ok =
-          fields.size() >= std::size(kTsvColumns) &&
-          std::equal(std::begin(kTsvColumns), std::end(kTsvColumns), fields.begin());
-      has_essential =
-          base_ok && fields.size() == std::size(kTsvColumns) + 1 && fields.back() == kTsvEssential;
-      if (!base_ok || (fields.size() != std::size(kTsvColumns) && !has_essential)) {
+      bool ok = fields.size() >= std::size(kTsvColumns) &&
+                fields.size() <= std::size(kTsvColumns) + 2 &&
+                std::equal(std::begin(kTsvColumns), std::end(kTsvColumns), fields.begin());
+      for (std::size_t c = std::size(kTsvColumns); ok && c < fields.size(); ++c) {
+        std::optional<std::size_t>* slot = fields[c] == kTsvEssential   ? &essential_column
+                                           : fields[c] == kTsvOtherCode ? &other_code_column
+                                                                        : nullptr;
+        ok = slot != nullptr && !slot->has_value();
+        if (ok) *slot = c;
+      }
+      if (!ok) {
         r.fail("header", fmt::format("expected the header row {}, got {}", expected_tsv_header(),
                                      in_quotes(line)));
       }
+      columns = fields.size();
       header_seen = true;
       continue;
     }
 
-    const std::size_t expected = std::size(kTsvColumns) + (has_essential ? 1 : 0);
+    const std::size_t expected = columns;
     if (fields.size() != expected) {
       r.fail("columns",
              fmt::format("expected {} tab-separated fields, found {}", expected, fields.size()));
@@ -288,8 +312,21 @@ GenomePtr parse_tsv(std::istream& in, std::string_view source_name, const ParseD
              fmt::format("only CDS have a protein length; leave it empty for type {}, got {}",
                          to_string(g.type), in_quotes(fields[8])));
     }
-    if (has_essential) {
-      const std::string_view e = fields[9];
+    if (other_code_column) {
+      const std::string_view o = fields[*other_code_column];
+      if (!o.empty()) {
+        if (g.type != GeneType::cds) {
+          r.fail(kTsvOtherCode, fmt::format("only CDS have one; leave it empty for type {}, got {}",
+                                            to_string(g.type), in_quotes(o)));
+        }
+        const auto length = unsigned_field(source_name, r.number(), kTsvOtherCode, o,
+                                           std::numeric_limits<std::uint32_t>::max());
+        if (length == 0) r.fail(kTsvOtherCode, "must be at least 1 aa (or empty)");
+        g.other_code_length_aa = static_cast<std::uint32_t>(length);
+      }
+    }
+    if (essential_column) {
+      const std::string_view e = fields[*essential_column];
       if (e == "true") {
         g.essential = true;
       } else if (e == "false") {
@@ -310,7 +347,8 @@ GenomePtr parse_tsv(std::istream& in, std::string_view source_name, const ParseD
   return finish_genome(source_name, std::move(name), std::move(organism), std::move(accession),
                        genome_length.value_or(std::max<std::uint64_t>(max_end, 1)),
                        fmt::format("{}", fmt::join(source_lines, "\n")), std::move(genes), lines,
-                       r.number());
+                       r.number(),
+                       {table.value_or(default_translation_table), other_code_column.has_value()});
 }
 
 }  // namespace detail
@@ -321,7 +359,8 @@ GenomePtr parse_genome_tsv(std::istream& in, std::string_view source_name) {
 
 // ---------------------------------------------------------------------------------------------
 // The original BioXen `.genome` format:
-//   # Organism: ...            (and Strain, Accession, Genome size, Total genes, Essential, Name)
+//   # Organism: ...            (and Strain, Accession, Genome size, Total genes, Essential, Name,
+//                               Translation table)
 //   start length end strand type gene_id description...
 
 namespace {
@@ -387,6 +426,7 @@ GenomePtr parse_bioxen_genome(std::istream& in, std::string_view source_name) {
   std::optional<std::pair<std::uint64_t, std::size_t>> total_genes;  // value, line
   std::vector<std::pair<std::string, std::size_t>> essential_ids;    // id, line
   bool essential_given = false;
+  std::optional<std::uint32_t> table;
   std::vector<std::string> source_lines;
   std::vector<Gene> genes;
   std::vector<std::size_t> lines;
@@ -425,6 +465,9 @@ GenomePtr parse_bioxen_genome(std::istream& in, std::string_view source_name) {
                                   "'580,076 bp', got {}",
                                   in_quotes(value)));
         }
+      } else if (detail::iequals(key, "translation table")) {
+        if (table) r.fail(key, "given twice");
+        table = detail::translation_table_field(source_name, r.number(), key, value);
       } else if (detail::iequals(key, "total genes")) {
         if (total_genes) r.fail(key, "given twice");
         total_genes.emplace(detail::unsigned_field(source_name, r.number(), key, value),
@@ -525,7 +568,8 @@ GenomePtr parse_bioxen_genome(std::istream& in, std::string_view source_name) {
   return detail::finish_genome(
       source_name, std::move(name), std::move(organism), std::move(accession),
       genome_length.value_or(std::max<std::uint64_t>(max_end, 1)),
-      fmt::format("{}", fmt::join(source_lines, "\n")), std::move(genes), lines, r.number());
+      fmt::format("{}", fmt::join(source_lines, "\n")), std::move(genes), lines, r.number(),
+      {table.value_or(default_translation_table), false});
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -26,7 +26,8 @@ const auto& allocation_fields() {
                  field("atp_percentage", &ResourceAllocation::atp_percentage),
                  field("rna_polymerase", &ResourceAllocation::rna_polymerase),
                  field("memory_kb", &ResourceAllocation::memory_kb),
-                 field("priority", &ResourceAllocation::priority)};
+                 field("priority", &ResourceAllocation::priority),
+                 field("allow_incompatible_code", &ResourceAllocation::allow_incompatible_code)};
   return fields;
 }
 
@@ -89,7 +90,13 @@ const auto& vm_status_fields() {
                  field("resident_genes", &VmStatus::resident_genes),
                  field("total_genes", &VmStatus::total_genes),
                  field("resident_proteins", &VmStatus::resident_proteins),
-                 field("boot_proteins", &VmStatus::boot_proteins)};
+                 field("boot_proteins", &VmStatus::boot_proteins),
+                 field("translation_table", &VmStatus::translation_table),
+                 field("host_translation_table", &VmStatus::host_translation_table),
+                 field("allow_incompatible_code", &VmStatus::allow_incompatible_code),
+                 field("truncated_proteins", &VmStatus::truncated_proteins),
+                 field("extended_proteins", &VmStatus::extended_proteins),
+                 field("boot_blocked", &VmStatus::boot_blocked)};
   return fields;
 }
 
@@ -182,8 +189,9 @@ auto fmt::formatter<bioxen::ResourceAllocation>::format(const bioxen::ResourceAl
                               ? std::string("auto")
                               : fmt::format("{}kb", a.memory_kb);
   return fmt::formatter<std::string_view>::format(
-      fmt::format("ribosomes={} atp={} rnap={} memory={} priority={}", auto_or(a.ribosomes, ""),
-                  atp, auto_or(a.rna_polymerase, ""), mem, auto_or(a.priority, "")),
+      fmt::format("ribosomes={} atp={} rnap={} memory={} priority={}{}", auto_or(a.ribosomes, ""),
+                  atp, auto_or(a.rna_polymerase, ""), mem, auto_or(a.priority, ""),
+                  a.allow_incompatible_code ? " allow_incompatible_code" : ""),
       ctx);
 }
 

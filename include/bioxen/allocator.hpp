@@ -30,12 +30,14 @@ struct Reservation {
   int rna_polymerase = 0;
   std::int64_t memory_kb = 0;
   int priority = 1;
+  bool allow_incompatible_code = false;  ///< the guest may run by another genetic code
 
   double atp_percentage() const noexcept {
     return static_cast<double>(atp_micro) / atp_micro_per_percent;
   }
   ResourceAllocation allocation() const noexcept {
-    return {ribosomes, atp_percentage(), rna_polymerase, memory_kb, priority};
+    return {ribosomes,      atp_percentage(), rna_polymerase, memory_kb, priority,
+            allow_incompatible_code};
   }
   friend bool operator==(const Reservation&, const Reservation&) = default;
 };
@@ -109,6 +111,7 @@ class ResourceAllocator {
                       : requested.memory_kb;
     r.priority =
         requested.priority == ResourceAllocation::automatic ? default_priority : requested.priority;
+    r.allow_incompatible_code = requested.allow_incompatible_code;
     return r;
   }
 

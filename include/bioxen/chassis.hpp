@@ -15,14 +15,17 @@
 
 namespace bioxen {
 
-/// The host cell kinds of the original library.
-enum class ChassisType { ecoli, yeast, orthogonal };
+/// The host cell kinds: E. coli K-12, S. cerevisiae, the JCVI-syn3A minimal cell, and E. coli
+/// with a pool of orthogonal ribosomes that translate only the guests' mRNAs (docs/MODEL.md
+/// section 2). In 0.1.0 and its snapshots `orthogonal` named the syn3A-like cell, now `syn3a`.
+enum class ChassisType { ecoli, yeast, syn3a, orthogonal };
 
 namespace detail {
 /// The names of ChassisType: the only list of the chassis kinds.
-inline constexpr std::array<EnumName<ChassisType>, 3> chassis_type_names{
+inline constexpr std::array<EnumName<ChassisType>, 4> chassis_type_names{
     {{ChassisType::ecoli, "ecoli"},
      {ChassisType::yeast, "yeast"},
+     {ChassisType::syn3a, "syn3a"},
      {ChassisType::orthogonal, "orthogonal"}}};
 static_assert(enum_table_is_dense(chassis_type_names));
 }  // namespace detail
@@ -31,7 +34,7 @@ static_assert(enum_table_is_dense(chassis_type_names));
 inline constexpr std::array<ChassisType, detail::chassis_type_names.size()> all_chassis_types =
     detail::enum_values(detail::chassis_type_names);
 
-/// "ecoli", "yeast", "orthogonal"; "unknown" for any other value.
+/// "ecoli", "yeast", "syn3a", "orthogonal"; "unknown" for any other value.
 constexpr std::string_view to_string(ChassisType type) noexcept {
   return detail::enum_name(detail::chassis_type_names, type);
 }
@@ -54,6 +57,9 @@ struct ChassisProfile {
   bool has_er = false;
   std::vector<std::string> metabolic_pathways;
   std::vector<std::string> protein_processing;
+  /// The NCBI translation tables its ribosomes read (genetic_code.hpp): E. coli {11}, yeast
+  /// {1}, syn3A {4}. A guest written in another code is refused unless the caller allows it.
+  std::vector<std::uint32_t> genetic_codes{11};
   // Physiology (units in the names).
   double physical_ribosomes = 26300;  ///< real ribosomes per cell
   std::uint32_t rna_polymerases = 5000;

@@ -28,6 +28,7 @@ enum class BioXenErrorCode : int {
   invalid_argument = 11,             ///< BX011: an argument of a call is out of its domain
   io_error = 12,                     ///< BX012: a file could not be read or written
   invalid_snapshot = 13,             ///< BX013: a snapshot cannot be restored
+  incompatible_genetic_code = 14,    ///< BX014: the host does not read the guest's genetic code
 };
 
 /// All codes, in numeric order (for documentation, tests and the CLI).
@@ -45,6 +46,7 @@ inline constexpr BioXenErrorCode all_error_codes[] = {
     BioXenErrorCode::invalid_argument,
     BioXenErrorCode::io_error,
     BioXenErrorCode::invalid_snapshot,
+    BioXenErrorCode::incompatible_genetic_code,
 };
 
 /// "BX001" for BioXenErrorCode::vm_creation_failed.

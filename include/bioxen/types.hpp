@@ -63,6 +63,12 @@ struct ResourceAllocation {
   int rna_polymerase = automatic;      ///< RNA polymerases, [0, chassis RNA polymerases]
   std::int64_t memory_kb = automatic;  ///< genome space, kb
   int priority = automatic;            ///< 1 (lowest) to 5 (critical: may use the reserve)
+  /// Run a guest whose genetic code the chassis does not read (docs/MODEL.md section 3.1):
+  /// its proteins are made as the host's code reads them (truncated at a UGA read as stop, or
+  /// extended through a UGA read as Trp), counted in VmStatus, and boot completes only if no
+  /// boot protein is affected. False (the default): such a guest is refused with
+  /// incompatible_genetic_code. Read at creation; reallocate_vm() keeps the VM's value.
+  bool allow_incompatible_code = false;
 
   friend bool operator==(const ResourceAllocation&, const ResourceAllocation&) = default;
 };
@@ -133,6 +139,13 @@ struct VmStatus {
   std::uint64_t total_genes = 0;
   std::uint64_t resident_proteins = 0;  ///< resident CDS (proteins it can make)
   std::uint64_t boot_proteins = 0;
+  // The genetic code (docs/MODEL.md section 3.1).
+  std::uint32_t translation_table = 0;       ///< the genome's NCBI table
+  std::uint32_t host_translation_table = 0;  ///< the table the chassis reads it by
+  bool allow_incompatible_code = false;      ///< as created
+  std::uint64_t truncated_proteins = 0;  ///< resident CDS the host's code ends early
+  std::uint64_t extended_proteins = 0;   ///< resident CDS the host's code reads through
+  bool boot_blocked = false;             ///< a boot protein is affected: boot cannot complete
 
   friend bool operator==(const VmStatus&, const VmStatus&) = default;
 };
@@ -154,7 +167,8 @@ void to_json(nlohmann::json& j, VMState s);
 /// A state's name; anything else is BioXenException(invalid_argument).
 void from_json(const nlohmann::json& j, VMState& s);
 
-/// Keys: ribosomes, atp_percentage, rna_polymerase, memory_kb, priority (-1 = automatic).
+/// Keys: ribosomes, atp_percentage, rna_polymerase, memory_kb, priority (-1 = automatic),
+/// allow_incompatible_code.
 void to_json(nlohmann::json& j, const ResourceAllocation& a);
 /// Reads the keys present (others keep their values); unknown keys or wrong types throw
 /// BioXenException(invalid_argument) naming the key. Ranges are checked on admission.
@@ -187,7 +201,8 @@ struct fmt::formatter<bioxen::VMState> : fmt::formatter<std::string_view> {
   format_context::iterator format(bioxen::VMState s, format_context& ctx) const;
 };
 
-/// "ribosomes=20 atp=25% rnap=10 memory=auto priority=1".
+/// "ribosomes=20 atp=25% rnap=10 memory=auto priority=1" (and " allow_incompatible_code" when
+/// set).
 template <>
 struct fmt::formatter<bioxen::ResourceAllocation> : fmt::formatter<std::string_view> {
   format_context::iterator format(const bioxen::ResourceAllocation& a, format_context& ctx) const;

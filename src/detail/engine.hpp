@@ -331,8 +331,11 @@ class Engine {
 
   static constexpr std::string_view snapshot_format = "bioxen.snapshot";
   /// Version 2 added the physiological model (work_model, the VMs' pipelines, the host);
-  /// version 1 snapshots restore under WorkModel::capacity, the only model they knew.
-  static constexpr int snapshot_version = 2;
+  /// version 1 snapshots restore under WorkModel::capacity, the only model they knew. Version 3
+  /// added genetic codes (allocation.allow_incompatible_code, the genomes' tables) and renamed
+  /// the syn3A-like chassis: a chassis with base "orthogonal" in versions 1 and 2 is restored as
+  /// "syn3a" (docs/MODEL.md section 2).
+  static constexpr int snapshot_version = 3;
 
   nlohmann::json snapshot() const {
     nlohmann::json genomes = nlohmann::json::array();
@@ -360,7 +363,8 @@ class Engine {
             {"atp_micro", v.res.atp_micro},
             {"rna_polymerase", v.res.rna_polymerase},
             {"memory_kb", v.res.memory_kb},
-            {"priority", v.res.priority}}},
+            {"priority", v.res.priority},
+            {"allow_incompatible_code", v.res.allow_incompatible_code}}},
           {"state", to_string(v.state)},
           {"error_reason", err == error_reasons_.end() ? std::string() : err->second},
           {"running_since_us", v.running_since_us},
@@ -533,6 +537,40 @@ class Engine {
     work_.end_quantum(alloc_.free_rna_polymerase());
   }
 
+  /// Refuses a guest whose code the chassis does not read, unless allowed and its proteins under
+  /// the host's code are known (docs/MODEL.md section 3.1); throws incompatible_genetic_code.
+  void check_code(std::string_view id, const GenomeTemplate& genome, bool allowed) const {
+    const GeneticCodeCheck c = check_genetic_code(genome, chassis_.genetic_codes);
+    if (c.compatible || (allowed && c.lengths_known)) return;
+    const std::string what =
+        !c.lengths_known
+            ? fmt::format("the genome gives no other_code_length_aa, so the proteins table {} "
+                          "would make of it are unknown",
+                          c.host_table)
+            : fmt::format("{} of its {} proteins would be {} (set allow_incompatible_code to run "
+                          "it anyway)",
+                          c.affected_proteins(), genome.cds_count(),
+                          c.truncated_proteins > 0 ? "truncated at a UGA read as stop"
+                                                   : "extended through a UGA stop read as Trp");
+    throw BioXenException(
+        BioXenErrorCode::incompatible_genetic_code,
+        fmt::format("cannot create VM '{}': genome '{}' uses translation table {} ({}), but "
+                    "chassis '{}' reads table {}: {}",
+                    printable(id), genome.name(), c.guest_table,
+                    translation_table_name(c.guest_table), chassis_.name,
+                    fmt::join(chassis_.genetic_codes, ", "), what),
+        {{"vm_id", printable(id)},
+         {"genome", genome.name()},
+         {"guest_table", c.guest_table},
+         {"host_table", c.host_table},
+         {"host_codes", chassis_.genetic_codes},
+         {"chassis", chassis_.name},
+         {"affected_proteins", c.affected_proteins()},
+         {"truncated_proteins", c.truncated_proteins},
+         {"extended_proteins", c.extended_proteins},
+         {"lengths_known", c.lengths_known}});
+  }
+
   GuestImage* acquire_image(const std::string& biological_type, const GenomePtr& genome,
                             std::int64_t memory_kb) {
     ImageKey key{genome.get(), memory_kb, biological_type};
@@ -541,7 +579,9 @@ class Engine {
       auto img = std::make_unique<GuestImage>();
       img->biological_type = biological_type;
       img->genome = genome;
-      img->resident = resident_set(genome, static_cast<std::uint64_t>(memory_kb));
+      img->resident =
+          resident_set(genome, static_cast<std::uint64_t>(memory_kb),
+                       host_reading_table(genome->translation_table(), chassis_.genetic_codes));
       img->memory_kb = memory_kb;
       img->builtin = is_builtin(genome);
       work_.prepare(*img);
@@ -561,6 +601,7 @@ class Engine {
 
   void create(std::string_view id, std::string biological_type, GenomePtr genome,
               const ResourceAllocation& requested) {
+    check_code(id, *genome, requested.allow_incompatible_code);
     const Reservation r = alloc_.resolve(requested, static_cast<std::int64_t>(genome->size_kb()));
     alloc_.check_admit(id, r, requested.atp_percentage);
     add_vm(id, biological_type, genome, r);
@@ -694,6 +735,12 @@ class Engine {
     st.total_genes = v.image->genome->genes().size();
     st.resident_proteins = rs.cds.size();
     st.boot_proteins = rs.boot_proteins;
+    st.translation_table = v.image->genome->translation_table();
+    st.host_translation_table = rs.reading_table;
+    st.allow_incompatible_code = v.res.allow_incompatible_code;
+    st.truncated_proteins = rs.truncated_proteins;
+    st.extended_proteins = rs.extended_proteins;
+    st.boot_blocked = rs.boot_blocked();
   }
 
   static Engine restore_unchecked(const nlohmann::json& j);
@@ -729,9 +776,9 @@ inline Engine Engine::restore_unchecked(const nlohmann::json& j) {
     json_fail(ctx, "format", fmt::format("expected \"{}\"", snapshot_format));
   }
   const int version = read_integer<int>(require(j, "version", ctx), "version", ctx);
-  if (version != 1 && version != snapshot_version) {
+  if (version < 1 || version > snapshot_version) {
     json_fail(ctx, "version",
-              fmt::format("unsupported version {} (this library reads 1 and {})", version,
+              fmt::format("unsupported version {} (this library reads 1 to {})", version,
                           snapshot_version));
   }
   const bool v1 = version == 1;
@@ -755,7 +802,11 @@ inline Engine Engine::restore_unchecked(const nlohmann::json& j) {
     config.work_model = WorkModel::capacity;
   }
   config.validate();
-  const ChassisProfile chassis = chassis_profile_from_json(require(j, "chassis", ctx));
+  nlohmann::json jchassis = require(j, "chassis", ctx);
+  if (version < 3 && jchassis.is_object() && jchassis.value("base", "") == "orthogonal") {
+    jchassis["base"] = "syn3a";  // what "orthogonal" named before version 3
+  }
+  const ChassisProfile chassis = chassis_profile_from_json(jchassis);
   Engine e(config, chassis);
   e.clock_us_ = read_integer<std::int64_t>(require(j, "clock_us", ctx), "clock_us", ctx, 0);
   e.quanta_ = read_integer<std::uint64_t>(require(j, "quanta", ctx), "quanta", ctx);
@@ -829,8 +880,15 @@ inline Engine Engine::restore_unchecked(const nlohmann::json& j) {
     }
     const auto& ja = require(jv, "allocation", ctx);
     const std::string ak = k("allocation");
-    require_object(ja, ak, {"ribosomes", "atp_micro", "rna_polymerase", "memory_kb", "priority"},
-                   ctx);
+    if (version < 3) {
+      require_object(ja, ak, {"ribosomes", "atp_micro", "rna_polymerase", "memory_kb", "priority"},
+                     ctx);
+    } else {
+      require_object(ja, ak,
+                     {"ribosomes", "atp_micro", "rna_polymerase", "memory_kb", "priority",
+                      "allow_incompatible_code"},
+                     ctx);
+    }
     Reservation r;
     r.ribosomes = read_integer<int>(require(ja, "ribosomes", ctx), ak + ".ribosomes", ctx);
     r.atp_micro = read_integer<std::int64_t>(require(ja, "atp_micro", ctx), ak + ".atp_micro", ctx);
@@ -838,7 +896,16 @@ inline Engine Engine::restore_unchecked(const nlohmann::json& j) {
         read_integer<int>(require(ja, "rna_polymerase", ctx), ak + ".rna_polymerase", ctx);
     r.memory_kb = read_integer<std::int64_t>(require(ja, "memory_kb", ctx), ak + ".memory_kb", ctx);
     r.priority = read_integer<int>(require(ja, "priority", ctx), ak + ".priority", ctx);
+    if (version >= 3) {
+      r.allow_incompatible_code = read_bool(require(ja, "allow_incompatible_code", ctx),
+                                            ak + ".allow_incompatible_code", ctx);
+    }
     e.alloc_.check_restore(id, r);
+    try {
+      e.check_code(id, *genome, r.allow_incompatible_code);
+    } catch (const BioXenException& x) {
+      json_fail(ctx, k("genome"), x.message());
+    }
 
     const std::string state_name = read_string(require(jv, "state", ctx), k("state"), ctx);
     VMState state = VMState::created;
@@ -890,7 +957,8 @@ inline Engine Engine::restore_unchecked(const nlohmann::json& j) {
     const std::uint32_t slot = e.add_vm(id, type, genome, r);
     VmRecord& v = e.vms_[slot];
     const auto boot_aa = static_cast<double>(v.image->resident->boot_aa);
-    if (!e.work_.physiological() && booted != (aa >= boot_aa)) {
+    if (!e.work_.physiological() &&
+        booted != (aa >= boot_aa && !v.image->resident->boot_blocked())) {
       json_fail(ctx, k("boot_complete"),
                 "disagrees with the amino acids made and the genome's boot size");
     }

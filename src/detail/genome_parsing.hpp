@@ -85,6 +85,11 @@ GenomePtr parse_tsv(std::istream& in, std::string_view source_name, const ParseD
 GenomePtr finish_genome(std::string_view source_name, std::string name, std::string organism,
                         std::string accession, std::uint64_t genome_length_bp, std::string source,
                         std::vector<Gene> genes, const std::vector<std::size_t>& lines,
-                        std::size_t last_line);
+                        std::size_t last_line, GeneticCodeInfo code = {});
+
+/// A translation table given on `line` of a genome file: 1, 4 or 11, else genome_parse_error
+/// naming the supported ones.
+std::uint32_t translation_table_field(std::string_view source_name, std::size_t line,
+                                      std::string_view field, std::string_view text);
 
 }  // namespace bioxen::detail

@@ -88,7 +88,7 @@ class Work {
     v.aa = before + aa;
     v.atp += aa * atp_per_aa_;
     v.ribosome_seconds += units * work_us / 1e6;
-    if ((v.flags & kBooted) == 0) {
+    if ((v.flags & kBooted) == 0 && !v.image->resident->boot_blocked()) {
       const auto boot = static_cast<double>(v.image->resident->boot_aa);
       if (v.aa >= boot) {
         const double frac = aa > 0.0 ? std::clamp((boot - before) / aa, 0.0, 1.0) : 0.0;
@@ -149,7 +149,7 @@ class Work {
     v.aa += aa;
     v.atp += aa * atp_per_aa_;
     v.ribosome_seconds += bound / ribosomes_per_unit_ * dt;
-    if ((v.flags & kBooted) == 0 && p.boot_next >= rs.boot_proteins &&
+    if ((v.flags & kBooted) == 0 && !rs.boot_blocked() && p.boot_next >= rs.boot_proteins &&
         p.elongation >= p.boot_target) {
       const double frac = de > 0.0 ? std::clamp((p.boot_target - e0) / de, 0.0, 1.0) : 0.0;
       v.boot_time_s = static_cast<double>(clock_us) / 1e6 + frac * dt;
@@ -395,7 +395,8 @@ inline void Work::restore_pipeline(VmRecord& v, const nlohmann::json& jp, const 
   p.boot_next = read_integer<std::uint32_t>(require(jp, "boot_next", ctx), k("boot_next"), ctx, 0,
                                             static_cast<std::uint32_t>(rs.boot_proteins));
   const bool booted = (v.flags & kBooted) != 0;
-  if (booted && (p.boot_next < rs.boot_proteins || p.elongation < p.boot_target)) {
+  if (booted &&
+      (rs.boot_blocked() || p.boot_next < rs.boot_proteins || p.elongation < p.boot_target)) {
     json_fail(ctx, k("boot_next"), "disagrees with boot_complete");
   }
   const bool has_history = read_bool(require(jp, "history", ctx), k("history"), ctx);

@@ -32,17 +32,28 @@ inline nlohmann::json genome_to_json(const GenomeTemplate& g) {
         {"strand", std::string(1, gene.strand)},
         {"length_bp", gene.length_bp},
         {"protein_length_aa", gene.protein_length_aa},
-        {"essential", gene.essential ? nlohmann::json(*gene.essential) : nlohmann::json()}});
+        {"essential", gene.essential ? nlohmann::json(*gene.essential) : nlohmann::json()},
+        {"other_code_length_aa", gene.other_code_length_aa
+                                     ? nlohmann::json(*gene.other_code_length_aa)
+                                     : nlohmann::json()}});
   }
-  return nlohmann::json{{"name", g.name()},           {"organism", g.organism()},
-                        {"accession", g.accession()}, {"genome_length_bp", g.genome_length_bp()},
-                        {"source", g.source()},       {"genes", std::move(genes)}};
+  return nlohmann::json{{"name", g.name()},
+                        {"organism", g.organism()},
+                        {"accession", g.accession()},
+                        {"genome_length_bp", g.genome_length_bp()},
+                        {"source", g.source()},
+                        {"translation_table", g.translation_table()},
+                        {"other_code_lengths", g.genetic_code().other_code_lengths},
+                        {"genes", std::move(genes)}};
 }
 
-/// The inverse of genome_to_json(); errors are `ctx.code` naming `where` and the key.
+/// The inverse of genome_to_json(); errors are `ctx.code` naming `where` and the key. The
+/// genetic-code keys are optional (snapshots of version 2 and older have none: table 11).
 inline GenomePtr genome_from_json(const nlohmann::json& j, const std::string& where,
                                   const JsonContext& ctx) {
-  require_object(j, where, {"name", "organism", "accession", "genome_length_bp", "source", "genes"},
+  require_object(j, where,
+                 {"name", "organism", "accession", "genome_length_bp", "source",
+                  "translation_table", "other_code_lengths", "genes"},
                  ctx);
   const auto key = [&](std::string_view k) { return fmt::format("{}.{}", where, k); };
   std::string name = read_string(require(j, "name", ctx), key("name"), ctx);
@@ -51,6 +62,13 @@ inline GenomePtr genome_from_json(const nlohmann::json& j, const std::string& wh
   const auto length = read_integer<std::uint64_t>(require(j, "genome_length_bp", ctx),
                                                   key("genome_length_bp"), ctx);
   std::string source = read_string(require(j, "source", ctx), key("source"), ctx);
+  GeneticCodeInfo code;
+  if (const auto t = j.find("translation_table"); t != j.end()) {
+    code.translation_table = read_integer<std::uint32_t>(*t, key("translation_table"), ctx);
+  }
+  if (const auto o = j.find("other_code_lengths"); o != j.end()) {
+    code.other_code_lengths = read_bool(*o, key("other_code_lengths"), ctx);
+  }
   const auto& jgenes = require(j, "genes", ctx);
   if (!jgenes.is_array()) json_fail(ctx, key("genes"), "expected an array");
   std::vector<Gene> genes;
@@ -60,7 +78,7 @@ inline GenomePtr genome_from_json(const nlohmann::json& j, const std::string& wh
     const auto& jg = jgenes[i];
     require_object(jg, gk,
                    {"locus_tag", "name", "product", "type", "start", "end", "strand", "length_bp",
-                    "protein_length_aa", "essential"},
+                    "protein_length_aa", "essential", "other_code_length_aa"},
                    ctx);
     const auto gkey = [&](std::string_view k) { return fmt::format("{}.{}", gk, k); };
     Gene g;
@@ -83,11 +101,19 @@ inline GenomePtr genome_from_json(const nlohmann::json& j, const std::string& wh
                                                       gkey("protein_length_aa"), ctx);
     const auto& ess = require(jg, "essential", ctx);
     if (!ess.is_null()) g.essential = read_bool(ess, gkey("essential"), ctx);
+    if (const auto o = jg.find("other_code_length_aa"); o != jg.end() && !o->is_null()) {
+      g.other_code_length_aa = read_integer<std::uint32_t>(*o, gkey("other_code_length_aa"), ctx);
+    }
     genes.push_back(std::move(g));
   }
-  return std::make_shared<const GenomeTemplate>(std::move(name), std::move(organism),
-                                                std::move(accession), length, std::move(source),
-                                                std::move(genes));
+  // The template's own checks (a supported table, consistent lengths) become ctx's error.
+  try {
+    return std::make_shared<const GenomeTemplate>(std::move(name), std::move(organism),
+                                                  std::move(accession), length, std::move(source),
+                                                  std::move(genes), code);
+  } catch (const BioXenException& e) {
+    json_fail(ctx, where, e.message());
+  }
 }
 
 }  // namespace bioxen::detail
