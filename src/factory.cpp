@@ -156,6 +156,9 @@ BiologicalVM create_bio_vm(std::shared_ptr<BioXenHypervisor> hypervisor, std::st
     request.memory_kb = it->get<std::int64_t>();
   }
   if (const auto it = cfg.find("priority"); it != cfg.end()) request.priority = it->get<int>();
+  if (const auto it = cfg.find("allow_incompatible_code"); it != cfg.end()) {
+    request.allow_incompatible_code = it->get<bool>();
+  }
 
   const std::string genome = get_string(cfg, "genome", std::string(biological_type));
   if (genome == biological_type) {

@@ -65,7 +65,7 @@ HostStatus run_point(const ChassisProfile& host, double share) {
     // polymerase to spare for the host (it needs its transcribing fraction).
     r.rna_polymerase =
         static_cast<int>(std::floor(host.rna_polymerases * (1.0 - host.active_rnap_fraction)));
-    hv.create_vm("guest", "syn3a", r);
+    hv.create_vm("guest", "syn3a_recoded", r);
     hv.start_vm("guest");
   }
   hv.run_quanta(900);  // 15 min: mRNA and chains at steady state

@@ -62,6 +62,7 @@ const std::vector<std::string>& vm_config_keys() {
                                                 "rna_polymerase",
                                                 "memory_kb",
                                                 "priority",
+                                                "allow_incompatible_code",
                                                 "resource_limits",
                                                 "xcpng_config",
                                                 "genome_optimization",
@@ -188,6 +189,8 @@ class VmConfigChecker {
       if (v.get<std::int64_t>() == 0) fail(key, "must be at least 1 kb");
     } else if (key == "priority") {
       check_int(key, v, 1, 5, "an integer");
+    } else if (key == "allow_incompatible_code") {
+      expect(v.is_boolean(), "true or false");
     } else if (key == "atp_percentage") {
       expect(v.is_number(), "a number");
       const double a = v.get<double>();

@@ -27,7 +27,7 @@ using bioxen_test::throws_bx;
 
 ::testing::AssertionResult throws_bx_code(BioXenHypervisor& hv) {
   try {
-    hv.create_vm("one_more", "syn3a");
+    hv.create_vm("one_more", "syn3a_recoded");
   } catch (const bioxen::BioXenException& e) {
     if (e.code() == BioXenErrorCode::hypervisor_overload) return ::testing::AssertionSuccess();
     return ::testing::AssertionFailure() << e.what();
@@ -148,24 +148,24 @@ TEST(AdmissionOrder, VmCountComesFirst) {
   ProductionConfig cfg;
   cfg.max_vms = 1;
   BioXenHypervisor hv{cfg, ChassisType::ecoli};
-  hv.create_vm("a", "syn3a");
+  hv.create_vm("a", "syn3a_recoded");
   // Also above the per-VM cap, the ATP limit and with a bad priority: the count is reported.
-  EXPECT_TRUE(throws_bx([&] { hv.create_vm("b", "syn3a", alloc(61, 95, 9)); },
+  EXPECT_TRUE(throws_bx([&] { hv.create_vm("b", "syn3a_recoded", alloc(61, 95, 9)); },
                         BioXenErrorCode::hypervisor_overload,
                         "cannot create VM 'b': the VM limit max_vms = 1 is reached"));
-  const auto d = error_details([&] { hv.create_vm("b", "syn3a"); });
+  const auto d = error_details([&] { hv.create_vm("b", "syn3a_recoded"); });
   EXPECT_EQ(d.at("max_vms"), 1);
   EXPECT_EQ(d.at("vm_count"), 1);
 }
 
 TEST(AdmissionOrder, PerVmRibosomeCapBeforeFreeRibosomes) {
   BioXenHypervisor hv;
-  hv.create_vm("a", "syn3a", alloc(58, 10));  // 10 free, all of them the reserve
-  EXPECT_TRUE(throws_bx([&] { hv.create_vm("b", "syn3a", alloc(61, 10)); },
+  hv.create_vm("a", "syn3a_recoded", alloc(58, 10));  // 10 free, all of them the reserve
+  EXPECT_TRUE(throws_bx([&] { hv.create_vm("b", "syn3a_recoded", alloc(61, 10)); },
                         BioXenErrorCode::resource_allocation_error,
                         "VM 'b' requests 61 ribosomes, above the per-VM limit "
                         "max_ribosome_allocation = 60"));
-  const auto d = error_details([&] { hv.create_vm("b", "syn3a", alloc(61, 10)); });
+  const auto d = error_details([&] { hv.create_vm("b", "syn3a_recoded", alloc(61, 10)); });
   EXPECT_EQ(d.at("resource"), "ribosomes");
   EXPECT_EQ(d.at("requested"), 61);
   EXPECT_EQ(d.at("available"), 60);
@@ -176,25 +176,25 @@ TEST(AdmissionOrder, PerVmRibosomeCapBeforeFreeRibosomes) {
 
 TEST(AdmissionOrder, FreeRibosomesBeforeAtp) {
   BioXenHypervisor hv;
-  hv.create_vm("a", "syn3a", alloc(50, 80));
+  hv.create_vm("a", "syn3a_recoded", alloc(50, 80));
   // 18 free, 8 usable below priority 5; ATP 10 % left.
-  EXPECT_TRUE(throws_bx([&] { hv.create_vm("b", "syn3a", alloc(9, 20)); },
+  EXPECT_TRUE(throws_bx([&] { hv.create_vm("b", "syn3a_recoded", alloc(9, 20)); },
                         BioXenErrorCode::resource_allocation_error,
                         "insufficient ribosomes for VM 'b': requested 9, available 8, shortfall 1 "
                         "(the last 10 free ribosomes are the emergency reserve for priority-5 "
                         "VMs)"));
-  const auto d = error_details([&] { hv.create_vm("b", "syn3a", alloc(9, 20)); });
+  const auto d = error_details([&] { hv.create_vm("b", "syn3a_recoded", alloc(9, 20)); });
   EXPECT_EQ(d.at("resource"), "ribosomes");
   EXPECT_EQ(d.at("requested"), 9);
   EXPECT_EQ(d.at("available"), 8);
   EXPECT_EQ(d.at("shortfall"), 1);
   EXPECT_EQ(d.at("free"), 18);
   EXPECT_EQ(d.at("emergency_reserve"), 10);
-  EXPECT_TRUE(throws_bx([&] { hv.create_vm("b", "syn3a", alloc(8, 20)); },
+  EXPECT_TRUE(throws_bx([&] { hv.create_vm("b", "syn3a_recoded", alloc(8, 20)); },
                         BioXenErrorCode::resource_allocation_error,
                         "insufficient ATP for VM 'b': requested 20%, available 10%, shortfall "
                         "10%"));
-  const auto a = error_details([&] { hv.create_vm("b", "syn3a", alloc(8, 20)); });
+  const auto a = error_details([&] { hv.create_vm("b", "syn3a_recoded", alloc(8, 20)); });
   EXPECT_EQ(a.at("resource"), "atp_percentage");
   EXPECT_EQ(a.at("requested"), 20.0);
   EXPECT_EQ(a.at("available"), 10.0);
@@ -204,48 +204,48 @@ TEST(AdmissionOrder, FreeRibosomesBeforeAtp) {
 
 TEST(AdmissionOrder, AtpBeforePerVmMemoryBeforeGenomeSpaceBeforePriorityBeforeRnap) {
   BioXenHypervisor hv{ProductionConfig{}, small_space(1500)};
-  hv.create_vm("a", "syn3a", alloc(10, 80));
-  hv.create_vm("b", "syn3a", alloc(10, 5));  // 1,088 of 1,500 kb used
+  hv.create_vm("a", "syn3a_recoded", alloc(10, 80));
+  hv.create_vm("b", "syn3a_recoded", alloc(10, 5));  // 1,088 of 1,500 kb used
   // ATP and per-VM memory both fail: ATP is reported.
-  EXPECT_TRUE(throws_bx([&] { hv.create_vm("c", "syn3a", alloc(1, 6, 1, 2000)); },
+  EXPECT_TRUE(throws_bx([&] { hv.create_vm("c", "syn3a_recoded", alloc(1, 6, 1, 2000)); },
                         BioXenErrorCode::resource_allocation_error,
                         "insufficient ATP for VM 'c': requested 6%, available 5%, shortfall 1%"));
   // Per-VM memory and genome space both fail: per-VM memory is reported.
-  EXPECT_TRUE(throws_bx([&] { hv.create_vm("c", "syn3a", alloc(1, 1, 1, 2000)); },
+  EXPECT_TRUE(throws_bx([&] { hv.create_vm("c", "syn3a_recoded", alloc(1, 1, 1, 2000)); },
                         BioXenErrorCode::resource_allocation_error,
                         "VM 'c' requests 2000 kb of memory, above the per-VM limit "
                         "max_memory_kb = 1024"));
-  auto d = error_details([&] { hv.create_vm("c", "syn3a", alloc(1, 1, 1, 2000)); });
+  auto d = error_details([&] { hv.create_vm("c", "syn3a_recoded", alloc(1, 1, 1, 2000)); });
   EXPECT_EQ(d.at("resource"), "memory_kb");
   EXPECT_EQ(d.at("available"), 1024);
   EXPECT_EQ(d.at("shortfall"), 976);
   EXPECT_EQ(d.at("limit"), "max_memory_kb");
   // Genome space and priority both fail: genome space is reported.
-  EXPECT_TRUE(throws_bx([&] { hv.create_vm("c", "syn3a", alloc(1, 1, 9)); },
+  EXPECT_TRUE(throws_bx([&] { hv.create_vm("c", "syn3a_recoded", alloc(1, 1, 9)); },
                         BioXenErrorCode::resource_allocation_error,
                         "insufficient genome space for VM 'c': requested 544 kb, available 412 "
                         "kb, shortfall 132 kb"));
-  d = error_details([&] { hv.create_vm("c", "syn3a", alloc(1, 1, 9)); });
+  d = error_details([&] { hv.create_vm("c", "syn3a_recoded", alloc(1, 1, 9)); });
   EXPECT_EQ(d.at("resource"), "memory_kb");
   EXPECT_EQ(d.at("requested"), 544);
   EXPECT_EQ(d.at("available"), 412);
   EXPECT_EQ(d.at("shortfall"), 132);
   EXPECT_EQ(d.at("limit"), "genome_space_kb");
   // Priority and RNA polymerase both fail: priority is reported.
-  EXPECT_TRUE(throws_bx([&] { hv.create_vm("c", "syn3a", alloc(1, 1, 0, 100, 9999)); },
+  EXPECT_TRUE(throws_bx([&] { hv.create_vm("c", "syn3a_recoded", alloc(1, 1, 0, 100, 9999)); },
                         BioXenErrorCode::resource_allocation_error,
                         "invalid allocation for VM 'c': priority = 0 must be in [1, 5]"));
   // RNA polymerase is conserved: the others hold 20 of the chassis' 5,000.
-  EXPECT_TRUE(throws_bx([&] { hv.create_vm("c", "syn3a", alloc(1, 1, 1, 100, 5001)); },
+  EXPECT_TRUE(throws_bx([&] { hv.create_vm("c", "syn3a_recoded", alloc(1, 1, 1, 100, 5001)); },
                         BioXenErrorCode::resource_allocation_error,
                         "insufficient RNA polymerase for VM 'c': requested 5001, available 4980, "
                         "shortfall 21"));
-  d = error_details([&] { hv.create_vm("c", "syn3a", alloc(1, 1, 1, 100, 4981)); });
+  d = error_details([&] { hv.create_vm("c", "syn3a_recoded", alloc(1, 1, 1, 100, 4981)); });
   EXPECT_EQ(d.at("resource"), "rna_polymerase");
   EXPECT_EQ(d.at("requested"), 4981);
   EXPECT_EQ(d.at("available"), 4980);
   EXPECT_EQ(d.at("shortfall"), 1);
-  EXPECT_TRUE(throws_bx([&] { hv.create_vm("c", "syn3a", alloc(1, 1, 1, 100, -2)); },
+  EXPECT_TRUE(throws_bx([&] { hv.create_vm("c", "syn3a_recoded", alloc(1, 1, 1, 100, -2)); },
                         BioXenErrorCode::resource_allocation_error,
                         "invalid allocation for VM 'c': rna_polymerase = -2 must be in [0, "
                         "5000] (the chassis' RNA polymerases)"));
@@ -256,7 +256,7 @@ TEST(AdmissionOrder, AtpBeforePerVmMemoryBeforeGenomeSpaceBeforePriorityBeforeRn
 TEST(AdmissionDomain, OutOfRangeValuesAreRefusedNamingTheField) {
   BioXenHypervisor hv;
   const auto expect = [&](const ResourceAllocation& r, const std::string& message) {
-    EXPECT_TRUE(throws_bx([&] { hv.create_vm("v", "syn3a", r); },
+    EXPECT_TRUE(throws_bx([&] { hv.create_vm("v", "syn3a_recoded", r); },
                           BioXenErrorCode::resource_allocation_error,
                           "invalid allocation for VM 'v': " + message));
   };
@@ -270,14 +270,14 @@ TEST(AdmissionDomain, OutOfRangeValuesAreRefusedNamingTheField) {
   expect(alloc(1, 1, 1, 100, -3),
          "rna_polymerase = -3 must be in [0, 5000] (the chassis' RNA "
          "polymerases)");
-  const auto d = error_details([&] { hv.create_vm("v", "syn3a", alloc(1, 1, 6)); });
+  const auto d = error_details([&] { hv.create_vm("v", "syn3a_recoded", alloc(1, 1, 6)); });
   EXPECT_EQ(d.at("resource"), "priority");
   EXPECT_EQ(d.at("requested"), 6);
   EXPECT_EQ(d.at("range"), "[1, 5]");
   EXPECT_EQ(hv.vm_count(), 0u);
   // The edges are fine.
-  EXPECT_NO_THROW(hv.create_vm("zero", "syn3a", alloc(0, 0, 1, 0, 0)));
-  EXPECT_NO_THROW(hv.create_vm("top", "syn3a", alloc(60, 90, 5, 1024, 5000)));
+  EXPECT_NO_THROW(hv.create_vm("zero", "syn3a_recoded", alloc(0, 0, 1, 0, 0)));
+  EXPECT_NO_THROW(hv.create_vm("top", "syn3a_recoded", alloc(60, 90, 5, 1024, 5000)));
 }
 
 // --- The emergency reserve
@@ -287,21 +287,21 @@ TEST(EmergencyReserve, OnlyPriorityFiveVmsMayTakeTheLastReservedUnits) {
   ProductionConfig cfg;
   cfg.max_vms = 8;
   BioXenHypervisor hv{cfg, ChassisType::ecoli};
-  hv.create_vm("big", "syn3a", alloc(56, 10));  // 12 free, 2 usable below priority 5
-  EXPECT_NO_THROW(hv.create_vm("p1", "syn3a", alloc(2, 1, 1)));
-  EXPECT_TRUE(throws_bx([&] { hv.create_vm("p4", "syn3a", alloc(1, 1, 4)); },
+  hv.create_vm("big", "syn3a_recoded", alloc(56, 10));  // 12 free, 2 usable below priority 5
+  EXPECT_NO_THROW(hv.create_vm("p1", "syn3a_recoded", alloc(2, 1, 1)));
+  EXPECT_TRUE(throws_bx([&] { hv.create_vm("p4", "syn3a_recoded", alloc(1, 1, 4)); },
                         BioXenErrorCode::resource_allocation_error,
                         "insufficient ribosomes for VM 'p4': requested 1, available 0, shortfall "
                         "1 (the last 10 free ribosomes are the emergency reserve for priority-5 "
                         "VMs)"));
-  EXPECT_NO_THROW(hv.create_vm("p5", "syn3a", alloc(10, 1, 5)));
+  EXPECT_NO_THROW(hv.create_vm("p5", "syn3a_recoded", alloc(10, 1, 5)));
   EXPECT_EQ(hv.get_system_resources().free_ribosomes, 0);
-  EXPECT_TRUE(throws_bx([&] { hv.create_vm("p5b", "syn3a", alloc(1, 1, 5)); },
+  EXPECT_TRUE(throws_bx([&] { hv.create_vm("p5b", "syn3a_recoded", alloc(1, 1, 5)); },
                         BioXenErrorCode::resource_allocation_error,
                         "insufficient ribosomes for VM 'p5b': requested 1, available 0, "
                         "shortfall 1"));
   // Zero ribosomes always fit.
-  EXPECT_NO_THROW(hv.create_vm("none", "syn3a", alloc(0, 1, 1)));
+  EXPECT_NO_THROW(hv.create_vm("none", "syn3a_recoded", alloc(0, 1, 1)));
   EXPECT_TRUE(resources_consistent(hv));
 }
 
@@ -309,9 +309,9 @@ TEST(EmergencyReserve, AReserveSmallerThanTenIsNamedAsSuch) {
   ProductionConfig cfg;
   cfg.emergency_ribosome_reserve = 10;
   BioXenHypervisor hv{cfg, ChassisType::ecoli};
-  hv.create_vm("a", "syn3a", alloc(60, 10, 5));
-  hv.create_vm("b", "syn3a", alloc(3, 10, 5));  // 5 free, all of them reserve
-  EXPECT_TRUE(throws_bx([&] { hv.create_vm("c", "syn3a", alloc(1, 1)); },
+  hv.create_vm("a", "syn3a_recoded", alloc(60, 10, 5));
+  hv.create_vm("b", "syn3a_recoded", alloc(3, 10, 5));  // 5 free, all of them reserve
+  EXPECT_TRUE(throws_bx([&] { hv.create_vm("c", "syn3a_recoded", alloc(1, 1)); },
                         BioXenErrorCode::resource_allocation_error,
                         "insufficient ribosomes for VM 'c': requested 1, available 0, shortfall "
                         "1 (the last 5 free ribosomes are the emergency reserve for priority-5 "
@@ -335,7 +335,7 @@ TEST(DefaultShares, MaxVmsDefaultVmsAlwaysFitForManyConfigurations) {
     // Genome space is physical (4,642 kb on E. coli): room for every default guest here.
     BioXenHypervisor hv{cfg, small_space(100000)};
     for (int k = 0; k < cfg.max_vms; ++k) {
-      ASSERT_NO_THROW(hv.create_vm(fmt::format("vm{}", k), k % 3 ? "syn3a" : "ecoli"))
+      ASSERT_NO_THROW(hv.create_vm(fmt::format("vm{}", k), k % 3 ? "syn3a_recoded" : "ecoli"))
           << nlohmann::json(cfg).dump() << " vm " << k;
     }
     ASSERT_TRUE(throws_bx_code(hv));
@@ -350,7 +350,7 @@ TEST(DefaultShares, AtpSharesAreExactToAMillionthOfAPercent) {
   ProductionConfig cfg;
   cfg.max_vms = 7;
   BioXenHypervisor hv{cfg, ChassisType::ecoli};
-  for (int k = 0; k < 7; ++k) hv.create_vm(fmt::format("vm{}", k), "syn3a");
+  for (int k = 0; k < 7; ++k) hv.create_vm(fmt::format("vm{}", k), "syn3a_recoded");
   const auto sr = hv.get_system_resources();
   EXPECT_EQ(hv.get_vm_status("vm0").atp_percentage, 12.857142);  // 90 / 7, rounded down
   EXPECT_EQ(sr.total_atp_allocated, 89.999994);
@@ -366,9 +366,9 @@ TEST(DefaultShares, ATenthOfAPercentAddsUpExactly) {
   cfg.total_ribosomes = 100000;
   cfg.max_ribosome_allocation = 10;
   BioXenHypervisor hv{cfg, small_space(10000000)};
-  for (int k = 0; k < 900; ++k) hv.create_vm(fmt::format("vm{}", k), "syn3a", alloc(1, 0.1));
+  for (int k = 0; k < 900; ++k) hv.create_vm(fmt::format("vm{}", k), "syn3a_recoded", alloc(1, 0.1));
   EXPECT_EQ(hv.get_system_resources().total_atp_allocated, 90.0);
-  EXPECT_TRUE(throws_bx([&] { hv.create_vm("x", "syn3a", alloc(1, 0.000001)); },
+  EXPECT_TRUE(throws_bx([&] { hv.create_vm("x", "syn3a_recoded", alloc(1, 0.000001)); },
                         BioXenErrorCode::resource_allocation_error,
                         "insufficient ATP for VM 'x': requested 1e-06%, available 0%, shortfall "
                         "1e-06%"));

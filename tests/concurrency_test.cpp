@@ -91,7 +91,7 @@ TEST_P(Concurrency, ManyThreadsKeepTheInvariants) {
             r.atp_percentage = static_cast<double>(rng() % 8);
             r.priority = 1 + static_cast<int>(rng() % 5);
             if (rng() % 2) {
-              hv.create_vm(id, rng() % 3 ? "syn3a" : "minimal_cell", r, ec);
+              hv.create_vm(id, rng() % 3 ? "syn3a_recoded" : "minimal_cell_recoded", r, ec);
             } else {
               hv.create_vm(id, custom, r, ec);
             }
@@ -218,7 +218,7 @@ TEST(Concurrency, IndependentHypervisorsInParallelAreDeterministic) {
       BioXenHypervisor hv{cfg, bioxen::ChassisType::ecoli};
       for (int round = 0; round < 20; ++round) {
         for (const char* id : {"a", "b", "c"}) {
-          hv.create_vm(id, round % 2 ? "syn3a" : "ecoli");
+          hv.create_vm(id, round % 2 ? "syn3a_recoded" : "ecoli");
           hv.start_vm(id);
         }
         hv.run_quanta(25);
@@ -243,7 +243,7 @@ TEST(Concurrency, ReadersNeverSeeAHalfDoneOperation) {
     }
   });
   for (int i = 0; i < 3000; ++i) {
-    hv.create_vm("x", "syn3a");
+    hv.create_vm("x", "syn3a_recoded");
     hv.start_vm("x");
     hv.destroy_vm("x");
   }

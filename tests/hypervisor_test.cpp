@@ -67,7 +67,7 @@ TEST(Hypervisor, DefaultConstructorIsTheDefaultConfigOnEcoli) {
 
 TEST(Hypervisor, DefaultAllocationIsAnEqualShareOfWhatIsAdmissible) {
   BioXenHypervisor hv;
-  const auto d = hv.default_allocation("syn3a");
+  const auto d = hv.default_allocation("syn3a_recoded");
   EXPECT_EQ(d.ribosomes, 14);  // (68 - 10) / 4
   EXPECT_EQ(d.atp_percentage, 22.5);
   EXPECT_EQ(d.rna_polymerase, 10);
@@ -77,7 +77,7 @@ TEST(Hypervisor, DefaultAllocationIsAnEqualShareOfWhatIsAdmissible) {
   EXPECT_TRUE(throws_bx_containing([&] { (void)hv.default_allocation("plant"); },
                                    BioXenErrorCode::vm_creation_failed,
                                    "unknown biological type 'plant'"));
-  hv.create_vm("vm1", "syn3a");
+  hv.create_vm("vm1", "syn3a_recoded");
   EXPECT_EQ(hv.get_vm_allocation("vm1"), d);
   const auto st = hv.get_vm_status("vm1");
   EXPECT_EQ(st.ribosome_allocation, 14);
@@ -92,11 +92,11 @@ TEST(Hypervisor, MaxVmsDefaultVmsFitAndOneMoreIsOverload) {
     cfg.max_vms = max_vms;
     BioXenHypervisor hv{cfg, ChassisType::ecoli};
     for (int i = 0; i < max_vms; ++i) {
-      ASSERT_NO_THROW(hv.create_vm(fmt::format("vm{}", i), i % 2 ? "syn3a" : "minimal_cell"))
+      ASSERT_NO_THROW(hv.create_vm(fmt::format("vm{}", i), i % 2 ? "syn3a_recoded" : "minimal_cell_recoded"))
           << max_vms;
     }
     const auto before = hv.get_system_resources();
-    EXPECT_TRUE(throws_bx([&] { hv.create_vm("one_more", "syn3a"); },
+    EXPECT_TRUE(throws_bx([&] { hv.create_vm("one_more", "syn3a_recoded"); },
                           BioXenErrorCode::hypervisor_overload,
                           fmt::format("cannot create VM 'one_more': the VM limit max_vms = {} is "
                                       "reached",
@@ -115,8 +115,8 @@ TEST(Hypervisor, TheSpecExample) {
   ResourceAllocation r;
   r.ribosomes = 20;
   r.atp_percentage = 25.0;
-  hv.create_vm("vm1", "syn3a", r);
-  hv.create_vm("vm2", "syn3a");
+  hv.create_vm("vm1", "syn3a_recoded", r);
+  hv.create_vm("vm2", "syn3a_recoded");
   hv.start_vm("vm1");
   EXPECT_EQ(hv.get_vm_state("vm1"), VMState::running);
   const auto st = hv.get_vm_status("vm1");
@@ -202,36 +202,36 @@ TEST(Hypervisor, ChassisInfoReportsRecommendationsAndTheAllocatorView) {
 
 TEST(VmIds, AreNonEmptyPrintableAsciiAtMost64Characters) {
   BioXenHypervisor hv;
-  EXPECT_TRUE(throws_bx([&] { hv.create_vm("", "syn3a"); }, BioXenErrorCode::vm_creation_failed,
+  EXPECT_TRUE(throws_bx([&] { hv.create_vm("", "syn3a_recoded"); }, BioXenErrorCode::vm_creation_failed,
                         "invalid VM id '': it must not be empty"));
   const std::string id64(64, 'a');
   const std::string id65(65, 'a');
-  EXPECT_NO_THROW(hv.create_vm(id64, "syn3a"));
+  EXPECT_NO_THROW(hv.create_vm(id64, "syn3a_recoded"));
   EXPECT_TRUE(
-      throws_bx([&] { hv.create_vm(id65, "syn3a"); }, BioXenErrorCode::vm_creation_failed,
+      throws_bx([&] { hv.create_vm(id65, "syn3a_recoded"); }, BioXenErrorCode::vm_creation_failed,
                 "invalid VM id '" + id64 + "...': it is 65 characters long, the limit is 64"));
-  EXPECT_TRUE(throws_bx([&] { hv.create_vm(std::string("a\x01z", 3), "syn3a"); },
+  EXPECT_TRUE(throws_bx([&] { hv.create_vm(std::string("a\x01z", 3), "syn3a_recoded"); },
                         BioXenErrorCode::vm_creation_failed,
                         "invalid VM id 'a\\x01z': character 2 is not printable ASCII"));
-  EXPECT_TRUE(throws_bx([&] { hv.create_vm("caf\xc3\xa9", "syn3a"); },
+  EXPECT_TRUE(throws_bx([&] { hv.create_vm("caf\xc3\xa9", "syn3a_recoded"); },
                         BioXenErrorCode::vm_creation_failed,
                         "invalid VM id 'caf\\xc3\\xa9': character 4 is not printable ASCII"));
-  const auto d = bioxen_test::error_details([&] { hv.create_vm("a\tb", "syn3a"); });
+  const auto d = bioxen_test::error_details([&] { hv.create_vm("a\tb", "syn3a_recoded"); });
   EXPECT_EQ(d.at("rule"), "printable_ascii");
   EXPECT_EQ(d.at("vm_id"), "a\\x09b");
   EXPECT_NO_THROW((void)d.dump());  // details are valid UTF-8
-  EXPECT_NO_THROW(hv.create_vm("with space & symbols!~", "syn3a"));
+  EXPECT_NO_THROW(hv.create_vm("with space & symbols!~", "syn3a_recoded"));
   EXPECT_EQ(hv.vm_count(), 2u);
 }
 
 TEST(VmIds, AreUnique) {
   BioXenHypervisor hv;
-  hv.create_vm("vm1", "syn3a");
+  hv.create_vm("vm1", "syn3a_recoded");
   const auto before = hv.get_system_resources();
   EXPECT_TRUE(throws_bx([&] { hv.create_vm("vm1", "ecoli"); }, BioXenErrorCode::vm_already_exists,
                         "VM 'vm1' already exists"));
   EXPECT_EQ(hv.get_system_resources(), before);
-  EXPECT_EQ(hv.get_vm_status("vm1").biological_type, "syn3a");
+  EXPECT_EQ(hv.get_vm_status("vm1").biological_type, "syn3a_recoded");
   // After destroy the id is free again.
   hv.destroy_vm("vm1");
   EXPECT_NO_THROW(hv.create_vm("vm1", "ecoli"));
@@ -244,9 +244,9 @@ TEST(Listing, IntoAVectorReusesItAndEqualsTheFreshListing) {
   out[0].uptime_seconds = 9.0;
   hv.list_vms(out);
   EXPECT_TRUE(out.empty());
-  hv.create_vm("a", "syn3a");
-  hv.create_vm("failed-with-a-long-id-outside-sso", "minimal_cell");
-  hv.create_vm("c", "syn3a");
+  hv.create_vm("a", "syn3a_recoded");
+  hv.create_vm("failed-with-a-long-id-outside-sso", "minimal_cell_recoded");
+  hv.create_vm("c", "syn3a_recoded");
   hv.start_vm("a");
   hv.fail_vm("failed-with-a-long-id-outside-sso", "injected");
   hv.run_quanta(5);
@@ -265,7 +265,7 @@ TEST(Listing, IntoAVectorReusesItAndEqualsTheFreshListing) {
   EXPECT_EQ(out[1].health_status, "error");
   // Reuse: the failed VM goes, another comes; no field of the old element may survive.
   hv.destroy_vm("failed-with-a-long-id-outside-sso");
-  hv.create_vm("d", "syn3a");
+  hv.create_vm("d", "syn3a_recoded");
   hv.list_vms(out);
   expect_same(out, hv.list_vms());
   EXPECT_GT(out[0].uptime_seconds, 0.0);  // running
@@ -305,7 +305,7 @@ TEST(BiologicalTypes, CustomGenomesRunUnderTheirOwnName) {
 
 /// Brings VM "v" into `state` on `hv`.
 void bring_to(BioXenHypervisor& hv, VMState state) {
-  hv.create_vm("v", "syn3a");
+  hv.create_vm("v", "syn3a_recoded");
   switch (state) {
     case VMState::created:
       break;
@@ -384,7 +384,7 @@ TEST(Lifecycle, EveryTransitionIsLegalOrAnErrorThatChangesNothing) {
 
 TEST(Lifecycle, InvalidTransitionDetailsNameVmOperationAndState) {
   BioXenHypervisor hv;
-  hv.create_vm("v", "syn3a");
+  hv.create_vm("v", "syn3a_recoded");
   const auto d = bioxen_test::error_details([&] { hv.pause_vm("v"); });
   EXPECT_EQ(d.at("vm_id"), "v");
   EXPECT_EQ(d.at("operation"), "pause");
@@ -395,7 +395,7 @@ TEST(Lifecycle, InvalidTransitionDetailsNameVmOperationAndState) {
 TEST(Lifecycle, DestroyFromEveryStateReturnsExactlyWhatCreateTook) {
   for (auto from : bioxen::all_vm_states) {
     BioXenHypervisor hv;
-    hv.create_vm("other", "minimal_cell", alloc(7, 12.345678));
+    hv.create_vm("other", "minimal_cell_recoded", alloc(7, 12.345678));
     const auto before = hv.get_system_resources();
     bring_to(hv, from);
     hv.run_quanta(5);
@@ -412,7 +412,7 @@ TEST(Lifecycle, DestroyFromEveryStateReturnsExactlyWhatCreateTook) {
 
 TEST(Lifecycle, EveryOperationOnAnUnknownVmIsVmNotFound) {
   BioXenHypervisor hv;
-  hv.create_vm("present", "syn3a");
+  hv.create_vm("present", "syn3a_recoded");
   const std::vector<std::function<void()>> ops = {
       [&] { hv.start_vm("nope"); },
       [&] { hv.pause_vm("nope"); },
@@ -436,9 +436,9 @@ TEST(Lifecycle, EveryOperationOnAnUnknownVmIsVmNotFound) {
 TEST(Lifecycle, ErrorCodeOverloadsReportInsteadOfThrowing) {
   BioXenHypervisor hv;
   std::error_code ec = BioXenErrorCode::io_error;
-  hv.create_vm("v", "syn3a", ec);
+  hv.create_vm("v", "syn3a_recoded", ec);
   EXPECT_FALSE(ec);
-  hv.create_vm("v", "syn3a", ec);
+  hv.create_vm("v", "syn3a_recoded", ec);
   EXPECT_EQ(ec, BioXenErrorCode::vm_already_exists);
   hv.create_vm("w", "plant", ResourceAllocation{}, ec);
   EXPECT_EQ(ec, BioXenErrorCode::vm_creation_failed);
@@ -481,7 +481,7 @@ TEST(Lifecycle, ErrorCodeOverloadsReportInsteadOfThrowing) {
 
 TEST(Lifecycle, FailedVmReportsItsReasonAndKeepsItsReservation) {
   BioXenHypervisor hv;
-  hv.create_vm("v", "syn3a");
+  hv.create_vm("v", "syn3a_recoded");
   hv.start_vm("v");
   hv.run_quanta(2);
   hv.fail_vm("v", "membrane rupture");
@@ -503,7 +503,7 @@ TEST(Lifecycle, StopKeepsCountersAndStartContinues) {
   ProductionConfig cfg;
   cfg.work_model = bioxen::WorkModel::capacity;  // constant output per quantum
   BioXenHypervisor hv{cfg, ChassisType::ecoli};
-  hv.create_vm("v", "syn3a");
+  hv.create_vm("v", "syn3a_recoded");
   hv.start_vm("v");
   hv.run_quanta(10);
   hv.stop_vm("v");
@@ -522,8 +522,8 @@ TEST(Lifecycle, StopKeepsCountersAndStartContinues) {
 
 TEST(Reallocate, ChangesOnlyTheGivenFieldsAndCountsTheVmsOwnReservationAsFree) {
   BioXenHypervisor hv;
-  hv.create_vm("a", "syn3a", alloc(30, 40));
-  hv.create_vm("b", "syn3a", alloc(20, 40));
+  hv.create_vm("a", "syn3a_recoded", alloc(30, 40));
+  hv.create_vm("b", "syn3a_recoded", alloc(20, 40));
   hv.start_vm("a");
   // 68 available, 50 allocated: a may grow to 30 + 18 - 10 (reserve) = 38.
   ResourceAllocation more;

@@ -293,7 +293,7 @@ TEST(ProductionLogger, ObserverLogsEveryHypervisorOperation) {
   bioxen::BioXenHypervisor hv;
   auto observer = log.make_observer();
   hv.add_observer(observer);
-  hv.create_vm("a", "syn3a");
+  hv.create_vm("a", "syn3a_recoded");
   std::error_code ec;
   hv.start_vm("missing", ec);
   hv.remove_observer(observer);

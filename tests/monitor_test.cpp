@@ -91,7 +91,7 @@ TEST(ProductionMonitor, AttachesAndDetachesAnObserver) {
 TEST(ProductionMonitor, CountsEveryLifecycleOperation) {
   BioXenHypervisor hv;
   ProductionMonitor mon{hv};
-  hv.create_vm("vm1", "syn3a", alloc(20, 25));
+  hv.create_vm("vm1", "syn3a_recoded", alloc(20, 25));
   hv.start_vm("vm1");
   hv.pause_vm("vm1");
   hv.resume_vm("vm1");
@@ -123,10 +123,10 @@ TEST(ProductionMonitor, ErrorRateAndCountsAfterRealFailures) {
   std::error_code ec;
   hv.pause_vm("missing", ec);  // non-throwing overload: still observed
   EXPECT_EQ(ec, BioXenErrorCode::vm_not_found);
-  for (int i = 0; i < 4; ++i) hv.create_vm("vm" + std::to_string(i), "syn3a");
-  EXPECT_THROW(hv.create_vm("vm4", "syn3a"), BioXenException);  // BX004
+  for (int i = 0; i < 4; ++i) hv.create_vm("vm" + std::to_string(i), "syn3a_recoded");
+  EXPECT_THROW(hv.create_vm("vm4", "syn3a_recoded"), BioXenException);  // BX004
   EXPECT_THROW(hv.pause_vm("vm0"), BioXenException);            // BX007: created, not running
-  EXPECT_THROW(hv.create_vm("vm0", "syn3a"), BioXenException);  // BX010
+  EXPECT_THROW(hv.create_vm("vm0", "syn3a_recoded"), BioXenException);  // BX010
 
   const auto& m = mon.metrics();
   EXPECT_EQ(m.error_count(BioXenErrorCode::vm_not_found), 2U);
@@ -153,8 +153,8 @@ TEST(ProductionMonitor, ErrorRateAndCountsAfterRealFailures) {
 TEST(ProductionMonitor, SummaryHasTheOriginalShapeAndFreshUtilisation) {
   BioXenHypervisor hv;  // 80 ribosome units, max_vms 4
   ProductionMonitor mon{hv};
-  hv.create_vm("vm1", "syn3a", alloc(20, 25));
-  hv.create_vm("vm2", "syn3a", alloc(20, 25));
+  hv.create_vm("vm1", "syn3a_recoded", alloc(20, 25));
+  hv.create_vm("vm2", "syn3a_recoded", alloc(20, 25));
   hv.start_vm("vm1");
   const nlohmann::json j = mon.get_performance_summary();  // the original library's spelling
   for (const char* key : {"vm_operations", "operation_statistics", "resource_utilization",
@@ -228,8 +228,8 @@ TEST(SchedulingSnapshot, KnownInputs) {
 TEST(ProductionMonitor, SampleNowMeasuresTheIntervalSinceTheLastSample) {
   BioXenHypervisor hv{config(bioxen::SchedulerPolicy::fair_share), bioxen::ChassisType::ecoli};
   ProductionMonitor mon{hv};
-  hv.create_vm("vm1", "syn3a", alloc(20, 25));
-  hv.create_vm("vm2", "syn3a", alloc(20, 25));
+  hv.create_vm("vm1", "syn3a_recoded", alloc(20, 25));
+  hv.create_vm("vm2", "syn3a_recoded", alloc(20, 25));
   hv.start_vm("vm1");
   hv.start_vm("vm2");
   hv.run_quanta(10);  // 1 s of virtual time
@@ -279,8 +279,8 @@ TEST(ProductionMonitor, SampleNowMeasuresTheIntervalSinceTheLastSample) {
 TEST(ProductionMonitor, UnequalServiceLowersTheFairnessIndex) {
   BioXenHypervisor hv{config(bioxen::SchedulerPolicy::round_robin), bioxen::ChassisType::ecoli};
   ProductionMonitor mon{hv};
-  hv.create_vm("small", "syn3a", alloc(10, 20));
-  hv.create_vm("large", "syn3a", alloc(40, 20));
+  hv.create_vm("small", "syn3a_recoded", alloc(10, 20));
+  hv.create_vm("large", "syn3a_recoded", alloc(40, 20));
   hv.start_vm("small");
   hv.start_vm("large");
   hv.run_quanta(20);
@@ -305,7 +305,7 @@ TEST(ProductionMonitor, UnequalServiceLowersTheFairnessIndex) {
 TEST(ProductionMonitor, RestoreStartsANewIntervalHistory) {
   BioXenHypervisor hv{config(bioxen::SchedulerPolicy::fair_share), bioxen::ChassisType::ecoli};
   ProductionMonitor mon{hv};
-  hv.create_vm("vm1", "syn3a", alloc(20, 25));
+  hv.create_vm("vm1", "syn3a_recoded", alloc(20, 25));
   hv.start_vm("vm1");
   const nlohmann::json snap = hv.snapshot();  // t = 0
   hv.run_quanta(10);
@@ -323,8 +323,8 @@ TEST(ProductionMonitor, RestoreStartsANewIntervalHistory) {
 TEST(ProductionMonitor, DestroyedAndRecreatedVmsStartAfresh) {
   BioXenHypervisor hv{config(bioxen::SchedulerPolicy::fair_share), bioxen::ChassisType::ecoli};
   ProductionMonitor mon{hv};
-  hv.create_vm("a", "syn3a", alloc(20, 25));
-  hv.create_vm("b", "syn3a", alloc(20, 25));
+  hv.create_vm("a", "syn3a_recoded", alloc(20, 25));
+  hv.create_vm("b", "syn3a_recoded", alloc(20, 25));
   hv.start_vm("a");
   hv.start_vm("b");
   hv.run_quanta(10);
@@ -335,7 +335,7 @@ TEST(ProductionMonitor, DestroyedAndRecreatedVmsStartAfresh) {
   ASSERT_EQ(one.vm_shares.size(), 1U);
   EXPECT_DOUBLE_EQ(one.vm_shares[0].service_share, 1.0);
   // "b" again, with less work so far than the old "b" had: its whole service is new.
-  hv.create_vm("b", "syn3a", alloc(20, 25));
+  hv.create_vm("b", "syn3a_recoded", alloc(20, 25));
   hv.start_vm("b");
   hv.run_quanta(2);
   const MonitorSample two = mon.sample_now();
@@ -354,7 +354,7 @@ TEST(ProductionMonitor, HistoryAndSharesAreBounded) {
   BioXenHypervisor hv{config(bioxen::SchedulerPolicy::fair_share, 5), bioxen::ChassisType::ecoli};
   ProductionMonitor mon{hv, opt};
   for (int i = 0; i < 5; ++i) {
-    hv.create_vm("vm" + std::to_string(i), "syn3a", alloc(5 + i, 10));
+    hv.create_vm("vm" + std::to_string(i), "syn3a_recoded", alloc(5 + i, 10));
     hv.start_vm("vm" + std::to_string(i));
   }
   for (int i = 0; i < 20; ++i) {
@@ -379,8 +379,8 @@ TEST(ProductionMonitor, WithoutVmSamplingReadsOnlyTheTotals) {
   opt.sample_vms = false;
   BioXenHypervisor hv{config(bioxen::SchedulerPolicy::fair_share), bioxen::ChassisType::ecoli};
   ProductionMonitor mon{hv, opt};
-  hv.create_vm("vm1", "syn3a", alloc(20, 25));
-  hv.create_vm("vm2", "syn3a", alloc(20, 25));
+  hv.create_vm("vm1", "syn3a_recoded", alloc(20, 25));
+  hv.create_vm("vm2", "syn3a_recoded", alloc(20, 25));
   hv.start_vm("vm1");
   hv.run_quanta(4);
   const MonitorSample s = mon.sample_now();
@@ -440,7 +440,7 @@ bool eventually(Pred pred) {
 
 TEST(ProductionMonitor, StopReturnsPromptlyWithALongInterval) {
   BioXenHypervisor hv;
-  hv.create_vm("vm1", "syn3a");
+  hv.create_vm("vm1", "syn3a_recoded");
   ProductionMonitor mon{hv};
   ASSERT_TRUE(mon.start_monitoring(1h));
   EXPECT_EQ(mon.interval(), 1h);
@@ -484,7 +484,7 @@ TEST(ProductionMonitor, StartAndStopAreIdempotent) {
 
 TEST(ProductionMonitor, DestroyWhileRunningIsSafe) {
   BioXenHypervisor hv;
-  hv.create_vm("vm1", "syn3a");
+  hv.create_vm("vm1", "syn3a_recoded");
   hv.start_vm("vm1");
   for (int round = 0; round < 20; ++round) {
     auto mon = std::make_unique<ProductionMonitor>(hv);
@@ -501,7 +501,7 @@ TEST(ProductionMonitor, DestroyWhileRunningIsSafe) {
 
 TEST(ProductionMonitor, BackgroundSamplesFollowTheInterval) {
   BioXenHypervisor hv;
-  hv.create_vm("vm1", "syn3a");
+  hv.create_vm("vm1", "syn3a_recoded");
   hv.start_vm("vm1");
   ProductionMonitor mon{hv};
   mon.start_monitoring(2ms);
@@ -522,7 +522,7 @@ TEST(ProductionMonitorConcurrency, OperationsFromSeveralThreadsWhileSamplingEver
   constexpr int cycles = sanitized ? 400 : 1000;
   BioXenHypervisor hv{config(bioxen::SchedulerPolicy::fair_share, workers + 1),
                       bioxen::ChassisType::ecoli};
-  hv.create_vm("background", "syn3a");
+  hv.create_vm("background", "syn3a_recoded");
   hv.start_vm("background");
   MonitorOptions opt;
   opt.history_capacity = 64;
@@ -550,7 +550,7 @@ TEST(ProductionMonitorConcurrency, OperationsFromSeveralThreadsWhileSamplingEver
       pool.emplace_back([&hv, w] {
         const std::string id = "worker" + std::to_string(w);
         for (int i = 0; i < cycles; ++i) {
-          hv.create_vm(id, "syn3a");
+          hv.create_vm(id, "syn3a_recoded");
           hv.start_vm(id);
           hv.pause_vm(id);
           hv.resume_vm(id);
@@ -596,7 +596,7 @@ TEST(ProductionMonitorConcurrency, OperationsFromSeveralThreadsWhileSamplingEver
 TEST(ProductionMonitor, LatencySamplePeriodTimesOneInNAndKeepsCountsExact) {
   for (std::uint32_t period : {1u, 8u}) {
     BioXenHypervisor hv;
-    hv.create_vm("vm1", "syn3a");
+    hv.create_vm("vm1", "syn3a_recoded");
     hv.start_vm("vm1");
     MonitorOptions opt;
     opt.latency_sample_period = period;
@@ -642,7 +642,7 @@ TEST(ProductionMonitor, RejectsALatencySamplePeriodThatIsNotAPowerOfTwo) {
 
 TEST(ProductionMonitor, MemoryStaysBoundedAfterAMillionOperations) {
   BioXenHypervisor hv;
-  hv.create_vm("vm1", "syn3a");
+  hv.create_vm("vm1", "syn3a_recoded");
   hv.start_vm("vm1");
   MonitorOptions opt;
   opt.history_capacity = 16;
@@ -674,8 +674,8 @@ TEST(ProductionMonitor, MemoryStaysBoundedAfterAMillionOperations) {
 TEST(ProductionMonitor, PrometheusExpositionParsesBackToTheSummary) {
   BioXenHypervisor hv{config(bioxen::SchedulerPolicy::round_robin), bioxen::ChassisType::ecoli};
   ProductionMonitor mon{hv};
-  hv.create_vm("vm1", "syn3a", alloc(20, 25));
-  hv.create_vm("vm2", "minimal_cell", alloc(10, 25));
+  hv.create_vm("vm1", "syn3a_recoded", alloc(20, 25));
+  hv.create_vm("vm2", "minimal_cell_recoded", alloc(10, 25));
   hv.start_vm("vm1");
   hv.start_vm("vm2");
   EXPECT_THROW(hv.start_vm("vm3"), BioXenException);
@@ -743,7 +743,7 @@ TEST(ProductionMonitor, SamplesAndTheSummaryCarryTheHostStatus) {
   EXPECT_EQ(alone.host->state, "growing");
   EXPECT_EQ(alone.host->growth_rate_per_h, alone.host->reference_growth_rate_per_h);
 
-  hv.create_vm("g", "syn3a");
+  hv.create_vm("g", "syn3a_recoded");
   hv.start_vm("g");
   hv.run_quanta(3000);  // five minutes: the guest's chains hold ribosomes by then
   const bioxen::HostStatus h = hv.get_host_status();
@@ -786,7 +786,7 @@ TEST(ProductionMonitor, ExportsAStalledHostAndCountsItsStateChanges) {
   ResourceAllocation greedy = alloc(60, 90);
   greedy.rna_polymerase = 3000;
   greedy.priority = 5;
-  hv.create_vm("greedy", "syn3a", greedy);
+  hv.create_vm("greedy", "syn3a_recoded", greedy);
   hv.start_vm("greedy");
   hv.run_quanta(3000);  // batched: the state changes arrive as quantum totals
   const bioxen::HostStatus stalled = hv.get_host_status();
@@ -824,7 +824,7 @@ TEST(ProductionMonitor, ExportsAStalledHostAndCountsItsStateChanges) {
 TEST(ProductionMonitor, UnderTheCapacityModelTheHostIsNotModelled) {
   BioXenHypervisor hv{config(bioxen::SchedulerPolicy::round_robin), bioxen::ChassisType::ecoli};
   ProductionMonitor mon{hv};
-  hv.create_vm("vm1", "syn3a", alloc(20, 25));
+  hv.create_vm("vm1", "syn3a_recoded", alloc(20, 25));
   hv.start_vm("vm1");
   hv.run_quanta(100);
   const MonitorSample sample = mon.sample_now();

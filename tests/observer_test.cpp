@@ -52,7 +52,7 @@ TEST(Observers, SeeEveryOperationWithItsOutcome) {
   hv.add_observer(rec);
   hv.add_observer(rec);  // no-op
   EXPECT_EQ(hv.observer_count(), 1u);
-  hv.create_vm("v", "syn3a");
+  hv.create_vm("v", "syn3a_recoded");
   hv.start_vm("v");
   EXPECT_THROW(hv.start_vm("v"), bioxen::BioXenException);
   std::error_code ec;
@@ -82,7 +82,7 @@ TEST(Observers, SeeEveryOperationWithItsOutcome) {
   EXPECT_EQ(rec->ops[10].vm_id, "");
   hv.remove_observer(rec);
   EXPECT_EQ(hv.observer_count(), 0u);
-  hv.create_vm("w", "syn3a");
+  hv.create_vm("w", "syn3a_recoded");
   EXPECT_EQ(rec->ops.size(), 11u);
   EXPECT_TRUE(throws_bx([&] { hv.add_observer(nullptr); }, BioXenErrorCode::invalid_argument,
                         "add_observer: null observer"));
@@ -143,7 +143,7 @@ struct SampledRecorder final : bioxen::HypervisorObserver {
 
 TEST(Observers, WithASamplePeriodSeeOneInNWhileTheCountersHaveEveryOperation) {
   BioXenHypervisor hv;
-  hv.create_vm("v", "syn3a");
+  hv.create_vm("v", "syn3a_recoded");
   hv.start_vm("v");
   auto rec = hv.make_observer<SampledRecorder>(4, false);
   for (int i = 0; i < 10; ++i) {
@@ -184,7 +184,7 @@ TEST(Observers, WithASamplePeriodSeeOneInNWhileTheCountersHaveEveryOperation) {
 
 TEST(Observers, TheSmallestPeriodWinsAndCountersDoNotDependOnObservers) {
   BioXenHypervisor hv;
-  hv.create_vm("v", "syn3a");
+  hv.create_vm("v", "syn3a_recoded");
   auto sampled = hv.make_observer<SampledRecorder>(8);
   for (int i = 0; i < 5; ++i) hv.reallocate_vm("v", ResourceAllocation{});  // 1 reported
   EXPECT_EQ(sampled->one_by_one("reallocate_vm", true), 1u);
@@ -231,7 +231,7 @@ TEST(Observers, MayCallTheHypervisorFromTheirCallbacks) {
   auto obs = std::make_shared<Reentrant>();
   obs->hv = &hv;
   hv.add_observer(obs);
-  hv.create_vm("v", "syn3a");
+  hv.create_vm("v", "syn3a_recoded");
   EXPECT_EQ(obs->seen, 1);
 }
 

@@ -217,7 +217,7 @@ TEST(GrowthCondition, OutsideTheTableOrWithoutOneIsAChassisError) {
 /// A syn3A guest with the whole machine (60 units, every RNAP it may take) on E. coli.
 struct WholeMachine : ::testing::Test {
   WholeMachine() : hv(config(), ChassisType::ecoli) {
-    hv.create_vm("syn", "syn3a", alloc(60, 90, 3000, 5));  // priority 5 may take the reserve
+    hv.create_vm("syn", "syn3a_recoded", alloc(60, 90, 3000, 5));  // priority 5 may take the reserve
     hv.start_vm("syn");
   }
   static ProductionConfig config() {
@@ -302,7 +302,7 @@ TEST_F(WholeMachine, TheHostStallsWhenTheGuestTakesMoreThanPhiC) {
 
 TEST(Transcription, AVmWithoutRnapMakesNoMrnaAndNoProtein) {
   BioXenHypervisor hv;
-  hv.create_vm("mute", "syn3a", alloc(14, 20, 0));
+  hv.create_vm("mute", "syn3a_recoded", alloc(14, 20, 0));
   hv.start_vm("mute");
   hv.run_quanta(600);
   const auto st = hv.get_vm_status("mute");
@@ -316,7 +316,7 @@ TEST(Transcription, AVmWithoutRnapMakesNoMrnaAndNoProtein) {
 
 TEST(Transcription, MrnaDecaysWithItsHalfLifeOnceTranscriptionStops) {
   BioXenHypervisor hv;  // E. coli: mean mRNA half-life 342 s, quanta of 100 ms
-  hv.create_vm("v", "syn3a", alloc(14, 20, 50));
+  hv.create_vm("v", "syn3a_recoded", alloc(14, 20, 50));
   hv.start_vm("v");
   hv.run_quanta(1000);
   const double before = hv.get_vm_status("v").mrna;
@@ -330,7 +330,7 @@ TEST(Transcription, MrnaDecaysWithItsHalfLifeOnceTranscriptionStops) {
 
 TEST(Transcription, SteadyStateMrnaIsProductionOverDecay) {
   BioXenHypervisor hv;
-  hv.create_vm("v", "syn3a", alloc(14, 20, 10));
+  hv.create_vm("v", "syn3a_recoded", alloc(14, 20, 10));
   hv.start_vm("v");
   hv.run_quanta(60000);  // 100 min, about 18 half-lives
   const auto& p = hv.chassis();
@@ -343,7 +343,7 @@ TEST(Transcription, SteadyStateMrnaIsProductionOverDecay) {
 
 TEST(Dilution, GuestProteinPerCellHalvesWithEachHostDoubling) {
   BioXenHypervisor hv;
-  hv.create_vm("v", "syn3a", alloc(14, 20, 10));
+  hv.create_vm("v", "syn3a_recoded", alloc(14, 20, 10));
   hv.start_vm("v");
   hv.run_quanta(3000);
   hv.pause_vm("v");
@@ -365,8 +365,8 @@ TEST(PoliciesGateInitiation, ARoundRobinVmKeepsElongatingWhenItIsNotScheduled) {
   ProductionConfig cfg;
   cfg.context_switch_ms = 0;
   BioXenHypervisor hv{cfg, ChassisType::ecoli};
-  hv.create_vm("a", "syn3a", alloc(20, 30, 100));
-  hv.create_vm("b", "syn3a", alloc(20, 30, 100));
+  hv.create_vm("a", "syn3a_recoded", alloc(20, 30, 100));
+  hv.create_vm("b", "syn3a_recoded", alloc(20, 30, 100));
   hv.start_vm("a");
   hv.start_vm("b");
   hv.run_quanta(2000);
@@ -389,7 +389,7 @@ TEST(PoliciesGateInitiation, ARoundRobinVmKeepsElongatingWhenItIsNotScheduled) {
 
 TEST(PoliciesGateInitiation, PausedChainsStayOnTheirRibosomesAndCostTheHost) {
   BioXenHypervisor hv;
-  hv.create_vm("v", "syn3a", alloc(14, 20, 100));
+  hv.create_vm("v", "syn3a_recoded", alloc(14, 20, 100));
   hv.start_vm("v");
   hv.run_quanta(3000);
   const double bound = hv.get_vm_status("v").ribosomes_on_chains;
@@ -410,7 +410,7 @@ TEST(WorkModels, TheCapacityModelLeavesTheHostUnmodelled) {
   ProductionConfig cfg;
   cfg.work_model = WorkModel::capacity;
   BioXenHypervisor hv{cfg, ChassisType::ecoli};
-  hv.create_vm("v", "syn3a");
+  hv.create_vm("v", "syn3a_recoded");
   hv.start_vm("v");
   hv.run_quanta(10);
   const HostStatus h = hv.get_host_status();
@@ -456,8 +456,8 @@ TEST(Snapshots, APhysiologicalRunContinuesBitForBit) {
   ProductionConfig cfg;
   cfg.scheduler_policy = SchedulerPolicy::fair_share;
   BioXenHypervisor a{cfg, ChassisType::ecoli};
-  a.create_vm("s", "syn3a", alloc(20, 30, 200));
-  a.create_vm("m", "minimal_cell", alloc(10, 5, 20));
+  a.create_vm("s", "syn3a_recoded", alloc(20, 30, 200));
+  a.create_vm("m", "minimal_cell_recoded", alloc(10, 5, 20));
   a.start_vm("s");
   a.start_vm("m");
   a.run_quanta(700);
@@ -475,7 +475,7 @@ TEST(Snapshots, AVersion1SnapshotRestoresUnderTheCapacityModel) {
   ProductionConfig cfg;
   cfg.work_model = WorkModel::capacity;
   BioXenHypervisor a{cfg, ChassisType::ecoli};
-  a.create_vm("v", "syn3a");
+  a.create_vm("v", "syn3a_recoded");
   a.start_vm("v");
   a.run_quanta(50);
   // What version 1 wrote: no work_model, no host, no pipelines.
@@ -494,7 +494,7 @@ TEST(Snapshots, AVersion1SnapshotRestoresUnderTheCapacityModel) {
 
 TEST(Snapshots, MalformedPipelineOrHostIsInvalidSnapshotAndChangesNothing) {
   BioXenHypervisor source;
-  source.create_vm("v", "syn3a", alloc(14, 20, 30));
+  source.create_vm("v", "syn3a_recoded", alloc(14, 20, 30));
   source.start_vm("v");
   source.run_quanta(500);
   const nlohmann::json good = source.snapshot();
@@ -530,7 +530,7 @@ TEST(Snapshots, MalformedPipelineOrHostIsInvalidSnapshotAndChangesNothing) {
       {"missing host", [](nlohmann::json& j) { j.erase("host"); }, "snapshot key 'host': missing"},
   };
   BioXenHypervisor hv;
-  hv.create_vm("keep", "syn3a");
+  hv.create_vm("keep", "syn3a_recoded");
   const std::string before = hv.snapshot().dump();
   for (const auto& c : cases) {
     nlohmann::json bad = good;
@@ -545,7 +545,7 @@ TEST(Snapshots, MalformedPipelineOrHostIsInvalidSnapshotAndChangesNothing) {
 TEST(Determinism, TheSameScenarioGivesTheSameBytes) {
   const auto once = [] {
     BioXenHypervisor hv;
-    hv.create_vm("a", "syn3a");
+    hv.create_vm("a", "syn3a_recoded");
     hv.create_vm("b", "ecoli");
     hv.start_vm("a");
     hv.start_vm("b");
@@ -557,7 +557,7 @@ TEST(Determinism, TheSameScenarioGivesTheSameBytes) {
 
 TEST(DefaultGuest, ASyn3aGuestWithTheDefaultShareBootsInMinutesAndBurdensTheHost) {
   BioXenHypervisor hv;
-  hv.create_vm("syn", "syn3a");
+  hv.create_vm("syn", "syn3a_recoded");
   hv.start_vm("syn");
   hv.run_quanta(12000);  // 20 min
   const auto st = hv.get_vm_status("syn");

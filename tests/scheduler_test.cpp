@@ -432,7 +432,7 @@ TEST(Capacity, FairShareAndRoundRobinReachTheRibosomeLimitedCapacity) {
     auto log = std::make_shared<GrantLog>();
     hv.add_observer(log);
     for (const char* id : {"a", "b", "c", "d"}) {
-      hv.create_vm(id, "syn3a");
+      hv.create_vm(id, "syn3a_recoded");
       hv.start_vm(id);
     }
     hv.run_quanta(200);

@@ -38,12 +38,12 @@ ProductionConfig config(SchedulerPolicy policy,
 
 /// A busy scenario: built-in and custom genomes, every state, a throttled VM, odd ATP shares.
 void prologue(BioXenHypervisor& hv, const bioxen::GenomePtr& custom) {
-  hv.create_vm("syn", "syn3a", alloc(11, 13.333333, 2));
+  hv.create_vm("syn", "syn3a_recoded", alloc(11, 13.333333, 2));
   hv.create_vm("eco", "ecoli");
-  hv.create_vm("min", "minimal_cell", alloc(7, 0.05, 4));  // throttled
+  hv.create_vm("min", "minimal_cell_recoded", alloc(7, 0.05, 4));  // throttled
   hv.create_vm("cus1", custom, alloc(5, 10, 3));
   hv.create_vm("cus2", custom, alloc(3, 10, 1));
-  hv.create_vm("idle", "syn3a", alloc(1, 1));
+  hv.create_vm("idle", "syn3a_recoded", alloc(1, 1));
   for (const char* id : {"syn", "eco", "min", "cus1", "cus2"}) hv.start_vm(id);
   hv.run_quanta(37);
   hv.pause_vm("eco");
@@ -63,7 +63,7 @@ void epilogue(BioXenHypervisor& hv) {
   hv.stop_vm("syn");
   hv.run_quanta(4);
   hv.start_vm("syn");
-  hv.create_vm("late", "minimal_cell", alloc(2, 2, 5));
+  hv.create_vm("late", "minimal_cell_recoded", alloc(2, 2, 5));
   hv.start_vm("late");
   hv.run_quanta(50);
   hv.destroy_vm("eco");
@@ -87,7 +87,7 @@ TEST_P(SnapshotPerPolicy, RestoreAndContinueIsBitIdenticalToNeverStopping) {
 
   // A hypervisor with another configuration and chassis takes over everything.
   BioXenHypervisor b{ProductionConfig{}, bioxen::ChassisType::yeast};
-  b.create_vm("stale", "syn3a");
+  b.create_vm("stale", "syn3a_recoded");
   b.restore(json::parse(text));
   EXPECT_EQ(b.snapshot().dump(), text);  // restore + snapshot is the identity
   EXPECT_EQ(b.config(), config(GetParam()));
@@ -120,7 +120,7 @@ INSTANTIATE_TEST_SUITE_P(AllPolicies, SnapshotPerPolicy,
 TEST(Snapshot, CarriesBuiltinGenomesByNameAndCustomOnesOnce) {
   BioXenHypervisor hv;
   const auto custom = bioxen_test::tiny_genome("custom");
-  hv.create_vm("s", "syn3a");
+  hv.create_vm("s", "syn3a_recoded");
   hv.create_vm("c1", custom);
   hv.create_vm("c2", custom);
   const json snap = hv.snapshot();
@@ -128,7 +128,7 @@ TEST(Snapshot, CarriesBuiltinGenomesByNameAndCustomOnesOnce) {
   EXPECT_EQ(snap.at("version"), 2);
   ASSERT_EQ(snap.at("genomes").size(), 1u);
   EXPECT_EQ(snap.at("genomes")[0].at("genes").size(), 4u);
-  EXPECT_EQ(snap.at("vms")[0].at("genome"), json({{"builtin", "syn3a"}}));
+  EXPECT_EQ(snap.at("vms")[0].at("genome"), json({{"builtin", "syn3a_recoded"}}));
   EXPECT_EQ(snap.at("vms")[1].at("genome"), json({{"embedded", 0}}));
   EXPECT_EQ(snap.at("vms")[2].at("genome"), json({{"embedded", 0}}));
   EXPECT_FALSE(snap.dump().find("uptime") != std::string::npos);
@@ -141,7 +141,7 @@ TEST(Snapshot, CarriesBuiltinGenomesByNameAndCustomOnesOnce) {
 
 TEST(Snapshot, RestoredRunningVmsHaveAFreshUptime) {
   BioXenHypervisor hv;
-  hv.create_vm("v", "syn3a");
+  hv.create_vm("v", "syn3a_recoded");
   hv.start_vm("v");
   BioXenHypervisor other;
   other.restore(hv.snapshot());
@@ -255,7 +255,7 @@ TEST(Snapshot, AnythingMalformedOrInconsistentIsInvalidSnapshotAndChangesNothing
        "snapshot key 'quanta': expected an integer, got a string"},
   };
   BioXenHypervisor hv{config(SchedulerPolicy::fair_share), bioxen::ChassisType::yeast};
-  hv.create_vm("keep", "syn3a");
+  hv.create_vm("keep", "syn3a_recoded");
   hv.start_vm("keep");
   hv.run_quanta(3);
   const std::string before = hv.snapshot().dump();
@@ -280,10 +280,10 @@ TEST(Snapshot, AStateThatHoldsTheEmergencyReserveRestores) {
   BioXenHypervisor hv;
   ResourceAllocation r;
   r.ribosomes = 58;
-  hv.create_vm("a", "syn3a", r);
+  hv.create_vm("a", "syn3a_recoded", r);
   r.ribosomes = 10;
   r.priority = 5;
-  hv.create_vm("b", "syn3a", r);
+  hv.create_vm("b", "syn3a_recoded", r);
   ResourceAllocation lower;
   lower.priority = 1;
   hv.reallocate_vm("b", lower);
@@ -294,7 +294,7 @@ TEST(Snapshot, AStateThatHoldsTheEmergencyReserveRestores) {
 
 TEST(Snapshot, WrappedErrorsKeepTheirCauseInTheDetails) {
   BioXenHypervisor hv;
-  hv.create_vm("a", "syn3a");
+  hv.create_vm("a", "syn3a_recoded");
   json bad = hv.snapshot();
   bad["vms"][0]["allocation"]["ribosomes"] = 61;
   try {

@@ -1,14 +1,18 @@
 // BioXen — biological hypervisor simulator.
 // SPDX-License-Identifier: MIT
 //
-// `bioxen demo`: the original library's production workflow on the embedded default — an E. coli
-// chassis, an E. coli and a JCVI-syn3A VM created with create_bio_vm on an owned hypervisor,
-// run with monitoring, then resource, per-VM work and performance summaries. It reads and
-// writes no configuration file (not ~/.bioxen): everything is built in.
+// `bioxen demo`: first the genetic-code check (JCVI-syn3A, written in table 4, is refused by an
+// E. coli host and boots on a syn3A host), then the original library's production workflow on
+// the embedded default — an E. coli chassis, an E. coli VM created with create_bio_vm and a
+// recoded JCVI-syn3A VM on an owned hypervisor, run with monitoring, then resource, per-VM work
+// and performance summaries. It reads and writes no configuration file (not ~/.bioxen):
+// everything is built in.
 #include <fmt/core.h>
 #include <unistd.h>
 #include <bioxen/config.hpp>
 #include <bioxen/config_manager.hpp>
+#include <bioxen/error_details.hpp>
+#include <bioxen/hypervisor.hpp>
 #include <bioxen/version.hpp>
 
 #include <filesystem>
@@ -45,7 +49,8 @@ struct DemoOptions {
 Scenario demo_scenario(const DemoOptions& o) {
   Scenario s;
   s.name = "demo";
-  s.description = "The production workflow: an E. coli and a JCVI-syn3A guest.";
+  s.description =
+      "The production workflow: an E. coli guest and a JCVI-syn3A guest recoded for table 11.";
   s.source = "<embedded default>";
   s.chassis = chassis_profile(ChassisType::ecoli);
   s.chassis_name = "ecoli";
@@ -59,7 +64,7 @@ Scenario demo_scenario(const DemoOptions& o) {
   ecoli.field = "demo";
   VmSpec syn3a = ecoli;
   syn3a.id = "prod_syn3a_01";
-  syn3a.type = "syn3a";
+  syn3a.type = "syn3a_recoded";  // syn3A's own table 4 is refused by E. coli (genetic_code_demo)
   s.vms = {ecoli, syn3a};
   return s;
 }
@@ -74,15 +79,67 @@ std::map<std::string, bool> production_checks(const ProductionConfig& config) {
   return mgr.validate_production_requirements();
 }
 
+/// What the genetic-code check does with JCVI-syn3A: refused by E. coli (table 11), booted by
+/// a syn3A host (table 4). The run on the syn3A host is one guest with the default share for
+/// up to 30 minutes of virtual time, stopping at boot.
+struct CodeDemo {
+  std::string refusal;  // the BX014 message
+  nlohmann::json refusal_details;
+  std::string host;  // the compatible chassis
+  bool booted = false;
+  double boot_seconds = 0.0;
+};
+
+CodeDemo genetic_code_demo(const ProductionConfig& config) {
+  CodeDemo d;
+  {
+    BioXenHypervisor ecoli{config, ChassisType::ecoli};
+    try {
+      ecoli.create_vm("syn3a_on_ecoli", "syn3a");
+      throw CommandError(exit_runtime, BioXenErrorCode::incompatible_genetic_code,
+                         "the E. coli host accepted JCVI-syn3A, which it cannot translate");
+    } catch (const CommandError&) {
+      throw;
+    } catch (const BioXenException& e) {
+      if (e.code() != BioXenErrorCode::incompatible_genetic_code) throw;
+      d.refusal = e.message();
+      d.refusal_details = e.details();
+    }
+  }
+  BioXenHypervisor syn3a{config, ChassisType::syn3a};
+  d.host = syn3a.chassis().name;
+  syn3a.create_vm("syn3a_on_syn3a", "syn3a");
+  syn3a.start_vm("syn3a_on_syn3a");
+  for (int minute = 0; minute < 30 && !d.booted; ++minute) {
+    syn3a.run_quanta(60'000 / config.scheduling_quantum_ms);
+    const VmStatus st = syn3a.get_vm_status("syn3a_on_syn3a");
+    d.booted = st.boot_complete;
+    d.boot_seconds = st.boot_time_seconds;
+  }
+  return d;
+}
+
 int demo_command(const DemoOptions& o) {
   const Scenario s = demo_scenario(o);
   const auto checks = production_checks(s.config);
+  const CodeDemo code = genetic_code_demo(s.config);
 
   if (!o.json) {
     fmt::print("BioXen {} demo: the production workflow on the embedded default\n",
                bioxen::version());
+    fmt::print("\nGenetic codes: JCVI-syn3A is written in translation table 4 (UGA = Trp).\n");
+    fmt::print("  on E. coli (table 11): refused, BX014 {}\n", code.refusal);
+    if (code.booted) {
+      fmt::print("  on the {} (table 4): created, started, booted at {}\n", code.host,
+                 format_seconds(code.boot_seconds));
+    } else {
+      fmt::print("  on the {} (table 4): created and started; not booted within 30 min\n",
+                 code.host);
+    }
+    fmt::print("  so the workflow below runs syn3A recoded for table 11 (every UGA codon made "
+               "UGG) on E. coli.\n\n");
     fmt::print(
-        "(E. coli chassis; an E. coli and a JCVI-syn3A VM; {} policy; {} quanta of {} ms "
+        "(E. coli chassis; an E. coli and a recoded JCVI-syn3A VM; {} policy; {} quanta of {} ms "
         "= {} of virtual time)\n\n",
         to_string(s.config.scheduler_policy), format_count(s.quanta),
         s.config.scheduling_quantum_ms,
@@ -121,6 +178,11 @@ int demo_command(const DemoOptions& o) {
   if (o.json) {
     nlohmann::json j = result_json(s, r);
     j["production_checks"] = checks;
+    j["genetic_code"] = {{"refused_on_ecoli", code.refusal},
+                         {"refusal_details", code.refusal_details},
+                         {"compatible_host", code.host},
+                         {"booted_on_compatible_host", code.booted},
+                         {"boot_seconds_on_compatible_host", code.boot_seconds}};
     if (!o.report.empty()) j["report"] = o.report;
     print_json(j);
     return exit_ok;

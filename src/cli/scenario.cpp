@@ -160,7 +160,7 @@ const std::vector<std::string> top_keys = {"name",   "description", "chassis", "
                                            "quanta", "duration",    "vms",     "events"};
 const std::vector<std::string> vm_keys = {"id", "type", "genome", "allocation", "start"};
 const std::vector<std::string> allocation_keys = {"ribosomes", "atp_percentage", "rna_polymerase",
-                                                  "memory_kb", "priority"};
+                                                  "memory_kb", "priority",  "allow_incompatible_code"};
 const std::vector<std::string> event_keys = {"at", "action", "vm"};
 const std::vector<std::string> create_event_keys = {"at",     "action",     "vm",   "type",
                                                     "genome", "allocation", "start"};
@@ -185,6 +185,10 @@ AllocationSpec parse_allocation(const Reader& r, const nlohmann::json& j, const 
   }
   if (j.contains("priority")) {
     a.priority = static_cast<std::uint32_t>(r.integer(j["priority"], f + ".priority", 1, 5));
+  }
+  if (j.contains("allow_incompatible_code")) {
+    a.allow_incompatible_code =
+        r.boolean(j["allow_incompatible_code"], f + ".allow_incompatible_code");
   }
   return a;
 }
@@ -301,9 +305,10 @@ Scenario parse_scenario(const nlohmann::json& j, std::string_view source,
       try {
         s.chassis = chassis_profile(chassis_type_from_string(c.get<std::string>()));
       } catch (const BioXenException&) {
-        r.fail("chassis", fmt::format("unknown chassis '{}' (expected ecoli, yeast, orthogonal or "
-                                      "an object with a custom profile)",
-                                      c.get<std::string>()));
+        r.fail("chassis", fmt::format("unknown chassis '{}' (expected {} or an object with a "
+                                      "custom profile)",
+                                      c.get<std::string>(),
+                                      detail::enum_name_list(detail::chassis_type_names, ", ")));
       }
       s.chassis_name = c.get<std::string>();
     } else if (c.is_object()) {
@@ -478,6 +483,9 @@ nlohmann::json scenario_to_json(const Scenario& s) {
     if (vm.allocation.rna_polymerase) a["rna_polymerase"] = *vm.allocation.rna_polymerase;
     if (vm.allocation.memory_kb) a["memory_kb"] = *vm.allocation.memory_kb;
     if (vm.allocation.priority) a["priority"] = *vm.allocation.priority;
+    if (vm.allocation.allow_incompatible_code) {
+      a["allow_incompatible_code"] = *vm.allocation.allow_incompatible_code;
+    }
     nlohmann::json out = {{"id", vm.id}, {"allocation", a}, {"start", vm.start}};
     if (vm.genome) {
       out["genome"] = vm.genome_file;

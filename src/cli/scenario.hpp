@@ -35,16 +35,18 @@ struct AllocationSpec {
   std::optional<std::uint32_t> rna_polymerase;
   std::optional<std::uint64_t> memory_kb;
   std::optional<std::uint32_t> priority;
+  std::optional<bool> allow_incompatible_code;
 
   bool empty() const noexcept {
-    return !ribosomes && !atp_percentage && !rna_polymerase && !memory_kb && !priority;
+    return !ribosomes && !atp_percentage && !rna_polymerase && !memory_kb && !priority &&
+           !allow_incompatible_code;
   }
 };
 
 /// A VM of a scenario: what it runs and what it reserves.
 struct VmSpec {
   std::string id;
-  std::string type;         ///< a biological type ("syn3a", "ecoli", "minimal_cell"), or
+  std::string type;         ///< a built-in genome ("syn3a", "ecoli", "syn3a_recoded", ...), or
   GenomePtr genome;         ///< a genome loaded from the file named in "genome"
   std::string genome_file;  ///< as written in the scenario (for reports)
   AllocationSpec allocation;

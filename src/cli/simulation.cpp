@@ -26,6 +26,7 @@ ResourceAllocation to_allocation(const AllocationSpec& spec) {
   if (spec.rna_polymerase) r.rna_polymerase = static_cast<int>(*spec.rna_polymerase);
   if (spec.memory_kb) r.memory_kb = static_cast<std::int64_t>(*spec.memory_kb);
   if (spec.priority) r.priority = static_cast<int>(*spec.priority);
+  if (spec.allow_incompatible_code) r.allow_incompatible_code = *spec.allow_incompatible_code;
   return r;
 }
 
@@ -184,7 +185,8 @@ class Runner {
   /// Creates (and starts) a VM; `where` names it in errors: "vms[1] (b)".
   void create(const VmSpec& vm, const std::string& where) {
     try {
-      if (o_.use_factory && !vm.genome && vm.allocation.empty()) {
+      if (o_.use_factory && !vm.genome && vm.allocation.empty() &&
+          validate_biological_type(vm.type)) {
         handles_.push_back(create_bio_vm(*hv_, vm.id, vm.type, "basic"));
         if (vm.start) handles_.back().start();
       } else {
