@@ -41,7 +41,13 @@ constexpr auto config_fields() {
       field("scheduler_policy", &ProductionConfig::scheduler_policy),
       field("context_switch_ms", &ProductionConfig::context_switch_ms),
       field("fair_share_cap_ribosomes", &ProductionConfig::fair_share_cap_ribosomes),
-      field("work_model", &ProductionConfig::work_model)};
+      field("work_model", &ProductionConfig::work_model),
+      field("pause_mechanism", &ProductionConfig::pause_mechanism),
+      field("destroy_mechanism", &ProductionConfig::destroy_mechanism),
+      field("transcription_isolation", &ProductionConfig::transcription_isolation),
+      field("orthogonal_pool", &ProductionConfig::orthogonal_pool),
+      field("orthogonal_pool_fraction", &ProductionConfig::orthogonal_pool_fraction),
+      field("orthogonal_pool_max_fraction", &ProductionConfig::orthogonal_pool_max_fraction)};
 }
 
 constexpr auto kConfigKeys = detail::field_keys(config_fields());
@@ -108,6 +114,32 @@ void ProductionConfig::validate() const {
   if (to_string(work_model) == "unknown") {
     bad_config("work_model", static_cast<int>(work_model),
                "must be " + detail::enum_name_list(detail::work_model_names));
+  }
+  if (to_string(pause_mechanism) == "unknown") {
+    bad_config("pause_mechanism", static_cast<int>(pause_mechanism),
+               "must be " + detail::enum_name_list(detail::pause_mechanism_names));
+  }
+  if (to_string(destroy_mechanism) == "unknown") {
+    bad_config("destroy_mechanism", static_cast<int>(destroy_mechanism),
+               "must be " + detail::enum_name_list(detail::destroy_mechanism_names));
+  }
+  if (to_string(transcription_isolation) == "unknown") {
+    bad_config("transcription_isolation", static_cast<int>(transcription_isolation),
+               "must be " + detail::enum_name_list(detail::transcription_isolation_names));
+  }
+  if (to_string(orthogonal_pool) == "unknown") {
+    bad_config("orthogonal_pool", static_cast<int>(orthogonal_pool),
+               "must be " + detail::enum_name_list(detail::orthogonal_pool_names));
+  }
+  if (!(orthogonal_pool_fraction >= 0.0 && orthogonal_pool_fraction < 1.0)) {
+    bad_config("orthogonal_pool_fraction", detail::json_number(orthogonal_pool_fraction),
+               "must be in [0, 1)");
+  }
+  if (!(orthogonal_pool_max_fraction >= orthogonal_pool_fraction &&
+        orthogonal_pool_max_fraction < 1.0)) {
+    bad_config("orthogonal_pool_max_fraction", detail::json_number(orthogonal_pool_max_fraction),
+               fmt::format("must be in [{}, 1) (at least orthogonal_pool_fraction)",
+                           orthogonal_pool_fraction));
   }
   if (fair_share_cap_ribosomes < 0) {
     bad_config("fair_share_cap_ribosomes", fair_share_cap_ribosomes, "must be >= 0 (0 = no cap)");

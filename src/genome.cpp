@@ -162,8 +162,8 @@ GenomeTemplate::GenomeTemplate(std::string name, std::string organism, std::stri
                         "set, but the genome does not say its other-code lengths were derived");
         }
         const bool truncates = !reads_uga_as_stop(code_.translation_table);
-        if (*other == 0 || (truncates ? *other >= g.protein_length_aa
-                                      : *other <= g.protein_length_aa)) {
+        if (*other == 0 ||
+            (truncates ? *other >= g.protein_length_aa : *other <= g.protein_length_aa)) {
           template_fail(name_, i, g, "other_code_length_aa",
                         fmt::format("{} aa must be {} than the protein's {} aa under table {}",
                                     *other, truncates ? "shorter (and > 0)" : "longer",
@@ -278,9 +278,8 @@ GenomePtr builtin_genome(std::string_view name) {
     if (kBuiltins[i].name != base) continue;
     std::call_once(flags[i], [i] { genomes[i] = parse_builtin(kBuiltins[i]); });
     if (!wants_recoded) return genomes[i];
-    std::call_once(recoded_flags[i], [i] {
-      recoded[i] = recoded_genome(genomes[i], recoding_target(*genomes[i]));
-    });
+    std::call_once(recoded_flags[i],
+                   [i] { recoded[i] = recoded_genome(genomes[i], recoding_target(*genomes[i])); });
     return recoded[i];
   }
   const auto names = builtin_genome_names();
@@ -313,8 +312,7 @@ std::uint64_t ResidentSet::proteins_completed(std::uint64_t total_aa) const noex
 
 namespace {
 
-std::shared_ptr<ResidentSet> compute_resident_set(const GenomePtr& genome,
-                                                  std::uint64_t memory_kb,
+std::shared_ptr<ResidentSet> compute_resident_set(const GenomePtr& genome, std::uint64_t memory_kb,
                                                   std::uint32_t reading_table) {
   auto rs = std::make_shared<ResidentSet>();
   rs->genome = genome;

@@ -107,7 +107,12 @@ UnneededProteinValidation validate_unneeded_protein(double phi_c,
   for (const auto& d : data) {
     ChassisProfile host = chassis_profile(ChassisType::ecoli, condition_for(l0.at(d.medium)));
     host.growth_law_phi_c = out.phi_c;
-    const HostStatus h = run_point(host, d.unneeded_fraction);
+    // The guest's chains take ribosomes from the whole cell and the host keeps its active
+    // share f_a of the rest (docs/MODEL.md section 6.1, H3): a guest holding a share u of the
+    // active ribosomes makes phi_Q = u / (1 + u (1 - f_a)), so u = phi / (1 - phi (1 - f_a)).
+    const double f_a = host.active_ribosome_fraction;
+    const double phi = d.unneeded_fraction;
+    const HostStatus h = run_point(host, phi / (1.0 - phi * (1.0 - f_a)));
     UnneededProteinPoint p;
     p.medium = d.medium;
     p.unneeded_fraction = d.unneeded_fraction;

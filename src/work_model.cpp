@@ -27,6 +27,40 @@ WorkModel work_model_from_string(std::string_view name) {
 
 namespace {
 
+/// Reads an isolation enum's name for configuration key `key`.
+template <class E, std::size_t N>
+E enum_from_json(const nlohmann::json& j, std::string_view key,
+                 const std::array<detail::EnumName<E>, N>& names) {
+  const detail::JsonContext ctx{BioXenErrorCode::invalid_configuration, "configuration"};
+  const std::string name = detail::read_string(j, key, ctx);
+  if (const auto* row = detail::find_enum_row(names, name)) return row->value;
+  throw BioXenException::invalid_configuration(
+      fmt::format("unknown {} '{}' (expected {})", key, detail::printable(name),
+                  detail::enum_name_list(names)),
+      {{"key", key}, {"value", detail::printable(name)}});
+}
+
+}  // namespace
+
+void to_json(nlohmann::json& j, PauseMechanism m) { j = to_string(m); }
+void from_json(const nlohmann::json& j, PauseMechanism& m) {
+  m = enum_from_json(j, "pause_mechanism", detail::pause_mechanism_names);
+}
+void to_json(nlohmann::json& j, DestroyMechanism m) { j = to_string(m); }
+void from_json(const nlohmann::json& j, DestroyMechanism& m) {
+  m = enum_from_json(j, "destroy_mechanism", detail::destroy_mechanism_names);
+}
+void to_json(nlohmann::json& j, TranscriptionIsolation m) { j = to_string(m); }
+void from_json(const nlohmann::json& j, TranscriptionIsolation& m) {
+  m = enum_from_json(j, "transcription_isolation", detail::transcription_isolation_names);
+}
+void to_json(nlohmann::json& j, OrthogonalPoolAllocation m) { j = to_string(m); }
+void from_json(const nlohmann::json& j, OrthogonalPoolAllocation& m) {
+  m = enum_from_json(j, "orthogonal_pool", detail::orthogonal_pool_names);
+}
+
+namespace {
+
 using detail::field;
 
 /// HostStatus's fields; doubling_time_min is written and read apart (JSON has no infinity).
@@ -45,6 +79,11 @@ const auto& host_status_fields() {
                  field("rnap_limitation", &HostStatus::rnap_limitation),
                  field("active_ribosomes", &HostStatus::active_ribosomes),
                  field("guest_bound_ribosomes", &HostStatus::guest_bound_ribosomes),
+                 field("translation_isolation", &HostStatus::translation_isolation),
+                 field("free_ribosome_ratio", &HostStatus::free_ribosome_ratio),
+                 field("orthogonal_ribosomes", &HostStatus::orthogonal_ribosomes),
+                 field("orthogonal_rnap", &HostStatus::orthogonal_rnap),
+                 field("isolation_aa_per_s", &HostStatus::isolation_aa_per_s),
                  field("stalled_quanta", &HostStatus::stalled_quanta),
                  field("cumulative_doublings", &HostStatus::cumulative_doublings),
                  field("doubling_time_min", &HostStatus::doubling_time_min)};

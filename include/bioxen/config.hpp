@@ -105,6 +105,17 @@ struct ProductionConfig {
   /// What a quantum of work means (docs/MODEL.md): the physiological host-and-guest model
   /// (default) or pure capacity accounting.
   WorkModel work_model = WorkModel::physiological;
+  // --- Isolation (docs/MODEL.md section 6.5; physiological work model). ---
+  PauseMechanism pause_mechanism = PauseMechanism::freeze;
+  DestroyMechanism destroy_mechanism = DestroyMechanism::release;
+  TranscriptionIsolation transcription_isolation = TranscriptionIsolation::host_rnap;
+  /// ChassisType::orthogonal only: how the o-ribosome pool is sized.
+  OrthogonalPoolAllocation orthogonal_pool = OrthogonalPoolAllocation::fixed;
+  /// The o-pool's share of the cell's ribosomes: its size when `fixed`, its least when
+  /// `dynamic`, in [0, 1).
+  double orthogonal_pool_fraction = 0.2;
+  /// `dynamic` only: the most the o-pool may take, in [orthogonal_pool_fraction, 1).
+  double orthogonal_pool_max_fraction = 0.5;
 
   /// The ribosome units VMs may reserve: floor(total_ribosomes * (1 - hypervisor_overhead)),
   /// computed with a tolerance of 1e-9 so that 80 * (1 - 0.15) is 68.

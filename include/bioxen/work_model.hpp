@@ -47,6 +47,69 @@ constexpr std::string_view to_string(WorkModel m) noexcept {
 /// Parses a work model name; throws BioXenException(invalid_configuration) listing the names.
 WorkModel work_model_from_string(std::string_view name);
 
+/// How a hypervisor isolates its guests, and what each mechanism costs the host
+/// (docs/MODEL.md section 6.5). Chosen per hypervisor in ProductionConfig; the physiological
+/// work model only (the capacity model ignores them).
+///
+/// Pausing a VM: `freeze` stops initiation, elongation and transcription at once and leaves
+/// the chains on their ribosomes (a bookkeeping pause); `repress` silences the VM's mRNAs with
+/// a small regulatory RNA: its existing messages decay with the sRNA-driven half-life and stop
+/// taking new ribosomes as they go, its chains run off, and the sRNA's transcription takes host
+/// RNA polymerase while it is paused.
+enum class PauseMechanism : std::uint8_t { freeze, repress };
+/// Destroying a VM: `release` returns everything at once; `degrade` tags the VM's proteins for
+/// ClpXP (ssrA tag): its protein per cell decays with the tag's half-life, its chains run off
+/// and its mRNA decays before its ribosomes return, and the protease's ATP is the host's.
+enum class DestroyMechanism : std::uint8_t { release, degrade };
+/// Whose RNA polymerase transcribes a guest: the host's (`host_rnap`, counted against the
+/// chassis' RNA polymerases), or an orthogonal T7 RNA polymerase the host makes for it
+/// (`orthogonal_rnap`: the guest's rna_polymerase are T7 enzymes, which the host must
+/// translate and dilute as it grows, and which do not limit the host's own transcription).
+enum class TranscriptionIsolation : std::uint8_t { host_rnap, orthogonal_rnap };
+/// How the hypervisor sizes the orthogonal-ribosome pool of ChassisType::orthogonal: a fixed
+/// share of the cell's ribosomes (`fixed`), or sized to the guests' demand (`dynamic`), as the
+/// o-16S rRNA controller of Darlington et al. 2018 does.
+enum class OrthogonalPoolAllocation : std::uint8_t { fixed, dynamic };
+
+namespace detail {
+inline constexpr std::array<EnumName<PauseMechanism>, 2> pause_mechanism_names{
+    {{PauseMechanism::freeze, "freeze"}, {PauseMechanism::repress, "repress"}}};
+static_assert(enum_table_is_dense(pause_mechanism_names));
+inline constexpr std::array<EnumName<DestroyMechanism>, 2> destroy_mechanism_names{
+    {{DestroyMechanism::release, "release"}, {DestroyMechanism::degrade, "degrade"}}};
+static_assert(enum_table_is_dense(destroy_mechanism_names));
+inline constexpr std::array<EnumName<TranscriptionIsolation>, 2> transcription_isolation_names{
+    {{TranscriptionIsolation::host_rnap, "host_rnap"},
+     {TranscriptionIsolation::orthogonal_rnap, "orthogonal_rnap"}}};
+static_assert(enum_table_is_dense(transcription_isolation_names));
+inline constexpr std::array<EnumName<OrthogonalPoolAllocation>, 2> orthogonal_pool_names{
+    {{OrthogonalPoolAllocation::fixed, "fixed"}, {OrthogonalPoolAllocation::dynamic, "dynamic"}}};
+static_assert(enum_table_is_dense(orthogonal_pool_names));
+}  // namespace detail
+
+constexpr std::string_view to_string(PauseMechanism m) noexcept {
+  return detail::enum_name(detail::pause_mechanism_names, m);
+}
+constexpr std::string_view to_string(DestroyMechanism m) noexcept {
+  return detail::enum_name(detail::destroy_mechanism_names, m);
+}
+constexpr std::string_view to_string(TranscriptionIsolation m) noexcept {
+  return detail::enum_name(detail::transcription_isolation_names, m);
+}
+constexpr std::string_view to_string(OrthogonalPoolAllocation m) noexcept {
+  return detail::enum_name(detail::orthogonal_pool_names, m);
+}
+
+/// Names; from_json reads a name and throws invalid_configuration listing the names otherwise.
+void to_json(nlohmann::json& j, PauseMechanism m);
+void from_json(const nlohmann::json& j, PauseMechanism& m);
+void to_json(nlohmann::json& j, DestroyMechanism m);
+void from_json(const nlohmann::json& j, DestroyMechanism& m);
+void to_json(nlohmann::json& j, TranscriptionIsolation m);
+void from_json(const nlohmann::json& j, TranscriptionIsolation& m);
+void to_json(nlohmann::json& j, OrthogonalPoolAllocation m);
+void from_json(const nlohmann::json& j, OrthogonalPoolAllocation& m);
+
 /// The host cell as the physiological work model sees it after the last quantum (before the
 /// first quantum: with no guest translating). Under WorkModel::capacity the host is not
 /// modelled: `modelled` is false and the growth rate is the chassis' reference rate.
@@ -65,8 +128,17 @@ struct HostStatus {
   double rnap_limitation = 1.0;        ///< free RNAP / the host's transcribing RNAP, at most 1
   double active_ribosomes = 0.0;       ///< the chassis' elongating ribosomes in total
   double guest_bound_ribosomes = 0.0;  ///< ribosomes on guest chains (running or frozen)
-  std::uint64_t stalled_quanta = 0;    ///< quanta that ended with the host stalled
-  double cumulative_doublings = 0.0;   ///< integral of lambda dt / ln 2 since time 0
+  /// Where guests are translated: "shared" (the host's ribosomes) or "orthogonal" (the
+  /// o-ribosome pool of ChassisType::orthogonal).
+  std::string translation_isolation = "shared";
+  /// Free ribosomes of the guests' pool over the host alone's free ribosomes, at most 1: every
+  /// guest mRNA initiates at this fraction of its most (docs/MODEL.md section 6.5).
+  double free_ribosome_ratio = 1.0;
+  double orthogonal_ribosomes = 0.0;  ///< ribosomes of the o-pool (0 unless orthogonal)
+  double orthogonal_rnap = 0.0;       ///< T7 RNA polymerases the host carries for its guests
+  double isolation_aa_per_s = 0.0;    ///< host translation spent on isolation machinery
+  std::uint64_t stalled_quanta = 0;   ///< quanta that ended with the host stalled
+  double cumulative_doublings = 0.0;  ///< integral of lambda dt / ln 2 since time 0
 
   friend bool operator==(const HostStatus&, const HostStatus&) = default;
 };

@@ -44,7 +44,18 @@ class Work {
         active_per_unit_(chassis.active_ribosome_fraction * ribosomes_per_unit_),
         rnap_need_(chassis.active_rnap_fraction * chassis.rna_polymerases),
         max_initiation_per_mrna_s_(chassis.max_initiation_rate_per_mrna_per_s()),
+        orthogonal_(chassis.type == ChassisType::orthogonal),
+        dynamic_pool_(config.orthogonal_pool == OrthogonalPoolAllocation::dynamic),
+        cell_ribosomes_(chassis.physical_ribosomes),
+        host_alone_free_((1.0 - chassis.active_ribosome_fraction) * chassis.physical_ribosomes),
+        pool_min_(orthogonal_ ? config.orthogonal_pool_fraction * chassis.physical_ribosomes : 0.0),
+        pool_max_(orthogonal_ ? (dynamic_pool_ ? config.orthogonal_pool_max_fraction
+                                               : config.orthogonal_pool_fraction) *
+                                    chassis.physical_ribosomes
+                              : 0.0),
         host_growth_per_h_(growth_.reference) {
+    pool_ = pool_min_;
+    free_ratio_ = orthogonal_ ? free_ratio_of_pool(0.0) : 1.0;
     aa_per_unit_s_ = ribosomes_per_unit_ * elongation_;
     // ATP per quantum per 1e-6 % of share: supply x (chassis % / 100) x (1e-6 / 100) x quantum.
     atp_budget_per_micro_ =
@@ -52,8 +63,23 @@ class Work {
     const double dt = static_cast<double>(quantum_us_) / 1e6;
     mrna_decay_rate_ = std::log(2.0) / chassis.mrna_half_life_s;
     mrna_decay_per_quantum_ = std::exp(-mrna_decay_rate_ * dt);
-    host_aa_per_s_ = active_ribosomes_ * elongation_;  // alone: every active ribosome is its
+    host_aa_per_s_ = host_active_ribosomes() * elongation_;  // alone
+    pool_rise_per_quantum_ = 1.0 - std::exp(-dt / orthogonal_pool_assembly_s);
+    // The controller's half-repression point: at the least pool with no guest chains it asks
+    // for exactly the least pool (docs/MODEL.md section 6.5).
+    if (orthogonal_ && pool_max_ > pool_min_ && pool_min_ > 0.0) {
+      controller_half_ratio_ =
+          free_ratio_of_pool(0.0) / std::pow(pool_max_ / pool_min_ - 1.0, 1.0 / controller_hill);
+    }
   }
+
+  /// Time constant with which the o-ribosome pool grows towards a larger size, s: the assembly
+  /// of a ribosome from rRNA and r-proteins in vivo, 1.2 min (50S) to 1.7-2.9 min (30S) at a
+  /// 40 min doubling, derived from the precursor fractions of Lindahl 1975 (docs/MODEL.md).
+  static constexpr double orthogonal_pool_assembly_s = 120.0;
+  /// The o-16S controller's Hill coefficient: o-rRNA synthesis = w / (1 + (F / k_F)^4), F a
+  /// sensor protein that o-ribosomes make (Darlington et al. 2018, model code hF = 4).
+  static constexpr double controller_hill = 4.0;
 
   bool physiological() const noexcept { return physiological_; }
   double ribosomes_per_unit() const noexcept { return ribosomes_per_unit_; }
@@ -127,7 +153,9 @@ class Work {
     if (units > 0.0) {
       v.active_us += quantum_us_;
       const double room = units * active_per_unit_ - p.bound();
-      const double gate = p.mrna * max_initiation_per_mrna_s_ * work_us / 1e6;
+      // Initiation is mass action on the free ribosomes of the guests' pool (section 6.5): at
+      // the host alone's free ribosomes an mRNA takes its most, and proportionally fewer.
+      const double gate = p.mrna * max_initiation_per_mrna_s_ * free_ratio_ * work_us / 1e6;
       const double n = std::min(room, gate);
       if (n > 0.0 && !rs.cds.empty()) {
         const double c0 = p.initiations;
@@ -170,12 +198,24 @@ class Work {
     const double dt = static_cast<double>(quantum_us_) / 1e6;
     const double bound_all = running_bound_ + std::max(0.0, frozen_bound_);
     guest_bound_ = bound_all;
-    host_aa_per_s_ = std::max(0.0, active_ribosomes_ - bound_all) * elongation_;
+    if (orthogonal_) resize_pool(bound_all, dt);
+    // The host's mRNAs keep the host alone's active share of the ribosomes guests leave them
+    // (shared), or of the ribosomes outside the o-pool (orthogonal).
+    const double host_pool = orthogonal_ ? cell_ribosomes_ - pool_ : cell_ribosomes_ - bound_all;
+    host_aa_per_s_ =
+        std::max(0.0, host_pool) / cell_ribosomes_ * host_active_ribosomes() * elongation_;
+    free_ratio_ = orthogonal_ ? free_ratio_of_pool(bound_all)
+                              : std::clamp(1.0 - bound_all / cell_ribosomes_, 0.0, 1.0);
     guest_aa_per_s_ = guest_aa_ / dt;
     const double total = host_aa_per_s_ + guest_aa_per_s_;
     host_phi_q_ = total > 0.0 ? guest_aa_per_s_ / total : 0.0;
-    // Ribosomes held on guest chains but not elongating (frozen, or slowed by ATP).
-    const double idle = bound_all * elongation_ * dt - guest_aa_;
+    // Ribosomes held on guest chains but not elongating (frozen, or slowed by ATP), and the
+    // o-ribosomes' active share that no guest chain uses: capacity the host lacks.
+    double idle = bound_all * elongation_ * dt - guest_aa_;
+    if (orthogonal_) {
+      idle +=
+          std::max(0.0, active_ribosomes_ / cell_ribosomes_ * pool_ - bound_all) * elongation_ * dt;
+    }
     host_sequestered_ = std::clamp(idle / (active_ribosomes_ * elongation_ * dt), 0.0, 1.0);
     host_growth_per_h_ = growth_.rate(host_phi_q_, host_sequestered_, rnap_limitation(free_rnap));
     if (!(host_growth_per_h_ > 0.0)) ++stalled_quanta_;
@@ -193,6 +233,39 @@ class Work {
   void forget(const VmRecord& v) noexcept { frozen_bound_ -= v.pipe.bound(); }
   /// Sets the frozen total (after a restore).
   void set_frozen(double bound) noexcept { frozen_bound_ = bound; }
+
+  /// The o-pool size the hypervisor asks for and the pool's relaxation towards it: it grows
+  /// with the assembly time constant and shrinks only by dilution as the host grows (ribosomes
+  /// are stable). `dynamic`: the controller of Darlington et al. 2018, o-16S expression
+  /// repressed by a sensor of free o-ribosomes with a Hill coefficient of 4, so the pool grows
+  /// as guest chains take its free ribosomes: target = max / (1 + (x / x_half)^4), within
+  /// [least, most].
+  void resize_pool(double bound_all, double dt) noexcept {
+    double target = pool_min_;
+    if (dynamic_pool_ && controller_half_ratio_ > 0.0) {
+      const double x = free_ratio_of_pool(bound_all);
+      target = std::clamp(pool_max_ / (1.0 + std::pow(x / controller_half_ratio_, controller_hill)),
+                          pool_min_, pool_max_);
+    }
+    if (target > pool_) {
+      pool_ += (target - pool_) * pool_rise_per_quantum_;
+    } else {
+      const double shrink = 1.0 - std::exp(-host_growth_per_h_ / 3600.0 * dt);
+      pool_ = std::max(target, pool_ - pool_ * shrink);
+    }
+  }
+
+  /// Free o-ribosomes over the host alone's free ribosomes, at most 1.
+  double free_ratio_of_pool(double bound_all) const noexcept {
+    return host_alone_free_ > 0.0 ? std::clamp((pool_ - bound_all) / host_alone_free_, 0.0, 1.0)
+                                  : 0.0;
+  }
+
+  /// The host's active ribosomes when it hosts nothing (outside the o-pool).
+  double host_active_ribosomes() const noexcept {
+    return orthogonal_ ? active_ribosomes_ * (cell_ribosomes_ - pool_) / cell_ribosomes_
+                       : active_ribosomes_;
+  }
 
   bool host_stalled() const noexcept { return physiological_ && !(host_growth_per_h_ > 0.0); }
   double host_growth_per_h() const noexcept { return host_growth_per_h_; }
@@ -212,6 +285,9 @@ class Work {
     h.rnap_limitation = rnap_limitation(free_rnap);
     h.cumulative_doublings = growth_integral_ / std::log(2.0);
     h.stalled_quanta = stalled_quanta_;
+    h.translation_isolation = orthogonal_ ? "orthogonal" : "shared";
+    h.free_ribosome_ratio = physiological_ ? free_ratio_ : 1.0;
+    h.orthogonal_ribosomes = pool_;
     if (physiological_) {
       h.guest_translation_fraction = host_phi_q_;
       h.sequestered_ribosome_fraction = host_sequestered_;
@@ -219,7 +295,7 @@ class Work {
       h.guest_translation_aa_per_s = guest_aa_per_s_;
       h.guest_bound_ribosomes = guest_bound_;
     } else {
-      h.host_translation_aa_per_s = active_ribosomes_ * elongation_;
+      h.host_translation_aa_per_s = host_active_ribosomes() * elongation_;
     }
     return h;
   }
@@ -289,7 +365,9 @@ class Work {
             {"host_translation_aa_per_s", host_aa_per_s_},
             {"guest_translation_aa_per_s", guest_aa_per_s_},
             {"guest_bound_ribosomes", guest_bound_},
-            {"stalled_quanta", stalled_quanta_}};
+            {"stalled_quanta", stalled_quanta_},
+            {"free_ribosome_ratio", free_ratio_},
+            {"orthogonal_ribosomes", pool_}};
   }
 
   /// Reads pipeline_json() into `v` (whose state, flags and image are set); throws
@@ -345,12 +423,22 @@ class Work {
   double active_per_unit_;   // elongating ribosomes per allocator unit
   double rnap_need_;         // RNA polymerases the host needs transcribing
   double max_initiation_per_mrna_s_;
+  bool orthogonal_;         // guests translate only on the o-pool
+  bool dynamic_pool_;       // the hypervisor sizes the o-pool to demand
+  double cell_ribosomes_;   // all ribosomes of the cell
+  double host_alone_free_;  // free ribosomes of the host alone
+  double pool_min_ = 0.0;   // o-pool least and most size, ribosomes
+  double pool_max_ = 0.0;
+  double pool_rise_per_quantum_ = 0.0;
+  double controller_half_ratio_ = 0.0;  // free ratio at which o-16S is half repressed
   double aa_per_unit_s_ = 0.0;
   double atp_budget_per_micro_ = 0.0;
   double mrna_decay_rate_ = 0.0;  // 1/s
   double mrna_decay_per_quantum_ = 1.0;
   // The host.
   double frozen_bound_ = 0.0;     // ribosomes on chains of VMs that are not running
+  double pool_ = 0.0;             // ribosomes of the o-pool now
+  double free_ratio_ = 1.0;       // free ribosomes of the guests' pool / the host alone's
   double growth_integral_ = 0.0;  // integral of lambda dt (natural log units)
   double host_growth_per_h_;      // lambda after the last quantum, 1/h
   double host_phi_q_ = 0.0;
@@ -429,11 +517,12 @@ inline void Work::restore_pipeline(VmRecord& v, const nlohmann::json& jp, const 
 }
 
 inline void Work::restore_host(const nlohmann::json& jh, const JsonContext& ctx) {
-  require_object(jh, "host",
-                 {"growth_integral", "growth_rate_per_h", "guest_translation_fraction",
-                  "sequestered_ribosome_fraction", "host_translation_aa_per_s",
-                  "guest_translation_aa_per_s", "guest_bound_ribosomes", "stalled_quanta"},
-                 ctx);
+  require_object(
+      jh, "host",
+      {"growth_integral", "growth_rate_per_h", "guest_translation_fraction",
+       "sequestered_ribosome_fraction", "host_translation_aa_per_s", "guest_translation_aa_per_s",
+       "guest_bound_ribosomes", "stalled_quanta", "free_ribosome_ratio", "orthogonal_ribosomes"},
+      ctx);
   const auto nonneg = [&](std::string_view key) {
     const std::string name = fmt::format("host.{}", key);
     const double d = read_number(require(jh, key, ctx), name, ctx);
@@ -449,6 +538,25 @@ inline void Work::restore_host(const nlohmann::json& jh, const JsonContext& ctx)
   guest_bound_ = nonneg("guest_bound_ribosomes");
   stalled_quanta_ =
       read_integer<std::uint64_t>(require(jh, "stalled_quanta", ctx), "host.stalled_quanta", ctx);
+  // Version 3: the pools (older snapshots: the ratio their guests' chains leave, no o-pool).
+  if (jh.contains("free_ribosome_ratio")) {
+    free_ratio_ = nonneg("free_ribosome_ratio");
+    if (free_ratio_ > 1.0) json_fail(ctx, "host.free_ribosome_ratio", "must be <= 1");
+  } else {
+    free_ratio_ = std::clamp(1.0 - guest_bound_ / cell_ribosomes_, 0.0, 1.0);
+  }
+  if (jh.contains("orthogonal_ribosomes")) {
+    pool_ = nonneg("orthogonal_ribosomes");
+    if (!orthogonal_ && pool_ != 0.0) {
+      json_fail(ctx, "host.orthogonal_ribosomes", "must be 0 on a chassis without an o-pool");
+    }
+    if (orthogonal_ && (pool_ < pool_min_ * (1 - 1e-12) || pool_ > pool_max_ * (1 + 1e-12))) {
+      json_fail(ctx, "host.orthogonal_ribosomes",
+                fmt::format("must be within the configured pool [{}, {}]", pool_min_, pool_max_));
+    }
+  } else if (orthogonal_) {
+    json_fail(ctx, "host.orthogonal_ribosomes", "is required for an orthogonal chassis");
+  }
   if (!physiological_ && (growth_integral_ != 0.0 || stalled_quanta_ != 0)) {
     json_fail(ctx, "host", "must be empty (zeros) under the capacity work model");
   }
