@@ -84,6 +84,8 @@ const auto& host_status_fields() {
                  field("orthogonal_ribosomes", &HostStatus::orthogonal_ribosomes),
                  field("orthogonal_rnap", &HostStatus::orthogonal_rnap),
                  field("isolation_aa_per_s", &HostStatus::isolation_aa_per_s),
+                 field("degrading_protein_aa", &HostStatus::degrading_protein_aa),
+                 field("runoff_ribosomes", &HostStatus::runoff_ribosomes),
                  field("stalled_quanta", &HostStatus::stalled_quanta),
                  field("cumulative_doublings", &HostStatus::cumulative_doublings),
                  field("doubling_time_min", &HostStatus::doubling_time_min)};

@@ -9,11 +9,15 @@
 #include <fmt/core.h>
 #include <gtest/gtest.h>
 
+#include <bioxen/genome.hpp>
 #include <bioxen/hypervisor.hpp>
+#include <cmath>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <sstream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 namespace {
@@ -217,6 +221,146 @@ TEST(Coupling, GuestsOnTheOrthogonalChassisLeaveTheHostsRibosomesAlone) {
   EXPECT_GT(h.guest_bound_ribosomes, 0.0);
   EXPECT_LE(h.guest_bound_ribosomes, 0.2 * hv.chassis().physical_ribosomes);
   EXPECT_LT(h.free_ribosome_ratio, 1.0);
+}
+
+// --- Isolation mechanisms: their time constants and costs ----------------------------------
+
+/// One default-share recoded syn3A guest with 200 RNA polymerases on E. coli at 40 min, run
+/// 20 min to steady state.
+std::unique_ptr<BioXenHypervisor> steady_guest(ProductionConfig c) {
+  c.scheduling_quantum_ms = 1000;
+  auto hv = std::make_unique<BioXenHypervisor>(c, bioxen::chassis_profile(ChassisType::ecoli));
+  hv->create_vm("g", "syn3a_recoded", guest(14, 22.5, 200));
+  hv->start_vm("g");
+  hv->run_quanta(1200);
+  return hv;
+}
+
+TEST(Isolation, PauseByFreezingKeepsTheChainsOnTheirRibosomes) {
+  auto owner = steady_guest(ProductionConfig{});
+  BioXenHypervisor& hv = *owner;
+  const auto before = hv.get_vm_status("g");
+  hv.pause_vm("g");
+  hv.run_quanta(300);
+  const auto after = hv.get_vm_status("g");
+  EXPECT_EQ(after.ribosomes_on_chains, before.ribosomes_on_chains);
+  EXPECT_EQ(after.mrna, before.mrna);
+  EXPECT_GT(hv.get_host_status().sequestered_ribosome_fraction, 0.1);
+}
+
+TEST(Isolation, PauseByRepressionTakesEffectAsTheMessageDecays) {
+  ProductionConfig c;
+  c.pause_mechanism = bioxen::PauseMechanism::repress;
+  auto owner = steady_guest(c);
+  BioXenHypervisor& hv = *owner;
+  const auto before = hv.get_vm_status("g");
+  ASSERT_GT(before.mrna, 100.0);
+  hv.pause_vm("g");
+  hv.run_quanta(38);  // one repressed half-life
+  const auto half = hv.get_vm_status("g");
+  EXPECT_NEAR(half.mrna / before.mrna, 0.5, 0.01);
+  EXPECT_GT(half.ribosomes_on_chains, 0.0) << "its remaining messages still take ribosomes";
+  EXPECT_EQ(half.state, bioxen::VMState::paused);
+  hv.run_quanta(600);  // 10 min: messages gone, chains run off
+  const auto gone = hv.get_vm_status("g");
+  EXPECT_LT(gone.mrna, 1e-3 * before.mrna);
+  EXPECT_LT(gone.ribosomes_on_chains, 1e-3 * before.ribosomes_on_chains);
+  const auto h = hv.get_host_status();
+  EXPECT_LT(h.sequestered_ribosome_fraction, 1e-3) << "nothing is frozen";
+  EXPECT_GT(h.growth_rate_per_h, 0.99 * h.reference_growth_rate_per_h * h.rnap_limitation);
+  // Resuming lifts the repression: transcription makes messages again.
+  hv.resume_vm("g");
+  hv.run_quanta(600);
+  EXPECT_GT(hv.get_vm_status("g").mrna, 0.5 * before.mrna);
+}
+
+TEST(Isolation, TheSrnaTakesHostRnaPolymerase) {
+  // A guest holding nearly all free RNA polymerase: the sRNA that silences it needs more.
+  ProductionConfig c;
+  c.pause_mechanism = bioxen::PauseMechanism::repress;
+  c.scheduling_quantum_ms = 1000;
+  BioXenHypervisor hv{c, bioxen::chassis_profile(ChassisType::ecoli)};
+  const auto& p = hv.chassis();
+  const int spare = static_cast<int>(p.rna_polymerases * (1.0 - p.active_rnap_fraction));
+  hv.create_vm("g", "syn3a_recoded", guest(14, 22.5, spare));
+  hv.start_vm("g");
+  hv.run_quanta(5);
+  EXPECT_DOUBLE_EQ(hv.get_host_status().rnap_limitation, 1.0);
+  hv.pause_vm("g");
+  hv.run_quanta(1);
+  // sRNA polymerases: 2 x RNAP x 90 nt / (3 x mean length + 3) nt.
+  const auto rs = bioxen::resident_set(bioxen::builtin_genome("syn3a_recoded"), 544);
+  const double mean = static_cast<double>(rs->cycle_aa()) / static_cast<double>(rs->cds.size());
+  const double srna = 2.0 * spare * 90.0 / (3.0 * mean + 3.0);
+  const double need = p.active_rnap_fraction * p.rna_polymerases;
+  EXPECT_NEAR(hv.get_host_status().rnap_limitation,
+              std::min(1.0, (p.rna_polymerases - spare - srna) / need), 1e-9);
+}
+
+TEST(Isolation, DestroyByTaggedDegradationReturnsResourcesAsProteinsDecay) {
+  ProductionConfig c;
+  c.destroy_mechanism = bioxen::DestroyMechanism::degrade;
+  auto owner = steady_guest(c);
+  BioXenHypervisor& hv = *owner;
+  const auto st = hv.get_vm_status("g");
+  // Every protein carries the 11-aa tag: the host makes it.
+  EXPECT_GT(hv.get_host_status().isolation_aa_per_s, 0.0);
+  hv.destroy_vm("g");
+  hv.run_quanta(1);
+  auto h = hv.get_host_status();
+  EXPECT_GT(h.runoff_ribosomes, 0.9 * st.ribosomes_on_chains);
+  const double protein0 = h.degrading_protein_aa;
+  EXPECT_NEAR(protein0 / st.protein_aa_per_cell, 1.0, 0.01);
+  hv.run_quanta(60);  // chains of the mean length (349 aa at 18 aa/s) have run off
+  h = hv.get_host_status();
+  EXPECT_EQ(h.runoff_ribosomes, 0.0);
+  EXPECT_EQ(h.guest_bound_ribosomes, 0.0);
+  hv.run_quanta(2339);  // 40 min after the destroy: one tag half-life, and dilution
+  h = hv.get_host_status();
+  const double lambda_s = h.growth_rate_per_h / 3600.0;  // the host alone again
+  EXPECT_NEAR(h.degrading_protein_aa / protein0, 0.5 * std::exp(-lambda_s * 2399.0), 0.02);
+}
+
+TEST(Isolation, DestroyByReleaseReturnsEverythingAtOnce) {
+  auto owner = steady_guest(ProductionConfig{});
+  BioXenHypervisor& hv = *owner;
+  hv.destroy_vm("g");
+  hv.run_quanta(1);
+  const auto h = hv.get_host_status();
+  EXPECT_EQ(h.runoff_ribosomes, 0.0);
+  EXPECT_EQ(h.degrading_protein_aa, 0.0);
+  EXPECT_EQ(h.guest_bound_ribosomes, 0.0);
+  EXPECT_DOUBLE_EQ(h.growth_rate_per_h, h.reference_growth_rate_per_h);
+}
+
+TEST(Isolation, OrthogonalRnaPolymeraseSparesTheHostsAndCostsItsProtein) {
+  ProductionConfig c;
+  c.scheduling_quantum_ms = 1000;
+  const auto run = [&](bioxen::TranscriptionIsolation t, int rnap) {
+    c.transcription_isolation = t;
+    BioXenHypervisor hv{c, bioxen::chassis_profile(ChassisType::ecoli)};
+    hv.create_vm("g", "syn3a_recoded", guest(14, 22.5, rnap));
+    hv.start_vm("g");
+    hv.run_quanta(1499);  // 25 min: mRNA, chains and growth at steady state
+    const double lambda_before = hv.get_host_status().growth_rate_per_h;
+    hv.run_quanta(1);
+    return std::tuple{hv.get_host_status(), hv.get_vm_status("g"), lambda_before};
+  };
+  // The guest holds 90 % of the RNA polymerase: the host's own transcription suffers unless the
+  // guest's are T7 enzymes.
+  const int most =
+      static_cast<int>(0.9 * bioxen::chassis_profile(ChassisType::ecoli).rna_polymerases);
+  const auto [host_rnap, g1, l1] = run(bioxen::TranscriptionIsolation::host_rnap, most);
+  const auto [t7, g2, lambda] = run(bioxen::TranscriptionIsolation::orthogonal_rnap, most);
+  EXPECT_LT(host_rnap.rnap_limitation, 1.0);
+  EXPECT_DOUBLE_EQ(t7.rnap_limitation, 1.0);
+  EXPECT_EQ(t7.orthogonal_rnap, most);
+  EXPECT_EQ(host_rnap.orthogonal_rnap, 0.0);
+  // The host keeps its T7 enzymes against dilution: 883 aa each at the growth rate of the
+  // quantum before.
+  EXPECT_DOUBLE_EQ(t7.isolation_aa_per_s, most * 883.0 * lambda / 3600.0);
+  // T7 transcribes at 230 nt/s, the host's RNAP at 50: 4.6 x the messages.
+  EXPECT_NEAR(g2.mrna / g1.mrna, 230.0 / 50.0, 0.05);
 }
 
 }  // namespace

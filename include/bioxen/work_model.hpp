@@ -137,6 +137,8 @@ struct HostStatus {
   double orthogonal_ribosomes = 0.0;  ///< ribosomes of the o-pool (0 unless orthogonal)
   double orthogonal_rnap = 0.0;       ///< T7 RNA polymerases the host carries for its guests
   double isolation_aa_per_s = 0.0;    ///< host translation spent on isolation machinery
+  double degrading_protein_aa = 0.0;  ///< protein of destroyed (tagged) VMs still there, aa
+  double runoff_ribosomes = 0.0;      ///< ribosomes still on chains of destroyed VMs
   std::uint64_t stalled_quanta = 0;   ///< quanta that ended with the host stalled
   double cumulative_doublings = 0.0;  ///< integral of lambda dt / ln 2 since time 0
 

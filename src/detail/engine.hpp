@@ -83,7 +83,7 @@ class Engine {
     VmRecord& v = vms_[slot];
     if (v.state != VMState::created && v.state != VMState::stopped) illegal(v, "start");
     queue_.push_back(slot, run_entry(v));
-    work_.thaw(v);
+    enter_running(v);
     v.running_since_us = clock_us_;
     v.started_wall = std::chrono::steady_clock::now();
     set_state(v, VMState::running);
@@ -102,7 +102,7 @@ class Engine {
     VmRecord& v = vms_[slot];
     if (v.state != VMState::paused) illegal(v, "resume");
     queue_.push_back(slot, run_entry(v));
-    work_.thaw(v);
+    enter_running(v);
     v.running_since_us = clock_us_;
     set_state(v, VMState::running);
   }
@@ -120,7 +120,10 @@ class Engine {
     const std::uint32_t slot = find(id);
     VmRecord& v = vms_[slot];
     if (v.state == VMState::running) leave_running(slot);
-    work_.forget(v);  // its chains, frozen (by leave_running if it was running), are freed
+    // Its chains, frozen (by leave_running if it was running) unless repressed, are freed.
+    const bool repressed = (v.flags & kRepressed) != 0;
+    if (repressed) unrepress(slot);
+    work_.forget(v, !repressed);
     alloc_.release(v.res);
     release_image(v.image);
     --state_counts_[static_cast<std::size_t>(v.state)];
@@ -376,6 +379,7 @@ class Engine {
           {"boot_complete", (v.flags & kBooted) != 0},
           {"boot_time_seconds", v.boot_time_s},
           {"throttled", (v.flags & kThrottled) != 0},
+          {"repressed", (v.flags & kRepressed) != 0},
           {"context_switches", v.context_switches},
           {"throttle_events", v.throttle_events},
           {"pipeline", work_.pipeline_json(v)}});
@@ -482,13 +486,39 @@ class Engine {
     v.state = s;
   }
 
-  void leave_running(std::uint32_t slot) noexcept {
+  void leave_running(std::uint32_t slot) {
     VmRecord& v = vms_[slot];
     v.running_us += clock_us_ - v.running_since_us;
     v.running_since_us = 0;
     queue_.erase(slot);
+    if (work_.repress()) {
+      // Silenced by its sRNA: its messages decay and its chains run off (docs/MODEL.md 6.5).
+      v.flags |= kRepressed;
+      repressed_.push_back(slot);
+      return;
+    }
     // Its chains stay on their ribosomes, frozen, until it runs again or is destroyed.
     work_.freeze(v);
+  }
+
+  /// A VM enters running: frozen chains elongate again; a repressed one is released.
+  void enter_running(VmRecord& v) {
+    const auto slot = static_cast<std::uint32_t>(&v - vms_.data());
+    if ((v.flags & kRepressed) != 0) {
+      unrepress(slot);
+      work_.thaw(v, false);
+    } else {
+      work_.thaw(v);
+    }
+  }
+
+  void unrepress(std::uint32_t slot) noexcept {
+    vms_[slot].flags &= static_cast<std::uint8_t>(~kRepressed);
+    const auto it = std::find(repressed_.begin(), repressed_.end(), slot);
+    if (it != repressed_.end()) {
+      *it = repressed_.back();
+      repressed_.pop_back();
+    }
   }
 
   /// The quantum loop of both work models. `report(v, grant, aa, throttled)` sees each grant.
@@ -534,7 +564,16 @@ class Engine {
         if (v.pass != pass_) work_.pipeline(v, 0.0, work_us, clock_us_);
       });
     }
-    work_.end_quantum(alloc_.free_rna_polymerase());
+    // Repressed VMs (paused or stopped by sRNA): their remaining messages, up to their
+    // reservation. In slot order, so the sum is the same after a restore.
+    if (!repressed_.empty()) {
+      std::sort(repressed_.begin(), repressed_.end());
+      for (const std::uint32_t slot : repressed_) {
+        VmRecord& v = vms_[slot];
+        work_.pipeline(v, v.res.ribosomes, work_us, clock_us_, true);
+      }
+    }
+    work_.end_quantum(alloc_.free_rna_polymerase(), alloc_.allocated_rna_polymerase());
   }
 
   /// Refuses a guest whose code the chassis does not read, unless allowed and its proteins under
@@ -759,6 +798,7 @@ class Engine {
   std::vector<VmRecord, HugePageAllocator<VmRecord>> vms_;
   VmIndex index_;
   std::unordered_map<ImageKey, std::unique_ptr<GuestImage>, ImageKeyHash> images_;
+  std::vector<std::uint32_t> repressed_;                          // slots of VMs silenced by sRNA
   std::unordered_map<std::uint64_t, std::string> error_reasons_;  // by uid
   std::uint32_t free_head_ = npos;
   std::uint32_t all_head_ = npos;
@@ -852,7 +892,10 @@ inline Engine Engine::restore_unchecked(const nlohmann::json& j) {
                                              "context_switches",
                                              "throttle_events"};
     if (!v1) vm_keys.push_back("pipeline");
+    if (version >= 3) vm_keys.push_back("repressed");
     require_object(jv, w, vm_keys, ctx);
+    const bool repressed =
+        version >= 3 && read_bool(require(jv, "repressed", ctx), k("repressed"), ctx);
     const std::string id = read_string(require(jv, "id", ctx), k("id"), ctx);
     validate_vm_id(id);
     if (e.contains(id)) json_fail(ctx, k("id"), fmt::format("duplicate id '{}'", id));
@@ -977,8 +1020,14 @@ inline Engine Engine::restore_unchecked(const nlohmann::json& j) {
     v.atp = atp;
     v.ribosome_seconds = ribosome_seconds;
     v.boot_time_s = boot_time;
+    if (repressed &&
+        (!e.work_.repress() || (state != VMState::paused && state != VMState::stopped))) {
+      json_fail(ctx, k("repressed"),
+                "set, but only a paused or stopped VM under pause_mechanism repress is repressed");
+    }
     v.flags =
-        static_cast<std::uint8_t>(kInUse | (booted ? kBooted : 0) | (throttled ? kThrottled : 0));
+        static_cast<std::uint8_t>(kInUse | (booted ? kBooted : 0) | (throttled ? kThrottled : 0) |
+                                  (repressed ? kRepressed : 0));
     v.context_switches = switches;
     v.throttle_events = throttles;
     if (!v1) e.work_.restore_pipeline(v, require(jv, "pipeline", ctx), k("pipeline"), ctx);
@@ -1008,10 +1057,15 @@ inline Engine Engine::restore_unchecked(const nlohmann::json& j) {
     json_fail(ctx, "scheduler.run_queue", "must list every running VM once");
   }
   e.policy_->restore_state(require(js, "state", ctx));
-  // Chains of VMs that are not running are frozen on their ribosomes.
+  // Chains of VMs that are not running are frozen on their ribosomes, unless repressed.
   double frozen = 0.0;
   for (std::uint32_t s = e.all_head_; s != npos; s = e.vms_[s].next) {
-    if (e.vms_[s].state != VMState::running) frozen += e.vms_[s].pipe.bound();
+    const VmRecord& v = e.vms_[s];
+    if ((v.flags & kRepressed) != 0) {
+      e.repressed_.push_back(s);
+    } else if (v.state != VMState::running) {
+      frozen += v.pipe.bound();
+    }
   }
   e.work_.set_frozen(frozen);
   return e;

@@ -59,6 +59,7 @@ inline constexpr std::uint32_t npos = VmIndex::none;
 inline constexpr std::uint8_t kBooted = 1;     // boot completed
 inline constexpr std::uint8_t kThrottled = 2;  // the last active quantum was ATP-limited
 inline constexpr std::uint8_t kInUse = 4;      // the slot holds a VM
+inline constexpr std::uint8_t kRepressed = 8;  // paused or stopped by sRNA repression
 
 /// One VM. Small on purpose (about 180 bytes): the genome lives in the shared image, proteins
 /// are derived from the amino acids made. The id is first, where a lookup compares it.

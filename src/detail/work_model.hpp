@@ -15,6 +15,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "bioxen/chassis.hpp"
 #include "bioxen/config.hpp"
@@ -37,13 +38,19 @@ class Work {
         quantum_us_(static_cast<std::int64_t>(config.scheduling_quantum_ms) * 1000),
         ribosomes_per_unit_(chassis.physical_ribosomes / config.total_ribosomes),
         elongation_(chassis.elongation_rate_aa_per_s),
-        transcription_(chassis.transcription_rate_nt_per_s),
+        transcription_(config.transcription_isolation == TranscriptionIsolation::orthogonal_rnap
+                           ? t7_elongation_nt_per_s
+                           : chassis.transcription_rate_nt_per_s),
         atp_per_aa_(chassis.atp_per_aa),
         growth_(GrowthLaw::of(chassis)),
         active_ribosomes_(chassis.active_ribosome_fraction * chassis.physical_ribosomes),
         active_per_unit_(chassis.active_ribosome_fraction * ribosomes_per_unit_),
         rnap_need_(chassis.active_rnap_fraction * chassis.rna_polymerases),
         max_initiation_per_mrna_s_(chassis.max_initiation_rate_per_mrna_per_s()),
+        repress_(config.pause_mechanism == PauseMechanism::repress),
+        degrade_(config.destroy_mechanism == DestroyMechanism::degrade),
+        t7_(config.transcription_isolation == TranscriptionIsolation::orthogonal_rnap),
+        chassis_rnap_(static_cast<double>(chassis.rna_polymerases)),
         orthogonal_(chassis.type == ChassisType::orthogonal),
         dynamic_pool_(config.orthogonal_pool == OrthogonalPoolAllocation::dynamic),
         cell_ribosomes_(chassis.physical_ribosomes),
@@ -65,6 +72,8 @@ class Work {
     mrna_decay_per_quantum_ = std::exp(-mrna_decay_rate_ * dt);
     host_aa_per_s_ = host_active_ribosomes() * elongation_;  // alone
     pool_rise_per_quantum_ = 1.0 - std::exp(-dt / orthogonal_pool_assembly_s);
+    repressed_decay_per_quantum_ = std::exp(-std::log(2.0) / repressed_mrna_half_life_s * dt);
+    tag_decay_rate_ = std::log(2.0) / degradation_tag_half_life_s;
     // The controller's half-repression point: at the least pool with no guest chains it asks
     // for exactly the least pool (docs/MODEL.md section 6.5).
     if (orthogonal_ && pool_max_ > pool_min_ && pool_min_ > 0.0) {
@@ -72,6 +81,24 @@ class Work {
           free_ratio_of_pool(0.0) / std::pow(pool_max_ / pool_min_ - 1.0, 1.0 / controller_hill);
     }
   }
+
+  // Isolation mechanisms (docs/MODEL.md section 6.5; sources and confidence there).
+  /// A target mRNA's half-life with its sRNA in excess, s: ln 2 / (0.1 + k S) per min with the
+  /// pairing rate k = 0.02 /nM/min and S = 50 nM (Levine et al. 2007's estimates): 0.63 min.
+  static constexpr double repressed_mrna_half_life_s = 38.0;
+  /// RNA polymerase an sRNA takes per guest RNA polymerase it silences: the sRNA (~90 nt, as
+  /// RyhB) made twice as fast as the target's transcripts, over the transcript's length.
+  static constexpr double srna_nt = 90.0;
+  static constexpr double srna_excess = 2.0;
+  /// Half-life of ssrA-tagged proteins, s: 40 min, the shortest of the GFP variants of
+  /// Andersen et al. 1998 ("from 40 min to a few hours").
+  static constexpr double degradation_tag_half_life_s = 2400.0;
+  /// The ssrA tag, AANDENYALAA: 11 amino acids on every protein of a tagged guest.
+  static constexpr double degradation_tag_aa = 11.0;
+  /// T7 RNA polymerase: 883 amino acids (Moffatt et al. 1984), 230 nt/s in vivo (the T7 model
+  /// of Jack et al., a model parameter).
+  static constexpr double t7_rnap_aa = 883.0;
+  static constexpr double t7_elongation_nt_per_s = 230.0;
 
   /// Time constant with which the o-ribosome pool grows towards a larger size, s: the assembly
   /// of a ribosome from rRNA and r-proteins in vivo, 1.2 min (50S) to 1.7-2.9 min (30S) at a
@@ -134,24 +161,37 @@ class Work {
     dilution_ = std::exp(-(growth_integral_ - growth_before_));
     guest_aa_ = 0.0;
     running_bound_ = 0.0;
+    srna_rnap_ = 0.0;
+    tag_aa_ = 0.0;
   }
 
   /// One running VM's quantum (docs/MODEL.md section 6): transcription, initiation gated by
   /// the `units` the policy granted, elongation limited by its ATP share, completion, boot,
   /// dilution. `clock_us` is the quantum's start. Returns the amino acids made.
-  double pipeline(VmRecord& v, double units, double work_us, std::int64_t clock_us) noexcept {
+  /// `repressed`: a VM paused by sRNA repression (section 6.5): its transcripts are paired with
+  /// the sRNA as they are made, its messages decay with the repressed half-life and still take
+  /// ribosomes (up to its reservation) until they are gone, its chains run off.
+  double pipeline(VmRecord& v, double units, double work_us, std::int64_t clock_us,
+                  bool repressed = false) noexcept {
     PipelineState& p = v.pipe;
     const GuestImage& img = *v.image;
     const ResidentSet& rs = *img.resident;
     const double dt = static_cast<double>(quantum_us_) / 1e6;
     // Transcription: dM/dt = RNAP x transcripts per RNAP - k_d M, solved over the quantum.
-    const double m_ss =
-        static_cast<double>(v.res.rna_polymerase) * img.transcripts_per_rnap_s / mrna_decay_rate_;
-    p.mrna = m_ss + (p.mrna - m_ss) * mrna_decay_per_quantum_;
+    if (repressed) {
+      p.mrna *= repressed_decay_per_quantum_;
+      srna_rnap_ += srna_excess * static_cast<double>(v.res.rna_polymerase) * srna_nt /
+                    (3.0 * img.mean_aa + 3.0);
+    } else {
+      const double m_ss =
+          static_cast<double>(v.res.rna_polymerase) * img.transcripts_per_rnap_s / mrna_decay_rate_;
+      p.mrna = m_ss + (p.mrna - m_ss) * mrna_decay_per_quantum_;
+    }
     // Initiation at the start of the quantum's work: free granted ribosomes, mRNA permitting.
     const double e0 = p.elongation;
+    const double completed_before = p.completed;
     if (units > 0.0) {
-      v.active_us += quantum_us_;
+      if (!repressed) v.active_us += quantum_us_;
       const double room = units * active_per_unit_ - p.bound();
       // Initiation is mass action on the free ribosomes of the guests' pool (section 6.5): at
       // the host alone's free ribosomes an mRNA takes its most, and proportionally fewer.
@@ -190,12 +230,14 @@ class Work {
     p.growth_mark = growth_integral_;
     guest_aa_ += aa;
     running_bound_ += p.bound();
+    if (degrade_) tag_aa_ += (p.completed - completed_before) * degradation_tag_aa;
     return aa;
   }
 
   /// The host after the quantum (docs/MODEL.md section 6.1): phi_Q, sequestration, growth.
-  void end_quantum(std::int64_t free_rnap) noexcept {
+  void end_quantum(std::int64_t free_rnap, std::int64_t allocated_rnap) noexcept {
     const double dt = static_cast<double>(quantum_us_) / 1e6;
+    run_off(dt);
     const double bound_all = running_bound_ + std::max(0.0, frozen_bound_);
     guest_bound_ = bound_all;
     if (orthogonal_) resize_pool(bound_all, dt);
@@ -207,8 +249,15 @@ class Work {
     free_ratio_ = orthogonal_ ? free_ratio_of_pool(bound_all)
                               : std::clamp(1.0 - bound_all / cell_ribosomes_, 0.0, 1.0);
     guest_aa_per_s_ = guest_aa_ / dt;
-    const double total = host_aa_per_s_ + guest_aa_per_s_;
-    host_phi_q_ = total > 0.0 ? guest_aa_per_s_ / total : 0.0;
+    // Isolation machinery the host translates: T7 RNA polymerase against dilution, the
+    // degradation tags of the proteins just finished. It is protein that does not serve growth.
+    t7_rnap_ = t7_ ? static_cast<double>(allocated_rnap) : 0.0;
+    isolation_aa_per_s_ = t7_rnap_ * t7_rnap_aa * host_growth_per_h_ / 3600.0 + tag_aa_ / dt;
+    isolation_aa_per_s_ = std::min(isolation_aa_per_s_, host_aa_per_s_);
+    host_aa_per_s_ -= isolation_aa_per_s_;
+    const double unneeded = guest_aa_per_s_ + isolation_aa_per_s_;
+    const double total = host_aa_per_s_ + unneeded;
+    host_phi_q_ = total > 0.0 ? unneeded / total : 0.0;
     // Ribosomes held on guest chains but not elongating (frozen, or slowed by ATP), and the
     // o-ribosomes' active share that no guest chain uses: capacity the host lacks.
     double idle = bound_all * elongation_ * dt - guest_aa_;
@@ -217,20 +266,37 @@ class Work {
           std::max(0.0, active_ribosomes_ / cell_ribosomes_ * pool_ - bound_all) * elongation_ * dt;
     }
     host_sequestered_ = std::clamp(idle / (active_ribosomes_ * elongation_ * dt), 0.0, 1.0);
-    host_growth_per_h_ = growth_.rate(host_phi_q_, host_sequestered_, rnap_limitation(free_rnap));
+    // T7 enzymes leave the host's RNA polymerase alone; an sRNA takes some of it.
+    srna_last_ = srna_rnap_;
+    host_growth_per_h_ =
+        growth_.rate(host_phi_q_, host_sequestered_, rnap_limitation(host_free_rnap(free_rnap)));
+    degrading_protein_aa_ *= std::exp(-(tag_decay_rate_ + host_growth_per_h_ / 3600.0) * dt);
+    if (degrading_protein_aa_ < 1.0) degrading_protein_aa_ = 0.0;
     if (!(host_growth_per_h_ > 0.0)) ++stalled_quanta_;
   }
 
   /// A VM leaves running: its chains stay on their ribosomes, frozen.
   void freeze(const VmRecord& v) noexcept { frozen_bound_ += v.pipe.bound(); }
   /// A VM enters running: its frozen chains elongate again.
-  void thaw(VmRecord& v) {
-    frozen_bound_ -= v.pipe.bound();
+  void thaw(VmRecord& v, bool frozen = true) {
+    if (frozen) frozen_bound_ -= v.pipe.bound();
     if (physiological_ && !v.pipe.history) v.pipe.history = std::make_unique<ChainHistory>();
   }
   /// A VM that is not running (or has just left running) is destroyed: its ribosomes return
-  /// to the host.
-  void forget(const VmRecord& v) noexcept { frozen_bound_ -= v.pipe.bound(); }
+  /// to the host at once (`release`), or (`degrade`) its chains run off over a chain's time and
+  /// its protein decays with the tag's half-life. `frozen`: its chains were frozen.
+  void forget(const VmRecord& v, bool frozen = true) {
+    if (frozen) frozen_bound_ -= v.pipe.bound();
+    if (!physiological_ || !degrade_) return;
+    const double bound = v.pipe.bound();
+    if (bound > 0.0 && elongation_ > 0.0) {
+      const double seconds = v.image->mean_aa / elongation_;
+      runoff_.push_back({bound, seconds, seconds});
+    }
+    degrading_protein_aa_ += v.pipe.protein_now(growth_integral_);
+  }
+  /// Pause and stop silence the VM's mRNAs (its chains keep elongating, not frozen).
+  bool repress() const noexcept { return physiological_ && repress_; }
   /// Sets the frozen total (after a restore).
   void set_frozen(double bound) noexcept { frozen_bound_ = bound; }
 
@@ -282,12 +348,16 @@ class Work {
                                                     : std::numeric_limits<double>::infinity();
     h.ribosomal_fraction = growth_.phi_r0 + h.growth_rate_per_h / growth_.kappa_t;
     h.active_ribosomes = active_ribosomes_;
-    h.rnap_limitation = rnap_limitation(free_rnap);
+    h.rnap_limitation = rnap_limitation(host_free_rnap(free_rnap));
     h.cumulative_doublings = growth_integral_ / std::log(2.0);
     h.stalled_quanta = stalled_quanta_;
     h.translation_isolation = orthogonal_ ? "orthogonal" : "shared";
     h.free_ribosome_ratio = physiological_ ? free_ratio_ : 1.0;
     h.orthogonal_ribosomes = pool_;
+    h.orthogonal_rnap = t7_rnap_;
+    h.isolation_aa_per_s = isolation_aa_per_s_;
+    h.degrading_protein_aa = degrading_protein_aa_;
+    h.runoff_ribosomes = runoff_bound();
     if (physiological_) {
       h.guest_translation_fraction = host_phi_q_;
       h.sequestered_ribosome_fraction = host_sequestered_;
@@ -367,7 +437,25 @@ class Work {
             {"guest_bound_ribosomes", guest_bound_},
             {"stalled_quanta", stalled_quanta_},
             {"free_ribosome_ratio", free_ratio_},
-            {"orthogonal_ribosomes", pool_}};
+            {"orthogonal_ribosomes", pool_},
+            {"isolation_aa_per_s", isolation_aa_per_s_},
+            {"orthogonal_rnap", t7_rnap_},
+            {"srna_rnap", srna_last_},
+            {"degrading_protein_aa", degrading_protein_aa_},
+            {"runoff", runoff_json()}};
+  }
+
+  nlohmann::json runoff_json() const {
+    nlohmann::json out = nlohmann::json::array();
+    for (const RunOff& r : runoff_) out.push_back({r.bound, r.remaining_s, r.duration_s});
+    return out;
+  }
+
+  /// Ribosomes on the chains of destroyed VMs that are still running off.
+  double runoff_bound() const noexcept {
+    double b = 0.0;
+    for (const RunOff& r : runoff_) b += r.bound * r.remaining_s / r.duration_s;
+    return b;
   }
 
   /// Reads pipeline_json() into `v` (whose state, flags and image are set); throws
@@ -390,10 +478,43 @@ class Work {
     return aa;
   }
 
-  /// Free RNA polymerase over what the host needs transcribing (at most 1).
-  double rnap_limitation(std::int64_t free_rnap) const noexcept {
-    return rnap_need_ > 0.0 ? std::min(1.0, static_cast<double>(free_rnap) / rnap_need_) : 1.0;
+  /// The RNA polymerase the host has: what VMs leave it (all of it when they use T7 enzymes),
+  /// less what the last quantum's sRNAs took.
+  double host_free_rnap(std::int64_t free_rnap) const noexcept {
+    return (t7_ ? chassis_rnap_ : static_cast<double>(free_rnap)) - srna_last_;
   }
+
+  /// Free RNA polymerase over what the host needs transcribing (at most 1, at least 0).
+  double rnap_limitation(double free_rnap) const noexcept {
+    return rnap_need_ > 0.0 ? std::clamp(free_rnap / rnap_need_, 0.0, 1.0) : 1.0;
+  }
+
+  /// Chains of destroyed VMs run off: chains of the mean length are uniformly far along, so
+  /// their ribosomes return linearly over one chain's time; they elongate until then.
+  void run_off(double dt) noexcept {
+    for (std::size_t i = 0; i < runoff_.size();) {
+      RunOff& r = runoff_[i];
+      const double before = r.bound * r.remaining_s / r.duration_s;
+      r.remaining_s -= dt;
+      const double after = r.remaining_s > 0.0 ? r.bound * r.remaining_s / r.duration_s : 0.0;
+      // Elongating chains over the quantum (the mean of its start and end), their protein
+      // degraded as it is finished.
+      guest_aa_ += 0.5 * (before + after) * elongation_ * dt;
+      running_bound_ += after;
+      if (r.remaining_s <= 0.0) {
+        runoff_[i] = runoff_.back();
+        runoff_.pop_back();
+      } else {
+        ++i;
+      }
+    }
+  }
+
+  struct RunOff {
+    double bound;        // ribosomes on the chains when the VM was destroyed
+    double remaining_s;  // until the last chain is finished
+    double duration_s;   // one chain's time, mean length / elongation rate
+  };
 
   /// Boot: the first chain of each boot protein (the first boot_proteins positions of the
   /// translation cycle) finishes its length after its initiation.
@@ -423,6 +544,10 @@ class Work {
   double active_per_unit_;   // elongating ribosomes per allocator unit
   double rnap_need_;         // RNA polymerases the host needs transcribing
   double max_initiation_per_mrna_s_;
+  bool repress_;            // pause and stop silence mRNAs (sRNA)
+  bool degrade_;            // destroy degrades proteins (ssrA tag)
+  bool t7_;                 // guests are transcribed by T7 RNA polymerase
+  double chassis_rnap_;     // the chassis' RNA polymerases
   bool orthogonal_;         // guests translate only on the o-pool
   bool dynamic_pool_;       // the hypervisor sizes the o-pool to demand
   double cell_ribosomes_;   // all ribosomes of the cell
@@ -431,16 +556,25 @@ class Work {
   double pool_max_ = 0.0;
   double pool_rise_per_quantum_ = 0.0;
   double controller_half_ratio_ = 0.0;  // free ratio at which o-16S is half repressed
+  double repressed_decay_per_quantum_ = 1.0;
+  double tag_decay_rate_ = 0.0;  // 1/s
   double aa_per_unit_s_ = 0.0;
   double atp_budget_per_micro_ = 0.0;
   double mrna_decay_rate_ = 0.0;  // 1/s
   double mrna_decay_per_quantum_ = 1.0;
   // The host.
-  double frozen_bound_ = 0.0;     // ribosomes on chains of VMs that are not running
-  double pool_ = 0.0;             // ribosomes of the o-pool now
-  double free_ratio_ = 1.0;       // free ribosomes of the guests' pool / the host alone's
-  double growth_integral_ = 0.0;  // integral of lambda dt (natural log units)
-  double host_growth_per_h_;      // lambda after the last quantum, 1/h
+  double frozen_bound_ = 0.0;  // ribosomes on chains of VMs that are not running
+  double pool_ = 0.0;          // ribosomes of the o-pool now
+  double isolation_aa_per_s_ = 0.0;
+  double t7_rnap_ = 0.0;
+  double srna_last_ = 0.0;             // RNA polymerase the last quantum's sRNAs took
+  double degrading_protein_aa_ = 0.0;  // protein of destroyed VMs, decaying
+  std::vector<RunOff> runoff_;         // chains of destroyed VMs, running off
+  double srna_rnap_ = 0.0;             // this quantum: RNA polymerase making sRNA
+  double tag_aa_ = 0.0;                // this quantum: tags of the proteins finished
+  double free_ratio_ = 1.0;            // free ribosomes of the guests' pool / the host alone's
+  double growth_integral_ = 0.0;       // integral of lambda dt (natural log units)
+  double host_growth_per_h_;           // lambda after the last quantum, 1/h
   double host_phi_q_ = 0.0;
   double host_sequestered_ = 0.0;
   double host_aa_per_s_ = 0.0;
@@ -521,7 +655,8 @@ inline void Work::restore_host(const nlohmann::json& jh, const JsonContext& ctx)
       jh, "host",
       {"growth_integral", "growth_rate_per_h", "guest_translation_fraction",
        "sequestered_ribosome_fraction", "host_translation_aa_per_s", "guest_translation_aa_per_s",
-       "guest_bound_ribosomes", "stalled_quanta", "free_ribosome_ratio", "orthogonal_ribosomes"},
+       "guest_bound_ribosomes", "stalled_quanta", "free_ribosome_ratio", "orthogonal_ribosomes",
+       "isolation_aa_per_s", "orthogonal_rnap", "srna_rnap", "degrading_protein_aa", "runoff"},
       ctx);
   const auto nonneg = [&](std::string_view key) {
     const std::string name = fmt::format("host.{}", key);
@@ -556,6 +691,32 @@ inline void Work::restore_host(const nlohmann::json& jh, const JsonContext& ctx)
     }
   } else if (orthogonal_) {
     json_fail(ctx, "host.orthogonal_ribosomes", "is required for an orthogonal chassis");
+  }
+  const auto optional = [&](std::string_view key, double& out) {
+    if (jh.contains(key)) out = nonneg(key);
+  };
+  optional("isolation_aa_per_s", isolation_aa_per_s_);
+  optional("orthogonal_rnap", t7_rnap_);
+  optional("degrading_protein_aa", degrading_protein_aa_);
+  srna_last_ = 0.0;
+  optional("srna_rnap", srna_last_);
+  runoff_.clear();
+  if (jh.contains("runoff")) {
+    const auto& jr = jh.at("runoff");
+    if (!jr.is_array()) json_fail(ctx, "host.runoff", "expected an array");
+    for (std::size_t i = 0; i < jr.size(); ++i) {
+      const std::string key = fmt::format("host.runoff[{}]", i);
+      if (!jr[i].is_array() || jr[i].size() != 3) {
+        json_fail(ctx, key, "expected [ribosomes, remaining_s, duration_s]");
+      }
+      const double b = read_number(jr[i][0], key, ctx);
+      const double left = read_number(jr[i][1], key, ctx);
+      const double d = read_number(jr[i][2], key, ctx);
+      if (!(b > 0.0) || !(d > 0.0) || !(left > 0.0) || left > d) {
+        json_fail(ctx, key, "needs ribosomes > 0 and 0 < remaining_s <= duration_s");
+      }
+      runoff_.push_back({b, left, d});
+    }
   }
   if (!physiological_ && (growth_integral_ != 0.0 || stalled_quanta_ != 0)) {
     json_fail(ctx, "host", "must be empty (zeros) under the capacity work model");
