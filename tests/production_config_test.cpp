@@ -312,6 +312,12 @@ TEST_F(ProductionConfigTest, EveryFieldHasAnEnvironmentVariable) {
       {"context_switch_ms", "2.5"},
       {"fair_share_cap_ribosomes", "30"},
       {"work_model", "capacity"},
+      {"pause_mechanism", "repress"},
+      {"destroy_mechanism", "degrade"},
+      {"transcription_isolation", "orthogonal_rnap"},
+      {"orthogonal_pool", "dynamic"},
+      {"orthogonal_pool_fraction", "0.05"},
+      {"orthogonal_pool_max_fraction", "0.6"},
   };
   ASSERT_EQ(values.size(), ProductionConfigManager::field_names().size());
   for (const auto& [field, value] : values) {
@@ -333,6 +339,12 @@ TEST_F(ProductionConfigTest, EveryFieldHasAnEnvironmentVariable) {
   EXPECT_DOUBLE_EQ(c.resource_warning_threshold, 0.9);
   EXPECT_EQ(c.scheduler_policy, bioxen::SchedulerPolicy::priority);
   EXPECT_DOUBLE_EQ(c.context_switch_ms, 2.5);
+  EXPECT_EQ(c.pause_mechanism, bioxen::PauseMechanism::repress);
+  EXPECT_EQ(c.destroy_mechanism, bioxen::DestroyMechanism::degrade);
+  EXPECT_EQ(c.transcription_isolation, bioxen::TranscriptionIsolation::orthogonal_rnap);
+  EXPECT_EQ(c.orthogonal_pool, bioxen::OrthogonalPoolAllocation::dynamic);
+  EXPECT_DOUBLE_EQ(c.orthogonal_pool_fraction, 0.05);
+  EXPECT_DOUBLE_EQ(c.orthogonal_pool_max_fraction, 0.6);
   EXPECT_EQ(c.fair_share_cap_ribosomes, 30);
   EXPECT_EQ(c.work_model, bioxen::WorkModel::capacity);
   for (const auto& [field, value] : values) {
