@@ -84,15 +84,47 @@ int types_command(bool json) {
                  {"aa/s", Align::right},
                  {"ATP/s", Align::right},
                  {"doubling", Align::right},
+                 {"codes"},
+                 {"translation"},
                  {"organelles"}}};
   for (const auto type : all_chassis_types) {
     const ChassisProfile& p = chassis_profile(type);
-    chassis.add_row({std::string(to_string(type)), p.name, format_count(p.physical_ribosomes),
-                     format_count(std::uint64_t{p.ribosome_units}),
-                     std::to_string(p.recommended_max_vms),
-                     fmt::format("{:g}", p.elongation_rate_aa_per_s), format_si(p.atp_supply_per_s),
-                     fmt::format("{:g} min", p.doubling_time_min), organelles(p)});
-    chassis_json.push_back({{"chassis", to_string(type)}, {"profile", p}});
+    chassis.add_row(
+        {std::string(to_string(type)), p.name, format_count(p.physical_ribosomes),
+         format_count(std::uint64_t{p.ribosome_units}), std::to_string(p.recommended_max_vms),
+         fmt::format("{:g}", p.elongation_rate_aa_per_s), format_si(p.atp_supply_per_s),
+         fmt::format("{:g} min", p.doubling_time_min),
+         fmt::format("{}", fmt::join(p.genetic_codes, ",")),
+         type == ChassisType::orthogonal ? "o-ribosome pool" : "shared ribosomes", organelles(p)});
+    chassis_json.push_back(
+        {{"chassis", to_string(type)},
+         {"profile", p},
+         {"genetic_codes", p.genetic_codes},
+         {"translation_isolation", type == ChassisType::orthogonal ? "orthogonal" : "shared"}});
+  }
+
+  // The isolation mechanisms a hypervisor's configuration chooses (docs/MODEL.md 6.5).
+  struct Mechanism {
+    std::string_view key, choices, fallback, cost;
+  };
+  const Mechanism mechanisms[] = {
+      {"pause_mechanism", "freeze | repress", to_string(defaults.pause_mechanism),
+       "repress: messages decay (38 s half-life), chains run off; the sRNA takes host RNAP"},
+      {"destroy_mechanism", "release | degrade", to_string(defaults.destroy_mechanism),
+       "degrade: 11-aa ssrA tag on every protein; chains run off, protein decays (40 min)"},
+      {"transcription_isolation", "host_rnap | orthogonal_rnap",
+       to_string(defaults.transcription_isolation),
+       "orthogonal_rnap: T7 RNAP (230 nt/s) spares the host's, costs 883 aa each"},
+      {"orthogonal_pool", "fixed | dynamic", to_string(defaults.orthogonal_pool),
+       "orthogonal chassis: the o-pool takes host ribosomes; dynamic follows demand"}};
+  Table isolation{"Isolation mechanisms (configuration)",
+                  {{"field"}, {"choices"}, {"default"}, {"cost to the host"}}};
+  nlohmann::json isolation_json = nlohmann::json::array();
+  for (const Mechanism& m : mechanisms) {
+    isolation.add_row(
+        {std::string(m.key), std::string(m.choices), std::string(m.fallback), std::string(m.cost)});
+    isolation_json.push_back(
+        {{"field", m.key}, {"choices", m.choices}, {"default", m.fallback}, {"cost", m.cost}});
   }
 
   nlohmann::json policy_json = nlohmann::json::array();
@@ -107,6 +139,7 @@ int types_command(bool json) {
     print_json({{"biological_types", bio_json},
                 {"vm_types", vm_json},
                 {"chassis", chassis_json},
+                {"isolation", isolation_json},
                 {"scheduler_policies", policy_json}});
     return exit_ok;
   }
@@ -115,6 +148,8 @@ int types_command(bool json) {
   vms.print(stdout);
   fmt::print("\n");
   chassis.print(stdout);
+  fmt::print("\n");
+  isolation.print(stdout);
   fmt::print("\n");
   policies.print(stdout);
   return exit_ok;
@@ -149,8 +184,55 @@ int genome_info(const GenomeOptions& o) {
                                                static_cast<std::int64_t>(g->size_kb())));
   const ResidentSetPtr resident = resident_set(g, memory_kb);
 
+  // The genetic code: how each chassis reads it, and the proteins another code changes.
+  nlohmann::json hosts = nlohmann::json::array();
+  Table code{fmt::format("Genetic code: translation table {} ({})", g->translation_table(),
+                         translation_table_name(g->translation_table())),
+             {{"chassis"},
+              {"reads"},
+              {"verdict"},
+              {"proteins changed", Align::right},
+              {"aa made, one copy each", Align::right}}};
+  for (const ChassisType type : all_chassis_types) {
+    const ChassisProfile& p = chassis_profile(type);
+    const GeneticCodeCheck c = check_genetic_code(*g, p.genetic_codes);
+    const std::string verdict = c.compatible               ? "runs"
+                                : !c.lengths_known         ? "refused (other-code lengths unknown)"
+                                : c.truncated_proteins > 0 ? "refused: truncated"
+                                                           : "refused: extended";
+    code.add_row({std::string(to_string(type)), fmt::format("{}", fmt::join(p.genetic_codes, ",")),
+                  verdict, format_count(static_cast<std::uint64_t>(c.affected_proteins())),
+                  c.lengths_known
+                      ? fmt::format("{} of {}", format_count(c.host_aa), format_count(c.native_aa))
+                      : std::string("unknown")});
+    hosts.push_back({{"chassis", to_string(type)},
+                     {"genetic_codes", p.genetic_codes},
+                     {"compatible", c.compatible},
+                     {"lengths_known", c.lengths_known},
+                     {"truncated_proteins", c.truncated_proteins},
+                     {"extended_proteins", c.extended_proteins},
+                     {"host_aa", c.host_aa},
+                     {"native_aa", c.native_aa}});
+  }
+  nlohmann::json changed = nlohmann::json::array();
+  for (const Gene& gene : g->genes()) {
+    if (!gene.other_code_length_aa) continue;
+    changed.push_back({{"locus_tag", gene.locus_tag},
+                       {"name", gene.name},
+                       {"length_aa", gene.protein_length_aa},
+                       {"other_code_length_aa", *gene.other_code_length_aa}});
+  }
+
   if (o.json) {
-    print_json({{"file", o.file}, {"genome", *g}, {"resident", *resident}});
+    print_json({{"file", o.file},
+                {"genome", *g},
+                {"resident", *resident},
+                {"genetic_code",
+                 {{"translation_table", g->translation_table()},
+                  {"name", translation_table_name(g->translation_table())},
+                  {"other_code_lengths", g->genetic_code().other_code_lengths},
+                  {"chassis", hosts},
+                  {"changed_by_other_code", changed}}}});
     return exit_ok;
   }
   Table t{fmt::format("Genome {}", o.file), {{"property"}, {"value", Align::right}}};
@@ -184,6 +266,28 @@ int genome_info(const GenomeOptions& o) {
   r.add_row({"boot protein length", fmt::format("{} aa", format_count(resident->boot_aa))});
   r.add_row({"proteome cycle", fmt::format("{} aa", format_count(resident->cycle_aa()))});
   r.print(stdout);
+
+  fmt::print("\n");
+  code.print(stdout);
+  if (!g->genetic_code().other_code_lengths) {
+    fmt::print("(the file gives no other_code_length_aa: another code's proteins are unknown)\n");
+  } else if (!changed.empty()) {
+    const bool truncates = !reads_uga_as_stop(g->translation_table());
+    Table list{fmt::format("Proteins a host reading UGA as {} would {} ({} of {} CDS; first 10, "
+                           "--json lists all)",
+                           truncates ? "stop" : "Trp", truncates ? "truncate" : "extend",
+                           format_count(static_cast<std::uint64_t>(changed.size())),
+                           format_count(static_cast<std::uint64_t>(g->cds_count()))),
+               {{"locus tag"}, {"gene"}, {"length", Align::right}, {"made", Align::right}}};
+    for (std::size_t i = 0; i < changed.size() && i < 10; ++i) {
+      list.add_row({changed[i]["locus_tag"].get<std::string>(),
+                    changed[i]["name"].get<std::string>(),
+                    fmt::format("{} aa", changed[i]["length_aa"].get<std::uint32_t>()),
+                    fmt::format("{} aa", changed[i]["other_code_length_aa"].get<std::uint32_t>())});
+    }
+    fmt::print("\n");
+    list.print(stdout);
+  }
 
   if (!g->source().empty()) {
     fmt::print("\nSource:\n");
