@@ -65,13 +65,23 @@ Table vm_table(const std::vector<VmStatus>& vms, const std::vector<VmStatus>& de
            {"memory kb", Align::right},
            {"priority", Align::right},
            {"resident genes", Align::right},
+           {"code"},
            {"health"}}};
   auto row = [&t](const VmStatus& v, std::string state) {
+    // The genetic code: its table, and what the host's code does to it when they differ.
+    std::string code = std::to_string(v.translation_table);
+    if (v.host_translation_table != 0 && v.host_translation_table != v.translation_table &&
+        v.truncated_proteins + v.extended_proteins > 0) {
+      code = fmt::format("{} read as {}: {} {}{}", v.translation_table, v.host_translation_table,
+                         format_count(v.truncated_proteins + v.extended_proteins),
+                         v.truncated_proteins > 0 ? "truncated" : "extended",
+                         v.boot_blocked ? ", cannot boot" : "");
+    }
     t.add_row({v.vm_id, v.biological_type, std::move(state), std::to_string(v.ribosome_allocation),
                fmt::format("{:.1f}", v.atp_percentage), std::to_string(v.rna_polymerase),
                format_count(static_cast<std::uint64_t>(v.memory_kb)), std::to_string(v.priority),
                fmt::format("{} of {}", format_count(v.resident_genes), format_count(v.total_genes)),
-               v.health_status});
+               std::move(code), v.health_status});
   };
   for (const auto& v : vms) row(v, std::string(to_string(v.state)));
   for (const auto& v : destroyed) row(v, "destroyed");
@@ -93,7 +103,9 @@ Table work_table(const std::vector<VmStatus>& vms, const std::vector<VmStatus>& 
     t.add_row({v.vm_id, format_seconds(v.running_seconds), format_seconds(v.active_seconds),
                format_count(v.amino_acids), format_count(v.proteins_completed),
                format_si(v.atp_consumed),
-               v.boot_complete ? format_seconds(v.boot_time_seconds) : "booting",
+               v.boot_complete  ? format_seconds(v.boot_time_seconds)
+               : v.boot_blocked ? "never (code)"
+                                : "booting",
                format_count(v.context_switches), format_count(v.throttle_events)});
   };
   for (const auto& v : vms) row(v);
@@ -141,6 +153,28 @@ Table host_table(const HostStatus& alone, const HostStatus& now) {
              fmt::format("{:.2f}", now.rnap_limitation)});
   t.add_row({"doublings since time 0", "", fmt::format("{:.3f}", now.cumulative_doublings)});
   t.add_row({"quanta stalled", "", format_count(now.stalled_quanta)});
+  // Isolation (docs/MODEL.md 6.5): where guests translate and what isolating them costs.
+  t.add_row({"guests translate on",
+             now.translation_isolation == "orthogonal" ? "o-ribosome pool" : "host ribosomes", ""});
+  t.add_row({"free ribosomes of the guests' pool (1 = host alone)",
+             fmt::format("{:.2f}", alone.free_ribosome_ratio),
+             fmt::format("{:.2f}", now.free_ribosome_ratio)});
+  if (now.translation_isolation == "orthogonal") {
+    t.add_row({"o-ribosomes", format_count(alone.orthogonal_ribosomes),
+               format_count(now.orthogonal_ribosomes)});
+  }
+  if (now.orthogonal_rnap > 0.0) {
+    t.add_row({"T7 RNA polymerases the host makes", "", format_count(now.orthogonal_rnap)});
+  }
+  if (now.isolation_aa_per_s > 0.0) {
+    t.add_row({"isolation machinery made (aa/s)", "", format_si(now.isolation_aa_per_s)});
+  }
+  if (now.runoff_ribosomes > 0.0 || now.degrading_protein_aa > 0.0) {
+    t.add_row(
+        {"ribosomes running off destroyed VMs' chains", "", format_count(now.runoff_ribosomes)});
+    t.add_row(
+        {"destroyed VMs' protein being degraded (aa)", "", format_si(now.degrading_protein_aa)});
+  }
   return t;
 }
 
