@@ -63,6 +63,11 @@ class Work {
         host_growth_per_h_(growth_.reference) {
     pool_ = pool_min_;
     free_ratio_ = orthogonal_ ? free_ratio_of_pool(0.0) : 1.0;
+    if (orthogonal_ && physiological_) {
+      // The host alone already carries its idle o-pool (section 6.5).
+      host_sequestered_ = std::clamp(pool_ / cell_ribosomes_, 0.0, 1.0);
+      host_growth_per_h_ = growth_.rate(0.0, host_sequestered_, 1.0);
+    }
     aa_per_unit_s_ = ribosomes_per_unit_ * elongation_;
     // ATP per quantum per 1e-6 % of share: supply x (chassis % / 100) x (1e-6 / 100) x quantum.
     atp_budget_per_micro_ =
