@@ -359,7 +359,8 @@ class Gff3Parser {
     for (const Feature& f : features_) {
       const std::string* t = f.seqid == seqid ? f.attr("transl_table") : nullptr;
       if (t == nullptr) continue;
-      const std::uint32_t value = detail::translation_table_field(source_, f.line, "transl_table", *t);
+      const std::uint32_t value =
+          detail::translation_table_field(source_, f.line, "transl_table", *t);
       if (table && table->first != value) {
         detail::parse_fail(source_, f.line, "transl_table",
                            fmt::format("table {} differs from table {} on line {}; a genome has "

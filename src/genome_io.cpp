@@ -170,8 +170,8 @@ GenomePtr finish_genome(std::string_view source_name, std::string name, std::str
 
 std::uint32_t translation_table_field(std::string_view source_name, std::size_t line,
                                       std::string_view field, std::string_view text) {
-  const auto table = static_cast<std::uint32_t>(unsigned_field(
-      source_name, line, field, text, std::numeric_limits<std::uint32_t>::max()));
+  const auto table = static_cast<std::uint32_t>(
+      unsigned_field(source_name, line, field, text, std::numeric_limits<std::uint32_t>::max()));
   if (!is_supported_translation_table(table)) {
     parse_fail(source_name, line, field,
                fmt::format("translation table {} is not supported; supported: {}", table,

@@ -36,8 +36,8 @@ struct Reservation {
     return static_cast<double>(atp_micro) / atp_micro_per_percent;
   }
   ResourceAllocation allocation() const noexcept {
-    return {ribosomes,      atp_percentage(), rna_polymerase, memory_kb, priority,
-            allow_incompatible_code};
+    return {ribosomes, atp_percentage(), rna_polymerase,
+            memory_kb, priority,         allow_incompatible_code};
   }
   friend bool operator==(const Reservation&, const Reservation&) = default;
 };

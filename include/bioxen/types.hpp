@@ -143,9 +143,9 @@ struct VmStatus {
   std::uint32_t translation_table = 0;       ///< the genome's NCBI table
   std::uint32_t host_translation_table = 0;  ///< the table the chassis reads it by
   bool allow_incompatible_code = false;      ///< as created
-  std::uint64_t truncated_proteins = 0;  ///< resident CDS the host's code ends early
-  std::uint64_t extended_proteins = 0;   ///< resident CDS the host's code reads through
-  bool boot_blocked = false;             ///< a boot protein is affected: boot cannot complete
+  std::uint64_t truncated_proteins = 0;      ///< resident CDS the host's code ends early
+  std::uint64_t extended_proteins = 0;       ///< resident CDS the host's code reads through
+  bool boot_blocked = false;                 ///< a boot protein is affected: boot cannot complete
 
   friend bool operator==(const VmStatus&, const VmStatus&) = default;
 };

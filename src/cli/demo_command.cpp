@@ -136,8 +136,9 @@ int demo_command(const DemoOptions& o) {
       fmt::print("  on the {} (table 4): created and started; not booted within 30 min\n",
                  code.host);
     }
-    fmt::print("  so the workflow below runs syn3A recoded for table 11 (every UGA codon made "
-               "UGG) on E. coli.\n\n");
+    fmt::print(
+        "  so the workflow below runs syn3A recoded for table 11 (every UGA codon made "
+        "UGG) on E. coli.\n\n");
     fmt::print(
         "(E. coli chassis; an E. coli and a recoded JCVI-syn3A VM; {} policy; {} quanta of {} ms "
         "= {} of virtual time)\n\n",

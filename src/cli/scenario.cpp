@@ -159,8 +159,9 @@ std::uint64_t quanta_for(std::chrono::microseconds d, std::uint64_t quantum_ms) 
 const std::vector<std::string> top_keys = {"name",   "description", "chassis", "config", "policy",
                                            "quanta", "duration",    "vms",     "events"};
 const std::vector<std::string> vm_keys = {"id", "type", "genome", "allocation", "start"};
-const std::vector<std::string> allocation_keys = {"ribosomes", "atp_percentage", "rna_polymerase",
-                                                  "memory_kb", "priority",  "allow_incompatible_code"};
+const std::vector<std::string> allocation_keys = {"ribosomes",      "atp_percentage",
+                                                  "rna_polymerase", "memory_kb",
+                                                  "priority",       "allow_incompatible_code"};
 const std::vector<std::string> event_keys = {"at", "action", "vm"};
 const std::vector<std::string> create_event_keys = {"at",     "action",     "vm",   "type",
                                                     "genome", "allocation", "start"};

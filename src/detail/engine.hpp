@@ -544,14 +544,16 @@ class Engine {
     if (c.compatible || (allowed && c.lengths_known)) return;
     const std::string what =
         !c.lengths_known
-            ? fmt::format("the genome gives no other_code_length_aa, so the proteins table {} "
-                          "would make of it are unknown",
-                          c.host_table)
-            : fmt::format("{} of its {} proteins would be {} (set allow_incompatible_code to run "
-                          "it anyway)",
-                          c.affected_proteins(), genome.cds_count(),
-                          c.truncated_proteins > 0 ? "truncated at a UGA read as stop"
-                                                   : "extended through a UGA stop read as Trp");
+            ? fmt::format(
+                  "the genome gives no other_code_length_aa, so the proteins table {} "
+                  "would make of it are unknown",
+                  c.host_table)
+            : fmt::format(
+                  "{} of its {} proteins would be {} (set allow_incompatible_code to run "
+                  "it anyway)",
+                  c.affected_proteins(), genome.cds_count(),
+                  c.truncated_proteins > 0 ? "truncated at a UGA read as stop"
+                                           : "extended through a UGA stop read as Trp");
     throw BioXenException(
         BioXenErrorCode::incompatible_genetic_code,
         fmt::format("cannot create VM '{}': genome '{}' uses translation table {} ({}), but "
