@@ -162,8 +162,8 @@ GenomeTemplate::GenomeTemplate(std::string name, std::string organism, std::stri
                         "set, but the genome does not say its other-code lengths were derived");
         }
         const bool truncates = !reads_uga_as_stop(code_.translation_table);
-        if (*other == 0 || (truncates ? *other >= g.protein_length_aa
-                                      : *other <= g.protein_length_aa)) {
+        if (*other == 0 ||
+            (truncates ? *other >= g.protein_length_aa : *other <= g.protein_length_aa)) {
           template_fail(name_, i, g, "other_code_length_aa",
                         fmt::format("{} aa must be {} than the protein's {} aa under table {}",
                                     *other, truncates ? "shorter (and > 0)" : "longer",
@@ -278,9 +278,8 @@ GenomePtr builtin_genome(std::string_view name) {
     if (kBuiltins[i].name != base) continue;
     std::call_once(flags[i], [i] { genomes[i] = parse_builtin(kBuiltins[i]); });
     if (!wants_recoded) return genomes[i];
-    std::call_once(recoded_flags[i], [i] {
-      recoded[i] = recoded_genome(genomes[i], recoding_target(*genomes[i]));
-    });
+    std::call_once(recoded_flags[i],
+                   [i] { recoded[i] = recoded_genome(genomes[i], recoding_target(*genomes[i])); });
     return recoded[i];
   }
   const auto names = builtin_genome_names();
@@ -313,8 +312,7 @@ std::uint64_t ResidentSet::proteins_completed(std::uint64_t total_aa) const noex
 
 namespace {
 
-std::shared_ptr<ResidentSet> compute_resident_set(const GenomePtr& genome,
-                                                  std::uint64_t memory_kb,
+std::shared_ptr<ResidentSet> compute_resident_set(const GenomePtr& genome, std::uint64_t memory_kb,
                                                   std::uint32_t reading_table) {
   auto rs = std::make_shared<ResidentSet>();
   rs->genome = genome;
@@ -446,12 +444,17 @@ GeneticCodeCheck check_genetic_code(const GenomeTemplate& genome,
   c.native_aa = genome.total_protein_aa();
   c.host_aa = c.native_aa;
   if (c.host_table == 0 || same_protein_reading(c.guest_table, c.host_table)) return c;
-  c.compatible = false;
   c.lengths_known = genome.genetic_code().other_code_lengths;
-  if (!c.lengths_known) return c;
+  if (!c.lengths_known) {
+    c.compatible = false;
+    return c;
+  }
   (reads_uga_as_stop(c.guest_table) ? c.extended_proteins : c.truncated_proteins) =
       genome.other_code_proteins();
   c.host_aa = genome.other_code_protein_aa();
+  // The other reading of UGA changes no protein (a recoded genome has no UGA to read
+  // otherwise): the host makes the genome's own proteins.
+  c.compatible = c.affected_proteins() == 0;
   return c;
 }
 
