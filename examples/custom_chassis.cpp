@@ -37,8 +37,13 @@ int main(int argc, char** argv) {
     bioxen::BioXenHypervisor hv{config, profile};
     fmt::print("allocator view: {}\n", hv.get_chassis_info().dump());
 
-    auto syn3a = bioxen::create_bio_vm(hv, "syn3a", "syn3a");
-    auto minimal = bioxen::create_bio_vm(hv, "minimal", "minimal_cell");
+    // A custom profile keeps its base's genetic code (E. coli: table 11, UGA = stop), so the
+    // mycoplasma guests run recoded for it.
+    fmt::print("genetic code: table {}\n", fmt::join(profile.genetic_codes, ", "));
+    auto syn3a =
+        bioxen::create_bio_vm(hv, "syn3a", "syn3a", "basic", {{"genome", "syn3a_recoded"}});
+    auto minimal = bioxen::create_bio_vm(hv, "minimal", "minimal_cell", "basic",
+                                         {{"genome", "minimal_cell_recoded"}});
     syn3a.start();
     minimal.start();
     hv.run_for(30s);

@@ -13,8 +13,9 @@ int main() {
   bioxen::ProductionMonitor mon{hv};
   mon.start_monitoring(5ms);
 
-  hv.create_vm("syn3a_1", "syn3a");
-  hv.create_vm("mgen_1", "minimal_cell");
+  // The mycoplasma guests recoded for E. coli's genetic code (UGA = stop).
+  hv.create_vm("syn3a_1", "syn3a_recoded");
+  hv.create_vm("mgen_1", "minimal_cell_recoded");
   hv.start_vm("syn3a_1");
   hv.start_vm("mgen_1");
   std::error_code ec;

@@ -3,7 +3,8 @@
 //
 // 1. Load the production configuration ($BIOXEN_CONFIG, else ~/.bioxen/config.json, then
 //    BIOXEN_<FIELD> environment overrides) and check the five production requirements.
-// 2. Create an E. coli and a JCVI-syn3A VM on the default hypervisor and start them.
+// 2. Create an E. coli and a JCVI-syn3A VM on the default (E. coli) hypervisor and start them;
+//    syn3A runs recoded for E. coli's genetic code.
 // 3. Let them work for 2 s of virtual time, print the resource summary, stop them.
 //
 // Exit status: 0 on success, 1 when the production checks fail, 2 on an error.
@@ -59,8 +60,10 @@ int production_vm_workflow(bioxen::ProductionLogger& log) {
     auto ecoli_vm = bioxen::create_bio_vm("prod_ecoli_01", "ecoli", "basic");
     fmt::print("✅ Created E.coli VM: {}\n", ecoli_vm.vm_id());
 
-    // Syn3A production VM.
-    auto syn3a_vm = bioxen::create_bio_vm("prod_syn3a_01", "syn3a", "basic");
+    // Syn3A production VM. Its genes are written in the Mycoplasma code (UGA = Trp), which
+    // E. coli reads differently (UGA = stop): it runs the recoded genome, same proteins.
+    auto syn3a_vm =
+        bioxen::create_bio_vm("prod_syn3a_01", "syn3a", "basic", {{"genome", "syn3a_recoded"}});
     fmt::print("✅ Created Syn3A VM: {}\n", syn3a_vm.vm_id());
 
     // Start the VMs.

@@ -16,9 +16,13 @@ int main() {
     fmt::print("BioXen {} on {}\n", bioxen::version(), hv.get_system_resources().chassis);
 
     // 2. Two guests: JCVI-syn3A with an explicit request, M. genitalium with the default share.
-    auto syn3a = bioxen::create_bio_vm(hv, "syn3a", "syn3a", "basic",
-                                       {{"ribosomes", 20}, {"atp_percentage", 30.0}});
-    auto minimal = bioxen::create_bio_vm(hv, "minimal", "minimal_cell");
+    //    Both are mycoplasmas, whose genes read UGA as tryptophan; E. coli reads it as stop and
+    //    refuses them (BX014), so they run recoded for E. coli's code: the same proteins.
+    auto syn3a = bioxen::create_bio_vm(
+        hv, "syn3a", "syn3a", "basic",
+        {{"ribosomes", 20}, {"atp_percentage", 30.0}, {"genome", "syn3a_recoded"}});
+    auto minimal = bioxen::create_bio_vm(hv, "minimal", "minimal_cell", "basic",
+                                         {{"genome", "minimal_cell_recoded"}});
     syn3a.start();
     minimal.start();
 
@@ -32,11 +36,17 @@ int main() {
     fmt::print("syn3a made {} amino acids in state {}\n", status["amino_acids"].get<long>(),
                status["state"].get<std::string>());
 
-    // 5. Failures throw BioXenException with a code, e.g. an illegal transition.
+    // 5. Failures throw BioXenException with a code, e.g. an illegal transition, or syn3A as
+    //    published on this E. coli host.
     try {
       minimal.resume();  // it is running, not paused
     } catch (const bioxen::BioXenException& e) {
       fmt::print("expected error: {}\n", e.what());  // [BX007] cannot resume VM ...
+    }
+    try {
+      bioxen::create_bio_vm(hv, "native", "syn3a");
+    } catch (const bioxen::BioXenException& e) {
+      fmt::print("expected error: {}\n", e.what());  // [BX014] ... uses translation table 4
     }
 
     syn3a.destroy();

@@ -444,12 +444,17 @@ GeneticCodeCheck check_genetic_code(const GenomeTemplate& genome,
   c.native_aa = genome.total_protein_aa();
   c.host_aa = c.native_aa;
   if (c.host_table == 0 || same_protein_reading(c.guest_table, c.host_table)) return c;
-  c.compatible = false;
   c.lengths_known = genome.genetic_code().other_code_lengths;
-  if (!c.lengths_known) return c;
+  if (!c.lengths_known) {
+    c.compatible = false;
+    return c;
+  }
   (reads_uga_as_stop(c.guest_table) ? c.extended_proteins : c.truncated_proteins) =
       genome.other_code_proteins();
   c.host_aa = genome.other_code_protein_aa();
+  // The other reading of UGA changes no protein (a recoded genome has no UGA to read
+  // otherwise): the host makes the genome's own proteins.
+  c.compatible = c.affected_proteins() == 0;
   return c;
 }
 

@@ -35,7 +35,7 @@ using bioxen_test::alloc;
 
 TEST(Json, VmStatusUsesTheOriginalKeysAndRoundTrips) {
   BioXenHypervisor hv;
-  hv.create_vm("v", "syn3a");
+  hv.create_vm("v", "syn3a_recoded");
   hv.start_vm("v");
   hv.run_quanta(30);
   const auto st = hv.get_vm_status("v");
@@ -60,10 +60,21 @@ TEST(Json, VmStatusUsesTheOriginalKeysAndRoundTrips) {
                           "boot_time_seconds",
                           "biological_type",
                           "resident_genes",
-                          "total_genes"}) {
+                          "total_genes",
+                          "translation_table",
+                          "host_translation_table",
+                          "allow_incompatible_code",
+                          "truncated_proteins",
+                          "extended_proteins",
+                          "boot_blocked"}) {
     EXPECT_TRUE(j.contains(key)) << key;
   }
   EXPECT_EQ(j["state"], "running");
+  EXPECT_EQ(j["translation_table"], 11);  // recoded for E. coli's code
+  EXPECT_EQ(j["host_translation_table"], 11);
+  EXPECT_EQ(j["allow_incompatible_code"], false);
+  EXPECT_EQ(j["truncated_proteins"], 0);
+  EXPECT_EQ(j["boot_blocked"], false);
   EXPECT_EQ(nlohmann::json::parse(j.dump()).get<bioxen::VmStatus>(), st);
   const auto sr = hv.get_system_resources();
   EXPECT_EQ(nlohmann::json::parse(nlohmann::json(sr).dump()).get<bioxen::SystemResources>(), sr);
@@ -85,6 +96,17 @@ TEST(Json, ResourceAllocationIsReadStrictly) {
   EXPECT_EQ(r.atp_percentage, 25.0);
   EXPECT_EQ(r.priority, ResourceAllocation::automatic);
   EXPECT_EQ(nlohmann::json(r).get<ResourceAllocation>(), r);
+  EXPECT_EQ(nlohmann::json(r).at("allow_incompatible_code"), false);
+  EXPECT_FALSE(r.allow_incompatible_code);
+  const auto allowed =
+      nlohmann::json::parse(R"({"allow_incompatible_code": true})").get<ResourceAllocation>();
+  EXPECT_TRUE(allowed.allow_incompatible_code);
+  EXPECT_EQ(nlohmann::json(allowed).get<ResourceAllocation>(), allowed);
+  EXPECT_TRUE(throws_bx_containing(
+      [] {
+        (void)nlohmann::json::parse(R"({"allow_incompatible_code": 1})").get<ResourceAllocation>();
+      },
+      BioXenErrorCode::invalid_argument, "allocation key 'allow_incompatible_code'"));
   EXPECT_TRUE(throws_bx(
       [] { (void)nlohmann::json::parse(R"({"ribosome": 20})").get<ResourceAllocation>(); },
       BioXenErrorCode::invalid_argument, "unknown allocation key 'ribosome'"));
@@ -107,7 +129,7 @@ TEST(Json, ResourceAllocationIsReadStrictly) {
 
 TEST(Format, ValueTypesFormatWithFmt) {
   BioXenHypervisor hv;
-  hv.create_vm("vm1", "syn3a", alloc(20, 25));
+  hv.create_vm("vm1", "syn3a_recoded", alloc(20, 25));
   EXPECT_EQ(fmt::format("{}", VMState::running), "running");
   EXPECT_EQ(fmt::format("{:>8}", VMState::paused), "  paused");
   EXPECT_EQ(fmt::format("{}", bioxen::SchedulerPolicy::fair_share), "fair_share");
@@ -115,11 +137,16 @@ TEST(Format, ValueTypesFormatWithFmt) {
             "ribosomes=20 atp=25% rnap=auto memory=auto priority=3");
   EXPECT_EQ(fmt::format("{}", ResourceAllocation{}),
             "ribosomes=auto atp=auto rnap=auto memory=auto priority=auto");
+  ResourceAllocation allowed;
+  allowed.allow_incompatible_code = true;
+  EXPECT_EQ(fmt::format("{}", allowed),
+            "ribosomes=auto atp=auto rnap=auto memory=auto priority=auto allow_incompatible_code");
   EXPECT_EQ(fmt::format("{}", hv.get_system_resources()),
             "ribosomes 20/68 allocated (48 free), ATP 25%/90%, memory 544/4642 kb, VMs 1/4 (0 "
             "running, 0 paused), t=0s");
   EXPECT_EQ(fmt::format("{}", hv.get_vm_status("vm1")),
-            "vm1 [created] syn3a: ribosomes=20 atp=25% memory=544kb priority=1 | 0.000s running, 0 "
+            "vm1 [created] syn3a_recoded: ribosomes=20 atp=25% memory=544kb priority=1 | 0.000s "
+            "running, 0 "
             "aa, 0 proteins, booting");
   EXPECT_EQ(fmt::format("{}", bioxen::ProteinCount{"T1", "abc", 10, 3}), "T1 abc: 3 copies");
   EXPECT_EQ(fmt::format("{}", ProductionConfig{}), nlohmann::json(ProductionConfig{}).dump());
@@ -153,7 +180,7 @@ TEST(EnumTables, NamesRoundTripAndOutOfRangeIsUnknown) {
   EXPECT_EQ(bioxen::detail::enum_name_list(bioxen::detail::vm_state_names),
             "created, running, paused, stopped or error");
   EXPECT_EQ(bioxen::detail::enum_name_list(bioxen::detail::chassis_type_names, ", "),
-            "ecoli, yeast, orthogonal");
+            "ecoli, yeast, syn3a, orthogonal");
 }
 
 TEST(EnumTables, EveryRegisteredPolicyIsMadeUnderItsName) {

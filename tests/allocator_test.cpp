@@ -366,7 +366,9 @@ TEST(DefaultShares, ATenthOfAPercentAddsUpExactly) {
   cfg.total_ribosomes = 100000;
   cfg.max_ribosome_allocation = 10;
   BioXenHypervisor hv{cfg, small_space(10000000)};
-  for (int k = 0; k < 900; ++k) hv.create_vm(fmt::format("vm{}", k), "syn3a_recoded", alloc(1, 0.1));
+  for (int k = 0; k < 900; ++k) {
+    hv.create_vm(fmt::format("vm{}", k), "syn3a_recoded", alloc(1, 0.1));
+  }
   EXPECT_EQ(hv.get_system_resources().total_atp_allocated, 90.0);
   EXPECT_TRUE(throws_bx([&] { hv.create_vm("x", "syn3a_recoded", alloc(1, 0.000001)); },
                         BioXenErrorCode::resource_allocation_error,

@@ -46,7 +46,9 @@ BioXenException expect_error(BioXenErrorCode code, Fn&& fn) {
 TEST(ChassisType, Names) {
   EXPECT_EQ(bioxen::to_string(ChassisType::ecoli), "ecoli");
   EXPECT_EQ(bioxen::to_string(ChassisType::yeast), "yeast");
+  EXPECT_EQ(bioxen::to_string(ChassisType::syn3a), "syn3a");
   EXPECT_EQ(bioxen::to_string(ChassisType::orthogonal), "orthogonal");
+  EXPECT_EQ(bioxen::all_chassis_types.size(), 4u);
   for (const ChassisType t : bioxen::all_chassis_types) {
     EXPECT_EQ(bioxen::chassis_type_from_string(bioxen::to_string(t)), t);
   }
@@ -55,8 +57,9 @@ TEST(ChassisType, Names) {
 TEST(ChassisType, UnknownNameListsTheValidOnes) {
   const auto e = expect_error(BioXenErrorCode::invalid_argument,
                               [] { bioxen::chassis_type_from_string("E. coli"); });
-  EXPECT_EQ(e.message(), "unknown chassis type 'E. coli'; valid names: ecoli, yeast, orthogonal");
-  EXPECT_EQ(e.details().at("valid"), json({"ecoli", "yeast", "orthogonal"}));
+  EXPECT_EQ(e.message(),
+            "unknown chassis type 'E. coli'; valid names: ecoli, yeast, syn3a, orthogonal");
+  EXPECT_EQ(e.details().at("valid"), json({"ecoli", "yeast", "syn3a", "orthogonal"}));
   expect_error(BioXenErrorCode::invalid_argument, [] { bioxen::chassis_type_from_string(""); });
   expect_error(BioXenErrorCode::invalid_argument,
                [] { bioxen::chassis_type_from_string("ECOLI"); });
@@ -75,6 +78,7 @@ TEST(BuiltinChassis, Ecoli) {
   EXPECT_FALSE(p.has_nucleus);
   EXPECT_FALSE(p.has_mitochondria);
   EXPECT_FALSE(p.has_er);
+  EXPECT_EQ(p.genetic_codes, std::vector<std::uint32_t>{11});  // UGA = stop
   // Derived from the 40 min row: 433 fg x 0.540 protein / 110 Da = 1.2801e9 aa of protein;
   // x 0.148 r-protein / 7,336 aa per ribosome = 25,825 ribosomes (Bremer & Dennis quote 26,300).
   EXPECT_NEAR(p.protein_aa_per_cell, 433e-15 * 0.540 * 6.02214076e23 / 110.0, 1.0);
@@ -105,6 +109,7 @@ TEST(BuiltinChassis, Yeast) {
   EXPECT_TRUE(p.has_nucleus);
   EXPECT_TRUE(p.has_mitochondria);
   EXPECT_TRUE(p.has_er);
+  EXPECT_EQ(p.genetic_codes, std::vector<std::uint32_t>{1});  // the standard code
   EXPECT_EQ(p.physical_ribosomes, 200000);
   EXPECT_EQ(p.rna_polymerases, 30000u);
   EXPECT_EQ(p.elongation_rate_aa_per_s, 10.5);
@@ -122,9 +127,12 @@ TEST(BuiltinChassis, Yeast) {
   EXPECT_THAT(p.citation, HasSubstr("Biochem J 168:409"));
 }
 
-TEST(BuiltinChassis, Orthogonal) {
-  const ChassisProfile& p = bioxen::chassis_profile(ChassisType::orthogonal);
-  EXPECT_EQ(p.type, ChassisType::orthogonal);
+// The syn3A-like minimal cell (ChassisType::orthogonal before the genetic codes).
+TEST(BuiltinChassis, Syn3a) {
+  const ChassisProfile& p = bioxen::chassis_profile(ChassisType::syn3a);
+  EXPECT_EQ(p.type, ChassisType::syn3a);
+  EXPECT_EQ(p.name, "JCVI-syn3A minimal cell");
+  EXPECT_EQ(p.genetic_codes, std::vector<std::uint32_t>{4});  // Mycoplasma: UGA = Trp
   EXPECT_EQ(p.ribosome_units, 500u);
   EXPECT_EQ(p.recommended_max_vms, 1u);
   EXPECT_FALSE(p.has_nucleus);
@@ -139,6 +147,17 @@ TEST(BuiltinChassis, Orthogonal) {
   EXPECT_EQ(p.native_genome_bp, 543379u);
   EXPECT_GE(p.genome_space_kb, 544u);  // hosts its own genome (JCVI-syn3A, 543,379 bp)
   EXPECT_THAT(p.citation, HasSubstr("Thornburg et al. 2022"));
+}
+
+// E. coli K-12 with a pool of orthogonal ribosomes: the E. coli host and its genetic code.
+TEST(BuiltinChassis, Orthogonal) {
+  const ChassisProfile& p = bioxen::chassis_profile(ChassisType::orthogonal);
+  EXPECT_EQ(p.type, ChassisType::orthogonal);
+  EXPECT_EQ(p.name, "E. coli K-12 MG1655 with orthogonal ribosomes");
+  EXPECT_EQ(p.genetic_codes, std::vector<std::uint32_t>{11});
+  EXPECT_FALSE(p.has_nucleus);
+  EXPECT_EQ(p.native_genome_bp, 4641652u);  // NC_000913.3
+  EXPECT_NE(p.name, bioxen::chassis_profile(ChassisType::ecoli).name);
 }
 
 TEST(BuiltinChassis, AllValidAndDistinct) {
@@ -227,7 +246,7 @@ TEST(ChassisJson, RoundTripsEveryBuiltin) {
     const ChassisProfile& p = bioxen::chassis_profile(t);
     const json j = p;
     EXPECT_EQ(j.at("base"), bioxen::to_string(t));
-    EXPECT_EQ(j.size(), 28u);  // base + every field except type
+    EXPECT_EQ(j.size(), 29u);  // base + every field except type
     EXPECT_EQ(j.get<ChassisProfile>(), p);
     EXPECT_EQ(bioxen::chassis_profile_from_json(json::parse(j.dump())), p);
   }
@@ -236,6 +255,8 @@ TEST(ChassisJson, RoundTripsEveryBuiltin) {
 TEST(ChassisJson, BaseOnly) {
   EXPECT_EQ(bioxen::chassis_profile_from_json(json{{"base", "orthogonal"}}),
             bioxen::chassis_profile(ChassisType::orthogonal));
+  EXPECT_EQ(bioxen::chassis_profile_from_json(json{{"base", "syn3a"}}),
+            bioxen::chassis_profile(ChassisType::syn3a));
 }
 
 TEST(ChassisJson, OverridesKeepTheRestOfTheBase) {
@@ -284,15 +305,16 @@ TEST(ChassisJson, ErrorsNameTheKey) {
       {R"([1, 2])", "", "chassis profile: expected a JSON object, got array"},
       {R"({})", "base",
        "chassis profile: key 'base' is required (the chassis the profile starts from: ecoli, "
-       "yeast, orthogonal)"},
+       "yeast, syn3a, orthogonal)"},
       {R"({"base": 1})", "base", "chassis profile: key 'base' must be a string, got number 1"},
       {R"({"base": "plant"})", "base",
-       "chassis profile: key 'base' must be one of ecoli, yeast, orthogonal, got 'plant'"},
+       "chassis profile: key 'base' must be one of ecoli, yeast, syn3a, orthogonal, got 'plant'"},
       {R"({"base": "ecoli", "ribosomes": 5})", "ribosomes",
        "chassis profile: key 'ribosomes' is not a chassis profile key; valid keys: base, name, "
        "ribosome_units, recommended_max_vms, atp_percentage, genome_space_kb, has_nucleus, "
-       "has_mitochondria, has_er, metabolic_pathways, protein_processing, physical_ribosomes, "
-       "rna_polymerases, elongation_rate_aa_per_s, transcription_rate_nt_per_s, atp_per_aa, "
+       "has_mitochondria, has_er, metabolic_pathways, protein_processing, genetic_codes, "
+       "physical_ribosomes, rna_polymerases, elongation_rate_aa_per_s, "
+       "transcription_rate_nt_per_s, atp_per_aa, "
        "atp_supply_per_s, doubling_time_min, native_genome_bp, active_ribosome_fraction, "
        "active_rnap_fraction, protein_aa_per_cell, mrna_half_life_s, ribosome_spacing_nt, "
        "growth_law_phi_r0, growth_law_kappa_t_per_h, growth_law_phi_c, citation"},
@@ -321,6 +343,14 @@ TEST(ChassisJson, ErrorsNameTheKey) {
        "must be a finite number > 0, got 0"},
       {R"({"base": "ecoli", "doubling_time_min": -40})", "doubling_time_min", "got -40"},
       {R"({"base": "ecoli", "name": ""})", "name", "key 'name' must not be empty"},
+      {R"({"base": "ecoli", "genetic_codes": "11"})", "genetic_codes",
+       "must be an array of translation tables"},
+      {R"({"base": "ecoli", "genetic_codes": []})", "genetic_codes",
+       "key 'genetic_codes' must name at least one translation table"},
+      {R"({"base": "ecoli", "genetic_codes": [11, 2]})", "genetic_codes",
+       "entry 1: translation table 2 is not supported; supported: 1, 4, 11"},
+      {R"({"base": "ecoli", "genetic_codes": [11, 11]})", "genetic_codes",
+       "entry 1: translation table 11 is listed twice"},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.text);

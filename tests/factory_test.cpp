@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
+
 #include "api_test_support.hpp"
 #include "bioxen/hypervisor.hpp"
 
@@ -17,6 +19,10 @@ using bioxen_test::expect_bioxen_error;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using json = nlohmann::json;
+
+/// syn3A recoded for E. coli's code (table 11): what the factory's default E. coli hypervisor
+/// runs of a "syn3a" VM whose genome's code is not under test.
+const json recoded_syn3a = {{"genome", "syn3a_recoded"}};
 
 json xcpng_config() {
   return {{"xcpng_config",
@@ -45,8 +51,9 @@ TEST(FactoryTypes, SupportedTypesAreTheOriginalLibrarys) {
 
 // ----- the original library's phase-1 tests, on an owned hypervisor --------------------
 
+// syn3A on its own host: the syn3A chassis reads its genetic code (table 4).
 TEST(CreateBioVm, BasicSyn3a) {
-  BioXenHypervisor hv;
+  BioXenHypervisor hv(bioxen::ProductionConfig{}, bioxen::ChassisType::syn3a);
   auto vm = bioxen::create_bio_vm(hv, "test_syn3a", "syn3a", "basic");
   EXPECT_EQ(vm.vm_id(), "test_syn3a");
   EXPECT_EQ(vm.get_vm_type(), "basic");
@@ -55,6 +62,8 @@ TEST(CreateBioVm, BasicSyn3a) {
   EXPECT_TRUE(vm.exists());
   EXPECT_EQ(&vm.hypervisor(), &hv);
   EXPECT_TRUE(hv.has_vm("test_syn3a"));
+  EXPECT_EQ(vm.get_status().genome, "syn3a");
+  EXPECT_EQ(vm.get_status().host_translation_table, 4u);
 }
 
 TEST(CreateBioVm, BasicEcoliAndMinimalCell) {
@@ -63,8 +72,11 @@ TEST(CreateBioVm, BasicEcoliAndMinimalCell) {
   EXPECT_EQ(e.get_vm_type(), "basic");  // the default vm type
   EXPECT_EQ(e.get_biological_type(), "ecoli");
   EXPECT_EQ(e.get_status().genome, "ecoli");
-  auto m = bioxen::create_bio_vm(hv, "test_minimal", "minimal_cell");
+  // M. genitalium is table 4 too: E. coli runs it recoded.
+  auto m = bioxen::create_bio_vm(hv, "test_minimal", "minimal_cell", "basic",
+                                 {{"genome", "minimal_cell_recoded"}});
   EXPECT_EQ(m.get_biological_type(), "minimal_cell");
+  EXPECT_EQ(m.get_status().genome, "minimal_cell_recoded");
   EXPECT_EQ(hv.vm_count(), 2u);
 }
 
@@ -124,7 +136,7 @@ TEST(CreateBioVm, XcpngWithConfigIsCreatedButCannotStart) {
 
 TEST(CreateBioVm, BasicVmHasNoXcpngConfig) {
   BioXenHypervisor hv;
-  auto vm = bioxen::create_bio_vm(hv, "b", "syn3a");
+  auto vm = bioxen::create_bio_vm(hv, "b", "ecoli");
   EXPECT_FALSE(vm.xcpng_config().has_value());
   EXPECT_EQ(vm.config(), json::object());
 }
@@ -133,7 +145,7 @@ TEST(CreateBioVm, BasicVmHasNoXcpngConfig) {
 
 TEST(BiologicalVm, LifeCycleFollowsTheHypervisor) {
   BioXenHypervisor hv;
-  auto vm = bioxen::create_bio_vm(hv, "lc", "syn3a");
+  auto vm = bioxen::create_bio_vm(hv, "lc", "syn3a", "basic", recoded_syn3a);
   vm.start();
   EXPECT_EQ(vm.get_state(), VMState::running);
   EXPECT_EQ(vm.get_status().state, VMState::running);
@@ -152,7 +164,7 @@ TEST(BiologicalVm, LifeCycleFollowsTheHypervisor) {
 
 TEST(BiologicalVm, IllegalTransitionsAndDestroyedVms) {
   BioXenHypervisor hv;
-  auto vm = bioxen::create_bio_vm(hv, "ill", "syn3a");
+  auto vm = bioxen::create_bio_vm(hv, "ill", "syn3a", "basic", recoded_syn3a);
   auto e = expect_bioxen_error(BioXenErrorCode::invalid_state_transition, [&] { vm.pause(); });
   EXPECT_STREQ(e.what(), "[BX007] cannot pause VM 'ill' in state created");
   expect_bioxen_error(BioXenErrorCode::invalid_state_transition, [&] { vm.resume(); });
@@ -167,7 +179,8 @@ TEST(BiologicalVm, IllegalTransitionsAndDestroyedVms) {
 
 TEST(BiologicalVm, CopiesReferToTheSameVm) {
   BioXenHypervisor hv;
-  auto a = bioxen::create_bio_vm(hv, "same", "minimal_cell");
+  auto a = bioxen::create_bio_vm(hv, "same", "minimal_cell", "basic",
+                                 {{"genome", "minimal_cell_recoded"}});
   auto b = a;
   a.start();
   EXPECT_EQ(b.get_state(), VMState::running);
@@ -175,12 +188,12 @@ TEST(BiologicalVm, CopiesReferToTheSameVm) {
 
 TEST(BiologicalVm, DefaultAllocationIsAnEqualShare) {
   BioXenHypervisor hv;
-  auto vm = bioxen::create_bio_vm(hv, "share", "syn3a");
+  auto vm = bioxen::create_bio_vm(hv, "share", "syn3a", "basic", recoded_syn3a);
   const auto a = vm.get_resource_allocation();
   EXPECT_EQ(a.ribosomes, 14);  // (68 - 10) / 4
   EXPECT_DOUBLE_EQ(a.atp_percentage, 22.5);
   EXPECT_EQ(a.rna_polymerase, 10);
-  EXPECT_EQ(a.memory_kb, 544);
+  EXPECT_EQ(a.memory_kb, 544);  // the recoded genome is as long as syn3A
   EXPECT_EQ(a.priority, 1);
 }
 
@@ -199,16 +212,18 @@ TEST(BiologicalVm, ConfigRequestsResources) {
 
 TEST(BiologicalVm, TheTypesDefaultsAreAValidConfig) {
   BioXenHypervisor hv;
-  auto vm = bioxen::create_bio_vm(hv, "d", "syn3a", "basic",
-                                  json{{"genome_optimization", true}, {"minimal_mode", true}});
+  auto vm = bioxen::create_bio_vm(
+      hv, "d", "syn3a", "basic",
+      json{{"genome_optimization", true}, {"minimal_mode", true}, {"genome", "syn3a_recoded"}});
   EXPECT_EQ(vm.config().at("minimal_mode"), true);
 }
 
 TEST(BiologicalVm, ConfigCanPickAnotherBuiltInGenome) {
   BioXenHypervisor hv;
-  auto vm = bioxen::create_bio_vm(hv, "g", "syn3a", "basic", {{"genome", "minimal_cell"}});
+  auto vm = bioxen::create_bio_vm(hv, "g", "syn3a", "basic", {{"genome", "minimal_cell_recoded"}});
   EXPECT_EQ(vm.get_biological_type(), "syn3a");
-  EXPECT_EQ(vm.get_status().genome, "minimal_cell");
+  EXPECT_EQ(vm.get_status().genome, "minimal_cell_recoded");
+  EXPECT_EQ(vm.get_status().translation_table, 11u);
 }
 
 TEST(BiologicalVm, BadConfigIsInvalidConfigurationAndCreatesNothing) {
@@ -230,19 +245,23 @@ TEST(BiologicalVm, BadConfigIsInvalidConfigurationAndCreatesNothing) {
 
 TEST(BiologicalVm, HypervisorErrorsPassThrough) {
   BioXenHypervisor hv;
-  bioxen::create_bio_vm(hv, "dup", "syn3a");
+  bioxen::create_bio_vm(hv, "dup", "syn3a", "basic", recoded_syn3a);
   auto e = expect_bioxen_error(BioXenErrorCode::vm_already_exists,
                                [&] { bioxen::create_bio_vm(hv, "dup", "ecoli"); });
   EXPECT_STREQ(e.what(), "[BX010] VM 'dup' already exists");
   expect_bioxen_error(BioXenErrorCode::vm_creation_failed,
                       [&] { bioxen::create_bio_vm(hv, "", "ecoli"); });
-  for (int i = 0; i < 3; ++i) bioxen::create_bio_vm(hv, fmt::format("vm{}", i), "syn3a");
-  e = expect_bioxen_error(BioXenErrorCode::hypervisor_overload,
-                          [&] { bioxen::create_bio_vm(hv, "fifth", "syn3a"); });
+  for (int i = 0; i < 3; ++i) {
+    bioxen::create_bio_vm(hv, fmt::format("vm{}", i), "syn3a", "basic", recoded_syn3a);
+  }
+  e = expect_bioxen_error(BioXenErrorCode::hypervisor_overload, [&] {
+    bioxen::create_bio_vm(hv, "fifth", "syn3a", "basic", recoded_syn3a);
+  });
   EXPECT_EQ(hv.vm_count(), 4u);
   e = expect_bioxen_error(BioXenErrorCode::resource_allocation_error, [&] {
     BioXenHypervisor other;
-    bioxen::create_bio_vm(other, "greedy", "syn3a", "basic", {{"ribosomes", 61}});
+    bioxen::create_bio_vm(other, "greedy", "syn3a", "basic",
+                          {{"ribosomes", 61}, {"genome", "syn3a_recoded"}});
   });
 }
 
@@ -266,6 +285,53 @@ TEST(BiologicalVm, NullHypervisorIsAnInvalidArgument) {
     bioxen::create_bio_vm(std::shared_ptr<BioXenHypervisor>(), "x", "syn3a");
   });
   EXPECT_STREQ(e.what(), "[BX011] create_bio_vm: null hypervisor");
+}
+
+// ----- genetic codes -------------------------------------------------------------------
+
+// allow_incompatible_code: syn3A (table 4) runs on E. coli (table 11) with its proteins as E. coli
+// reads them. The default memory is syn3A's 544 kb, which holds its whole 543,379 bp genome, so
+// all 455 CDS are resident and every one of the 343 with an in-frame UGA is truncated there.
+TEST(GeneticCodes, AllowIncompatibleCodeRunsSyn3aWithTruncatedProteins) {
+  BioXenHypervisor hv;
+  auto vm =
+      bioxen::create_bio_vm(hv, "misread", "syn3a", "basic", {{"allow_incompatible_code", true}});
+  const bioxen::VmStatus st = vm.get_status();
+  EXPECT_EQ(st.genome, "syn3a");
+  EXPECT_TRUE(st.allow_incompatible_code);
+  EXPECT_TRUE(vm.get_resource_allocation().allow_incompatible_code);
+  EXPECT_EQ(vm.config().at("allow_incompatible_code"), true);
+  EXPECT_EQ(st.translation_table, 4u);
+  EXPECT_EQ(st.host_translation_table, 11u);
+  EXPECT_EQ(st.memory_kb, 544);
+  EXPECT_EQ(st.resident_proteins, 455u);
+  EXPECT_EQ(st.truncated_proteins, 343u);
+  EXPECT_EQ(st.extended_proteins, 0u);
+  EXPECT_TRUE(st.boot_blocked);
+
+  // The recoded genome with the same default share boots well within the run; the misread
+  // one makes (truncated) protein but never completes boot.
+  auto control = bioxen::create_bio_vm(hv, "control", "syn3a", "basic", recoded_syn3a);
+  EXPECT_FALSE(control.get_status().boot_blocked);
+  EXPECT_EQ(control.get_status().truncated_proteins, 0u);
+  vm.start();
+  control.start();
+  hv.run_for(std::chrono::minutes(5));
+  EXPECT_TRUE(control.get_status().boot_complete);
+  const bioxen::VmStatus after = vm.get_status();
+  EXPECT_GT(after.amino_acids, 0u);
+  EXPECT_FALSE(after.boot_complete);
+  EXPECT_EQ(after.boot_time_seconds, 0.0);
+  EXPECT_TRUE(after.boot_blocked);
+}
+
+TEST(GeneticCodes, AllowIncompatibleCodeMustBeABoolean) {
+  BioXenHypervisor hv;
+  const auto e = expect_bioxen_error(BioXenErrorCode::invalid_configuration, [&] {
+    bioxen::create_bio_vm(hv, "bad", "syn3a", "basic", {{"allow_incompatible_code", "yes"}});
+  });
+  EXPECT_THAT(e.message(), HasSubstr("allow_incompatible_code"));
+  EXPECT_EQ(hv.vm_count(), 0u);
 }
 
 // ----- XcpngConfig ---------------------------------------------------------------------
@@ -339,8 +405,41 @@ TEST_F(DefaultHypervisorTest, ABadConfigFileIsAnErrorNotSilentDefaults) {
   EXPECT_THAT(e.message(), HasSubstr("configuration key 'max_vms'"));
 }
 
+// The default hypervisor is E. coli (table 11: UGA = stop). syn3A is written in table 4 (UGA =
+// Trp): 343 of its 455 proteins would end at a UGA, so the factory refuses it and changes nothing.
+TEST_F(DefaultHypervisorTest, RefusesSyn3aWhoseGeneticCodeEcoliDoesNotRead) {
+  const auto hv = bioxen::default_hypervisor();
+  EXPECT_EQ(hv->chassis().type, bioxen::ChassisType::ecoli);
+  bioxen::create_bio_vm("resident", "ecoli");
+  const auto resources = hv->get_system_resources();
+  const auto vms = hv->list_vms();
+  const auto e = expect_bioxen_error(BioXenErrorCode::incompatible_genetic_code,
+                                     [] { bioxen::create_bio_vm("guest", "syn3a"); });
+  EXPECT_THAT(e.message(), HasSubstr("genome 'syn3a' uses translation table 4"));
+  EXPECT_THAT(e.message(), HasSubstr("343 of its 455 proteins would be truncated"));
+  EXPECT_EQ(e.details().at("vm_id"), "guest");
+  EXPECT_EQ(e.details().at("genome"), "syn3a");
+  EXPECT_EQ(e.details().at("guest_table"), 4);
+  EXPECT_EQ(e.details().at("host_table"), 11);
+  EXPECT_EQ(e.details().at("affected_proteins"), 343);
+  EXPECT_EQ(e.details().at("truncated_proteins"), 343);
+  EXPECT_EQ(e.details().at("extended_proteins"), 0);
+  EXPECT_EQ(e.details().at("lengths_known"), true);
+  EXPECT_EQ(hv->vm_count(), 1u);
+  EXPECT_FALSE(hv->has_vm("guest"));
+  EXPECT_EQ(hv->get_system_resources(), resources);
+  EXPECT_EQ(hv->list_vms(), vms);
+  // minimal_cell (M. genitalium) is table 4 as well; its recoded variant is accepted.
+  const auto m = expect_bioxen_error(BioXenErrorCode::incompatible_genetic_code,
+                                     [] { bioxen::create_bio_vm("guest", "minimal_cell"); });
+  EXPECT_EQ(m.details().at("guest_table"), 4);
+  EXPECT_EQ(hv->vm_count(), 1u);
+  bioxen::create_bio_vm("guest", "minimal_cell", "basic", {{"genome", "minimal_cell_recoded"}});
+  EXPECT_EQ(hv->vm_count(), 2u);
+}
+
 TEST_F(DefaultHypervisorTest, HandlesKeepTheOldDefaultAlive) {
-  auto vm = bioxen::create_bio_vm("keeper", "syn3a");
+  auto vm = bioxen::create_bio_vm("keeper", "syn3a", "basic", recoded_syn3a);
   bioxen::set_default_hypervisor(nullptr);
   EXPECT_TRUE(vm.exists());
   vm.start();

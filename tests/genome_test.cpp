@@ -1,6 +1,8 @@
 // Genome templates, the built-in tables, the loaders and their errors, and the resident set.
 #include "bioxen/genome.hpp"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -194,16 +196,20 @@ INSTANTIATE_TEST_SUITE_P(
     [](const auto& p) { return std::string(p.param.name); });
 
 TEST(BuiltinGenomes, Names) {
+  // The three published genomes, then their recoded variants (genetic codes).
   EXPECT_EQ(bioxen::builtin_genome_names(),
-            (std::vector<std::string>{"syn3a", "minimal_cell", "ecoli"}));
+            (std::vector<std::string>{"syn3a", "minimal_cell", "ecoli", "syn3a_recoded",
+                                      "minimal_cell_recoded", "ecoli_recoded"}));
 }
 
 TEST(BuiltinGenomes, UnknownNameListsTheValidOnes) {
   const auto e =
       expect_error(BioXenErrorCode::invalid_argument, [] { bioxen::builtin_genome("syn3"); });
-  EXPECT_EQ(e.message(), "unknown built-in genome 'syn3'; valid names: syn3a, minimal_cell, ecoli");
+  EXPECT_EQ(e.message(),
+            "unknown built-in genome 'syn3'; valid names: syn3a, minimal_cell, ecoli, "
+            "syn3a_recoded, minimal_cell_recoded, ecoli_recoded");
   EXPECT_EQ(e.details().at("name"), "syn3");
-  EXPECT_EQ(e.details().at("valid").size(), 3u);
+  EXPECT_EQ(e.details().at("valid").size(), 6u);
 }
 
 TEST(BuiltinGenomes, FirstUseFromManyThreadsSharesOneTemplate) {
@@ -232,6 +238,200 @@ TEST(BuiltinGenomes, JsonSummary) {
   EXPECT_EQ(gene.at("strand"), "+");
   EXPECT_EQ(gene.at("protein_length_aa"), 450);
   EXPECT_TRUE(gene.at("essential").is_null());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Genetic codes: the tables, the built-ins against each host's code, recoded genomes
+
+static_assert(bioxen::is_supported_translation_table(1));
+static_assert(bioxen::is_supported_translation_table(4));
+static_assert(bioxen::is_supported_translation_table(11));
+static_assert(!bioxen::is_supported_translation_table(2));
+static_assert(bioxen::default_translation_table == 11);
+static_assert(bioxen::reads_uga_as_stop(11) && bioxen::reads_uga_as_stop(1));
+static_assert(!bioxen::reads_uga_as_stop(4));
+static_assert(bioxen::same_protein_reading(1, 11) && !bioxen::same_protein_reading(4, 11));
+static_assert(bioxen::translation_table_name(11) == "Bacterial, Archaeal and Plant Plastid");
+static_assert(bioxen::translation_table_name(3) == "unknown");
+
+TEST(GeneticCodes, HostReadingTable) {
+  const std::vector<std::uint32_t> ecoli{11}, both{1, 4}, none;
+  EXPECT_EQ(bioxen::host_reading_table(11, ecoli), 11u);
+  EXPECT_EQ(bioxen::host_reading_table(1, ecoli), 11u);  // the same proteins
+  EXPECT_EQ(bioxen::host_reading_table(4, ecoli), 11u);  // another code: the host's first
+  EXPECT_EQ(bioxen::host_reading_table(4, both), 4u);
+  EXPECT_EQ(bioxen::host_reading_table(11, both), 1u);
+  EXPECT_EQ(bioxen::host_reading_table(4, none), 0u);
+}
+
+struct CodeCase {
+  const char* genome;
+  std::vector<std::uint32_t> host;
+  std::uint32_t guest_table, host_table;
+  bool compatible;
+  std::size_t truncated, extended;
+};
+
+TEST(GeneticCodes, BuiltinsAgainstTheHostsCodes) {
+  const std::vector<CodeCase> cases = {
+      // Mycoplasma genomes (UGA = Trp) on E. coli: proteins end at their in-frame UGAs.
+      {"syn3a", {11}, 4, 11, false, 343, 0},
+      {"minimal_cell", {11}, 4, 11, false, 341, 0},
+      {"syn3a", {4}, 4, 4, true, 0, 0},
+      // E. coli (UGA = stop) on a table-4 host: proteins ending in UGA read on.
+      {"ecoli", {4}, 11, 4, false, 0, 1218},
+      {"ecoli", {11}, 11, 11, true, 0, 0},
+      {"ecoli", {1}, 11, 1, true, 0, 0},
+      // Recoded genomes have no UGA left to read otherwise: every code makes their proteins.
+      {"syn3a_recoded", {11}, 11, 11, true, 0, 0},
+      {"syn3a_recoded", {4}, 11, 4, true, 0, 0},
+      {"minimal_cell_recoded", {11}, 11, 11, true, 0, 0},
+      {"ecoli_recoded", {4}, 4, 4, true, 0, 0},
+      {"ecoli_recoded", {11}, 4, 11, true, 0, 0},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(fmt::format("{} on {}", c.genome, fmt::join(c.host, ",")));
+    const GenomePtr g = bioxen::builtin_genome(c.genome);
+    const bioxen::GeneticCodeCheck r = bioxen::check_genetic_code(*g, c.host);
+    EXPECT_EQ(g->translation_table(), c.guest_table);
+    EXPECT_EQ(r.guest_table, c.guest_table);
+    EXPECT_EQ(r.host_table, c.host_table);
+    EXPECT_EQ(r.compatible, c.compatible);
+    EXPECT_TRUE(r.lengths_known);
+    EXPECT_EQ(r.truncated_proteins, c.truncated);
+    EXPECT_EQ(r.extended_proteins, c.extended);
+    EXPECT_EQ(r.affected_proteins(), c.truncated + c.extended);
+    EXPECT_EQ(r.native_aa, g->total_protein_aa());
+    if (c.truncated > 0) {
+      EXPECT_LT(r.host_aa, r.native_aa);
+    }
+    if (c.extended > 0) {
+      EXPECT_GT(r.host_aa, r.native_aa);
+    }
+    if (c.compatible) {
+      EXPECT_EQ(r.host_aa, r.native_aa);
+    }
+  }
+  EXPECT_EQ(bioxen::builtin_genome("syn3a")->other_code_proteins(), 343u);
+}
+
+TEST(GeneticCodes, RecodedGenomesMakeTheSameProteins) {
+  EXPECT_EQ(bioxen::recoded_suffix(), "_recoded");
+  for (const char* name : {"syn3a", "minimal_cell", "ecoli"}) {
+    SCOPED_TRACE(name);
+    const GenomePtr g = bioxen::builtin_genome(name);
+    const GenomePtr r = bioxen::builtin_genome(std::string(name) + "_recoded");
+    EXPECT_EQ(r, bioxen::builtin_genome(std::string(name) + "_recoded"));  // shared
+    EXPECT_EQ(r->name(), std::string(name) + "_recoded");
+    EXPECT_EQ(r->translation_table(), g->translation_table() == 4 ? 11u : 4u);
+    EXPECT_THAT(r->organism(),
+                HasSubstr(fmt::format("(recoded for table {})", r->translation_table())));
+    EXPECT_EQ(r->accession(), g->accession());
+    EXPECT_EQ(r->total_protein_aa(), g->total_protein_aa());
+    EXPECT_EQ(r->other_code_proteins(), 0u);
+    ASSERT_EQ(r->genes().size(), g->genes().size());
+    for (std::size_t i = 0; i < g->genes().size(); ++i) {
+      ASSERT_EQ(r->genes()[i].protein_length_aa, g->genes()[i].protein_length_aa);
+      ASSERT_EQ(r->genes()[i].other_code_length_aa, std::nullopt);
+    }
+    EXPECT_THAT(r->source(), HasSubstr("recoded for translation table"));
+  }
+  const GenomePtr syn3a = bioxen::builtin_genome("syn3a");
+  const GenomePtr for_yeast = bioxen::recoded_genome(syn3a, 1);
+  EXPECT_EQ(for_yeast->translation_table(), 1u);
+  EXPECT_TRUE(bioxen::check_genetic_code(*for_yeast, std::vector<std::uint32_t>{1}).compatible);
+  expect_error(BioXenErrorCode::invalid_argument, [] { bioxen::recoded_genome(nullptr, 11); });
+  const auto e =
+      expect_error(BioXenErrorCode::invalid_argument, [&] { bioxen::recoded_genome(syn3a, 2); });
+  EXPECT_EQ(e.message(),
+            "recoded_genome: translation table 2 is not supported; supported: 1, 4, 11");
+}
+
+TEST(GeneticCodes, TsvTableAndOtherCodeLengths) {
+  const std::string rows =
+      "M1\ta\tp\tCDS\t1\t300\t+\t300\t99\t{}\ttrue\n"
+      "M2\tb\tp\tCDS\t301\t600\t+\t300\t99\t\tfalse\n"
+      "M3\tt\ttRNA-Trp\ttRNA\t601\t676\t+\t76\t\t\t\n";
+  const std::string head =
+      "# name: mito\n# translation_table: 4\n"
+      "locus_tag\tgene_name\tproduct\ttype\tstart\tend\tstrand\tlength_bp\t"
+      "protein_length_aa\tother_code_length_aa\tessential\n";
+  const GenomePtr g =
+      parse_text(&bioxen::parse_genome_tsv, head + fmt::format(fmt::runtime(rows), 40), "mito.tsv");
+  EXPECT_EQ(g->translation_table(), 4u);
+  EXPECT_TRUE(g->genetic_code().other_code_lengths);
+  EXPECT_EQ(g->genes()[0].other_code_length_aa, 40u);
+  EXPECT_EQ(g->genes()[1].other_code_length_aa, std::nullopt);  // UGA-free: the same protein
+  EXPECT_EQ(g->genes()[0].essential, true);
+  EXPECT_EQ(g->other_code_proteins(), 1u);
+  EXPECT_EQ(g->other_code_protein_aa(), 40u + 99u);
+  const auto c = bioxen::check_genetic_code(*g, std::vector<std::uint32_t>{11});
+  EXPECT_FALSE(c.compatible);
+  EXPECT_EQ(c.truncated_proteins, 1u);
+  EXPECT_EQ(c.host_aa, 139u);
+  EXPECT_EQ(g->protein_length_read_by(g->genes()[0], 11), 40u);
+  EXPECT_EQ(g->protein_length_read_by(g->genes()[0], 4), 99u);
+
+  // The optional columns may come in either order.
+  const std::string swapped =
+      "# translation_table: 4\n"
+      "locus_tag\tgene_name\tproduct\ttype\tstart\tend\tstrand\tlength_bp\t"
+      "protein_length_aa\tessential\tother_code_length_aa\n"
+      "M1\ta\tp\tCDS\t1\t300\t+\t300\t99\ttrue\t40\n";
+  EXPECT_EQ(
+      parse_text(&bioxen::parse_genome_tsv, swapped, "s.tsv")->genes()[0].other_code_length_aa,
+      40u);
+
+  // Table 4 shortens a protein at a UGA; a length that is not shorter is an error.
+  expect_error(BioXenErrorCode::genome_parse_error, [&] {
+    parse_text(&bioxen::parse_genome_tsv, head + fmt::format(fmt::runtime(rows), 99), "mito.tsv");
+  });
+  // Without the column the proteins another code makes are unknown.
+  const GenomePtr bare = parse_text(&bioxen::parse_genome_tsv,
+                                    "# translation_table: 4\n"
+                                    "locus_tag\tgene_name\tproduct\ttype\tstart\tend\tstrand\t"
+                                    "length_bp\tprotein_length_aa\n"
+                                    "M1\ta\tp\tCDS\t1\t300\t+\t300\t99\n",
+                                    "bare.tsv");
+  EXPECT_FALSE(bare->genetic_code().other_code_lengths);
+  const auto unknown = bioxen::check_genetic_code(*bare, std::vector<std::uint32_t>{11});
+  EXPECT_FALSE(unknown.compatible);
+  EXPECT_FALSE(unknown.lengths_known);
+  // Files that declare no table are table 11.
+  EXPECT_EQ(bioxen::load_genome_file(kData / "tiny.tsv")->translation_table(), 11u);
+  const auto e = expect_error(BioXenErrorCode::genome_parse_error, [] {
+    parse_text(&bioxen::parse_genome_tsv, "# translation_table: 2\n", "t.tsv");
+  });
+  EXPECT_THAT(e.message(), HasSubstr("translation table 2 is not supported; supported: 1, 4, 11"));
+}
+
+TEST(GeneticCodes, GenomeFormatAndGff3DeclareTheTable) {
+  const GenomePtr g = parse_text(&bioxen::parse_bioxen_genome,
+                                 "# Organism: Testus\n# Translation table: 4\n"
+                                 "1 300 300 + 1 T1 protein\n",
+                                 "t.genome");
+  EXPECT_EQ(g->translation_table(), 4u);
+  EXPECT_FALSE(g->genetic_code().other_code_lengths);
+  EXPECT_EQ(bioxen::load_genome_file(kData / "tiny.genome")->translation_table(), 11u);
+
+  const std::string head = "##gff-version 3\n##sequence-region s1 1 1000\n";
+  const auto cds = [](int n, const char* table) {
+    const int start = 1 + (n - 1) * 300;
+    return fmt::format(
+        "s1\tt\tgene\t{0}\t{1}\t.\t+\t.\tID=g{2};locus_tag=g{2}\n"
+        "s1\tt\tCDS\t{0}\t{1}\t.\t+\t0\tID=c{2};Parent=g{2};transl_table={3}\n",
+        start, start + 299, n, table);
+  };
+  EXPECT_EQ(parse_text(&bioxen::parse_gff3, head + cds(1, "4") + cds(2, "4"), "a.gff3")
+                ->translation_table(),
+            4u);
+  auto e = expect_error(BioXenErrorCode::genome_parse_error, [&] {
+    parse_text(&bioxen::parse_gff3, head + cds(1, "4") + cds(2, "11"), "b.gff3");
+  });
+  EXPECT_THAT(e.message(), HasSubstr("table 11 differs from table 4 on line 4"));
+  e = expect_error(BioXenErrorCode::genome_parse_error,
+                   [&] { parse_text(&bioxen::parse_gff3, head + cds(1, "2"), "c.gff3"); });
+  EXPECT_THAT(e.message(), HasSubstr("translation table 2 is not supported"));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -621,18 +821,23 @@ TEST(Gff3Loader, RoundTripsTheSyn3aTable) {
     if (pseudo) continue;
     // syn3A's protein lengths are CDS length / 3 - 1 throughout.
     ASSERT_TRUE(g.type != GeneType::cds || g.protein_length_aa == g.length_bp / 3 - 1);
-    out << loc << bioxen::to_string(g.type) << span << (g.type == GeneType::cds ? "0" : ".")
-        << "\tID=x-" << g.locus_tag << ";Parent=gene-" << g.locus_tag
-        << (g.product.empty() ? "" : ";product=" + enc(g.product)) << "\n";
+    // NCBI's CDS lines carry the genetic code (transl_table=4 for syn3A).
+    const bool cds = g.type == GeneType::cds;
+    out << loc << bioxen::to_string(g.type) << span << (cds ? "0" : ".") << "\tID=x-" << g.locus_tag
+        << ";Parent=gene-" << g.locus_tag << (g.product.empty() ? "" : ";product=" + enc(g.product))
+        << (cds ? ";transl_table=4" : "") << "\n";
   }
   const GenomePtr back = parse_text(&bioxen::parse_gff3, out.str(), "syn3a.gff3");
   ASSERT_EQ(back->genes().size(), syn3a->genes().size());
   for (std::size_t i = 0; i < back->genes().size(); ++i) {
     Gene expected = syn3a->genes()[i];
     if (expected.type == GeneType::pseudogene) expected.product.clear();  // no product line
+    expected.other_code_length_aa.reset();  // GFF3 does not carry another code's lengths
     EXPECT_EQ(back->genes()[i], expected) << expected.locus_tag;
   }
   EXPECT_EQ(back->total_protein_aa(), 158828u);
+  EXPECT_EQ(back->translation_table(), 4u);
+  EXPECT_FALSE(back->genetic_code().other_code_lengths);
 }
 
 TEST(Gff3Loader, LineErrors) {

@@ -92,7 +92,8 @@ TEST(Hypervisor, MaxVmsDefaultVmsFitAndOneMoreIsOverload) {
     cfg.max_vms = max_vms;
     BioXenHypervisor hv{cfg, ChassisType::ecoli};
     for (int i = 0; i < max_vms; ++i) {
-      ASSERT_NO_THROW(hv.create_vm(fmt::format("vm{}", i), i % 2 ? "syn3a_recoded" : "minimal_cell_recoded"))
+      ASSERT_NO_THROW(
+          hv.create_vm(fmt::format("vm{}", i), i % 2 ? "syn3a_recoded" : "minimal_cell_recoded"))
           << max_vms;
     }
     const auto before = hv.get_system_resources();
@@ -202,7 +203,8 @@ TEST(Hypervisor, ChassisInfoReportsRecommendationsAndTheAllocatorView) {
 
 TEST(VmIds, AreNonEmptyPrintableAsciiAtMost64Characters) {
   BioXenHypervisor hv;
-  EXPECT_TRUE(throws_bx([&] { hv.create_vm("", "syn3a_recoded"); }, BioXenErrorCode::vm_creation_failed,
+  EXPECT_TRUE(throws_bx([&] { hv.create_vm("", "syn3a_recoded"); },
+                        BioXenErrorCode::vm_creation_failed,
                         "invalid VM id '': it must not be empty"));
   const std::string id64(64, 'a');
   const std::string id65(65, 'a');
@@ -279,7 +281,8 @@ TEST(Listing, IntoAVectorReusesItAndEqualsTheFreshListing) {
 TEST(BiologicalTypes, UnknownTypeListsTheSupportedOnes) {
   BioXenHypervisor hv;
   EXPECT_TRUE(throws_bx([&] { hv.create_vm("vm1", "plant"); }, BioXenErrorCode::vm_creation_failed,
-                        "unknown biological type 'plant' (supported: syn3a, minimal_cell, ecoli)"));
+                        "unknown biological type 'plant' (supported: syn3a, minimal_cell, ecoli, "
+                        "syn3a_recoded, minimal_cell_recoded, ecoli_recoded)"));
   const auto d = bioxen_test::error_details([&] { hv.create_vm("vm1", "plant"); });
   EXPECT_EQ(d.at("supported"), nlohmann::json(bioxen::builtin_genome_names()));
   EXPECT_EQ(d.at("biological_type"), "plant");

@@ -36,6 +36,7 @@ struct RefVm {
   int priority = 1;
   std::int64_t size_kb = 0;
   bool ever_started = false;
+  bool allow_code = false;  ///< allow_incompatible_code as created
 };
 
 /// The reference: what the allocator and the life cycle must do, written out plainly.
@@ -55,16 +56,20 @@ class Model {
   }
 
   /// The error create_vm must report (std::nullopt: success), and the VM it creates.
+  /// `misread`: the chassis' code changes some of the genome's proteins.
   std::optional<BioXenErrorCode> create(const std::string& id, std::optional<std::int64_t> size,
-                                        const ResourceAllocation& r, RefVm& out) const {
+                                        bool misread, const ResourceAllocation& r,
+                                        RefVm& out) const {
     if (id.empty() || id.size() > 64 ||
         std::any_of(id.begin(), id.end(), [](char c) { return c < 0x20 || c > 0x7e; })) {
       return BioXenErrorCode::vm_creation_failed;
     }
     if (vms.count(id)) return BioXenErrorCode::vm_already_exists;
     if (!size) return BioXenErrorCode::vm_creation_failed;
+    if (misread && !r.allow_incompatible_code) return BioXenErrorCode::incompatible_genetic_code;
     RefVm v;
     v.size_kb = *size;
+    v.allow_code = r.allow_incompatible_code;
     v.ribosomes = r.ribosomes == kAuto
                       ? std::min((available_ - cfg_.emergency_ribosome_reserve) / cfg_.max_vms,
                                  cfg_.max_ribosome_allocation)
@@ -188,14 +193,21 @@ TEST_P(ModelBased, RandomOperationsAgreeWithTheReferenceModel) {
   Model model{cfg, chassis};
 
   const auto custom = bioxen_test::tiny_genome("custom");
-  // The built-in types (syn3a 544 kb, minimal_cell 581 kb, ecoli 4642 kb), a custom genome and
-  // an unknown type.
+  // The built-in types (syn3a 544 kb, minimal_cell 581 kb, ecoli 4642 kb, and their recoded
+  // variants of the same sizes), a custom genome and an unknown type.
   std::vector<std::string> types = bioxen::builtin_genome_names();
   std::map<std::string, std::int64_t> sizes = {{"custom", 2}};
   for (const auto& name : types) {
     sizes[name] = static_cast<std::int64_t>(bioxen::builtin_genome(name)->size_kb());
   }
   types.insert(types.end(), {"custom", "plant"});
+  // E. coli reads table 11 (UGA = stop). syn3A and M. genitalium are written in table 4 (UGA =
+  // Trp) and have in-frame UGAs, so E. coli would truncate some of their proteins; their
+  // recoded variants, E. coli recoded for table 4 (no UGA left) and the custom genome (table 11)
+  // are read as written.
+  const auto misread = [](const std::string& type) {
+    return type == "syn3a" || type == "minimal_cell";
+  };
   std::vector<std::string> ids = {
       "a", "b", "c", "d", "e", "f", "g", "h", "", std::string(65, 'x'), "bad\x01id"};
 
@@ -207,6 +219,7 @@ TEST_P(ModelBased, RandomOperationsAgreeWithTheReferenceModel) {
     if (pick(4) == 0) r.rna_polymerase = static_cast<int>(pick(5003)) - 1;
     if (pick(4) == 0) r.memory_kb = static_cast<std::int64_t>(pick(1100)) - 2;
     if (pick(3) == 0) r.priority = static_cast<int>(pick(7));
+    if (pick(3) == 0) r.allow_incompatible_code = true;
     return r;
   };
 
@@ -237,8 +250,8 @@ TEST_P(ModelBased, RandomOperationsAgreeWithTheReferenceModel) {
       const auto r = random_alloc();
       RefVm v;
       const auto it = sizes.find(type);
-      expected =
-          model.create(id, it == sizes.end() ? std::nullopt : std::optional(it->second), r, v);
+      expected = model.create(id, it == sizes.end() ? std::nullopt : std::optional(it->second),
+                              misread(type), r, v);
       actual = outcome([&] {
         if (type == "custom") {
           hv.create_vm(id, custom, r);
@@ -327,6 +340,11 @@ TEST_P(ModelBased, RandomOperationsAgreeWithTheReferenceModel) {
       ASSERT_EQ(s.memory_kb, v.memory);
       ASSERT_EQ(s.priority, v.priority);
       ASSERT_EQ(s.rna_polymerase, v.rnap);
+      // The permission is kept from creation (reallocations do not change it); only a VM that
+      // has it may make proteins its genome's code does not, and a blocked boot never completes.
+      ASSERT_EQ(s.allow_incompatible_code, v.allow_code) << s.vm_id << " step " << step;
+      ASSERT_TRUE(v.allow_code || (s.truncated_proteins == 0 && s.extended_proteins == 0));
+      ASSERT_FALSE(s.boot_blocked && s.boot_complete) << s.vm_id << " step " << step;
       ASSERT_NEAR(s.active_seconds + s.waiting_seconds, s.running_seconds, 1e-9);
       ASSERT_GE(s.waiting_seconds, -1e-12);
       ASSERT_LE(s.running_seconds, static_cast<double>(quanta) * 0.1 + 1e-9);

@@ -125,7 +125,7 @@ TEST(ProductionMonitor, ErrorRateAndCountsAfterRealFailures) {
   EXPECT_EQ(ec, BioXenErrorCode::vm_not_found);
   for (int i = 0; i < 4; ++i) hv.create_vm("vm" + std::to_string(i), "syn3a_recoded");
   EXPECT_THROW(hv.create_vm("vm4", "syn3a_recoded"), BioXenException);  // BX004
-  EXPECT_THROW(hv.pause_vm("vm0"), BioXenException);            // BX007: created, not running
+  EXPECT_THROW(hv.pause_vm("vm0"), BioXenException);  // BX007: created, not running
   EXPECT_THROW(hv.create_vm("vm0", "syn3a_recoded"), BioXenException);  // BX010
 
   const auto& m = mon.metrics();

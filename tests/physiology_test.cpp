@@ -217,8 +217,8 @@ TEST(GrowthCondition, OutsideTheTableOrWithoutOneIsAChassisError) {
 /// A syn3A guest with the whole machine (60 units, every RNAP it may take) on E. coli.
 struct WholeMachine : ::testing::Test {
   WholeMachine() : hv(config(), ChassisType::ecoli) {
-    hv.create_vm("syn", "syn3a_recoded",
-                 alloc(60, 90, 3000, 5));  // priority 5 may take the reserve
+    // Priority 5 may take the reserve.
+    hv.create_vm("syn", "syn3a_recoded", alloc(60, 90, 3000, 5));
     hv.start_vm("syn");
   }
   static ProductionConfig config() {
@@ -481,13 +481,14 @@ TEST(Snapshots, AVersion1SnapshotRestoresUnderTheCapacityModel) {
   ProductionConfig cfg;
   cfg.work_model = WorkModel::capacity;
   BioXenHypervisor a{cfg, ChassisType::ecoli};
-  a.create_vm("v", "syn3a_recoded");
+  a.create_vm("v", "ecoli");  // a built-in genome version 1 knew, in the host's code
   a.start_vm("v");
   a.run_quanta(50);
-  // What version 1 wrote: no work_model, no host, no pipelines.
+  // What version 1 wrote: no work_model, no host, no pipelines, no genetic codes.
   nlohmann::json v1 = a.snapshot();
   v1["version"] = 1;
   v1["config"].erase("work_model");
+  v1["chassis"].erase("genetic_codes");
   v1.erase("host");
   for (auto& vm : v1["vms"]) {
     vm.erase("pipeline");

@@ -15,6 +15,13 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using json = nlohmann::json;
 
+/// The config of a factory VM of `type` ("syn3a" or "minimal_cell", genetic code table 4) that
+/// runs its genome recoded for the E. coli hypervisor's code (table 11).
+json recoded(const std::string& type, json config = json::object()) {
+  config["genome"] = type + "_recoded";
+  return config;
+}
+
 // ----- over a hypervisor ---------------------------------------------------------------
 
 TEST(ResourceManagerHypervisor, SummaryOfAnEmptyHypervisor) {
@@ -36,7 +43,7 @@ TEST(ResourceManagerHypervisor, SummaryOfAnEmptyHypervisor) {
 
 TEST(ResourceManagerHypervisor, SummaryAndAllocationsWithVms) {
   BioXenHypervisor hv;
-  auto a = bioxen::create_bio_vm(hv, "a", "syn3a_recoded", "basic", {{"ribosomes", 20}});
+  auto a = bioxen::create_bio_vm(hv, "a", "syn3a", "basic", recoded("syn3a", {{"ribosomes", 20}}));
   auto b = bioxen::create_bio_vm(hv, "b", "ecoli");
   a.start();
   BioResourceManager rm{hv};
@@ -56,7 +63,8 @@ TEST(ResourceManagerHypervisor, SummaryAndAllocationsWithVms) {
 
 TEST(ResourceManagerHypervisor, WarningsAboveTheThreshold) {
   BioXenHypervisor hv;
-  for (int i = 0; i < 4; ++i) bioxen::create_bio_vm(hv, fmt::format("v{}", i), "syn3a_recoded");
+  for (int i = 0; i < 4; ++i)
+    bioxen::create_bio_vm(hv, fmt::format("v{}", i), "syn3a", "basic", recoded("syn3a"));
   const json s = BioResourceManager{hv}.get_resource_summary();
   EXPECT_THAT(s.at("warnings").get<std::vector<std::string>>(), ElementsAre("atp", "vms"));
 }
@@ -64,7 +72,7 @@ TEST(ResourceManagerHypervisor, WarningsAboveTheThreshold) {
 TEST(ResourceManagerHypervisor, DefaultConstructorUsesTheDefaultHypervisor) {
   auto hv = std::make_shared<BioXenHypervisor>();
   bioxen::set_default_hypervisor(hv);
-  bioxen::create_bio_vm("on_default", "minimal_cell_recoded");
+  bioxen::create_bio_vm("on_default", "minimal_cell", "basic", recoded("minimal_cell"));
   BioResourceManager rm;
   EXPECT_EQ(&rm.hypervisor(), hv.get());
   EXPECT_EQ(rm.get_resource_summary().at("total_vms"), 1);
@@ -95,7 +103,7 @@ TEST(ResourceManagerHypervisor, VmOperationsNeedABoundVm) {
   expect_bioxen_error(BioXenErrorCode::invalid_argument, [&] { rm.get_available_resources(); });
   expect_bioxen_error(BioXenErrorCode::invalid_argument,
                       [&] { rm.optimize_resources_for_biological_type(); });
-  auto vm = bioxen::create_bio_vm(hv, "bound_later", "syn3a_recoded");
+  auto vm = bioxen::create_bio_vm(hv, "bound_later", "syn3a", "basic", recoded("syn3a"));
   rm.bind_vm(vm);
   ASSERT_TRUE(rm.vm().has_value());
   rm.allocate_atp(10);
@@ -106,7 +114,7 @@ TEST(ResourceManagerHypervisor, VmOperationsNeedABoundVm) {
 
 TEST(ResourceManagerVm, AllocateAtpAndRibosomes) {
   BioXenHypervisor hv;
-  auto vm = bioxen::create_bio_vm(hv, "resource_test", "syn3a_recoded");
+  auto vm = bioxen::create_bio_vm(hv, "resource_test", "syn3a", "basic", recoded("syn3a"));
   BioResourceManager rm{vm};
   rm.allocate_atp(70.0);
   rm.allocate_ribosomes(15);
@@ -118,7 +126,7 @@ TEST(ResourceManagerVm, AllocateAtpAndRibosomes) {
 
 TEST(ResourceManagerVm, RefusedChangesThrowAndChangeNothing) {
   BioXenHypervisor hv;
-  auto vm = bioxen::create_bio_vm(hv, "r", "syn3a_recoded");
+  auto vm = bioxen::create_bio_vm(hv, "r", "syn3a", "basic", recoded("syn3a"));
   BioResourceManager rm{vm};
   const auto before = vm.get_resource_allocation();
   auto e = expect_bioxen_error(BioXenErrorCode::resource_allocation_error,
@@ -146,8 +154,8 @@ TEST(ResourceManagerVm, RefusedChangesThrowAndChangeNothing) {
 
 TEST(ResourceManagerVm, ResourceLimitsOfTheVmsConfigAreEnforced) {
   BioXenHypervisor hv;
-  auto vm = bioxen::create_bio_vm(hv, "limited", "syn3a_recoded", "basic",
-                                  bioxen::ConfigManager::load_defaults("syn3a_recoded"));
+  auto vm = bioxen::create_bio_vm(hv, "limited", "syn3a", "basic",
+                                  recoded("syn3a", bioxen::ConfigManager::load_defaults("syn3a")));
   BioResourceManager rm{vm};
   rm.allocate_atp(70.0);  // at the limit
   auto e = expect_bioxen_error(BioXenErrorCode::resource_allocation_error,
@@ -168,7 +176,7 @@ TEST(ResourceManagerVm, ResourceLimitsOfTheVmsConfigAreEnforced) {
 
 TEST(ResourceManagerVm, UsageReportsTheWorkDone) {
   BioXenHypervisor hv;
-  auto vm = bioxen::create_bio_vm(hv, "worker", "minimal_cell_recoded");
+  auto vm = bioxen::create_bio_vm(hv, "worker", "minimal_cell", "basic", recoded("minimal_cell"));
   BioResourceManager rm{vm};
   vm.start();
   hv.run_quanta(20);
@@ -184,7 +192,7 @@ TEST(ResourceManagerVm, UsageReportsTheWorkDone) {
 
 TEST(ResourceManagerVm, AvailableResourcesCountTheVmsOwnShare) {
   BioXenHypervisor hv;
-  auto vm = bioxen::create_bio_vm(hv, "avail", "syn3a_recoded");
+  auto vm = bioxen::create_bio_vm(hv, "avail", "syn3a", "basic", recoded("syn3a"));
   BioResourceManager rm{vm};
   json a = rm.get_available_resources();
   EXPECT_EQ(a.at("ribosomes"), 58);  // 14 own + (54 free - 10 reserve)
@@ -194,17 +202,19 @@ TEST(ResourceManagerVm, AvailableResourcesCountTheVmsOwnShare) {
   vm.start();
   a = rm.get_available_resources();
   EXPECT_EQ(a.at("memory_kb"), 544);  // fixed once it has run
-  auto critical =
-      bioxen::create_bio_vm(hv, "critical", "syn3a_recoded", "basic", {{"priority", 5}, {"ribosomes", 0}});
+  auto critical = bioxen::create_bio_vm(hv, "critical", "syn3a", "basic",
+                                        recoded("syn3a", {{"priority", 5}, {"ribosomes", 0}}));
   EXPECT_EQ(BioResourceManager{critical}.get_available_resources().at("ribosomes"), 10);
 }
 
 TEST(ResourceManagerVm, OptimizeUsesTheSeedsPerTypeFigures) {
   const std::vector<std::tuple<std::string, double, int>> cases = {
-      {"syn3a_recoded", 60.0, 10}, {"ecoli", 80.0, 25}, {"minimal_cell_recoded", 50.0, 8}};
+      {"syn3a", 60.0, 10}, {"ecoli", 80.0, 25}, {"minimal_cell", 50.0, 8}};
   for (const auto& [type, atp, ribosomes] : cases) {
     BioXenHypervisor hv;
-    auto vm = bioxen::create_bio_vm(hv, "opt", type);
+    // The figures follow the biological type; the genome is recoded for E. coli (table 11).
+    auto vm = bioxen::create_bio_vm(hv, "opt", type, "basic",
+                                    type == "ecoli" ? json::object() : recoded(type));
     BioResourceManager rm{vm};
     rm.optimize_resources_for_biological_type();
     const auto a = vm.get_resource_allocation();
@@ -215,7 +225,8 @@ TEST(ResourceManagerVm, OptimizeUsesTheSeedsPerTypeFigures) {
 
 TEST(ResourceManagerVm, OptimizeIsAllOrNothing) {
   BioXenHypervisor hv;
-  auto other = bioxen::create_bio_vm(hv, "other", "syn3a_recoded", "basic", {{"atp_percentage", 20.0}});
+  auto other = bioxen::create_bio_vm(hv, "other", "syn3a", "basic",
+                                     recoded("syn3a", {{"atp_percentage", 20.0}}));
   auto vm = bioxen::create_bio_vm(hv, "opt", "ecoli");
   BioResourceManager rm{vm};
   const auto before = vm.get_resource_allocation();
@@ -232,7 +243,7 @@ TEST(ResourceManagerVm, OptimizeIsAllOrNothing) {
 
 TEST(ResourceManagerVm, DestroyedVmIsNotFound) {
   BioXenHypervisor hv;
-  auto vm = bioxen::create_bio_vm(hv, "gone", "syn3a_recoded");
+  auto vm = bioxen::create_bio_vm(hv, "gone", "syn3a", "basic", recoded("syn3a"));
   BioResourceManager rm{vm};
   vm.destroy();
   expect_bioxen_error(BioXenErrorCode::vm_not_found, [&] { rm.get_resource_usage(); });

@@ -125,7 +125,7 @@ TEST(Snapshot, CarriesBuiltinGenomesByNameAndCustomOnesOnce) {
   hv.create_vm("c2", custom);
   const json snap = hv.snapshot();
   EXPECT_EQ(snap.at("format"), "bioxen.snapshot");
-  EXPECT_EQ(snap.at("version"), 2);
+  EXPECT_EQ(snap.at("version"), 3);  // 3: genetic codes
   ASSERT_EQ(snap.at("genomes").size(), 1u);
   EXPECT_EQ(snap.at("genomes")[0].at("genes").size(), 4u);
   EXPECT_EQ(snap.at("vms")[0].at("genome"), json({{"builtin", "syn3a_recoded"}}));
@@ -173,8 +173,24 @@ TEST(Snapshot, AnythingMalformedOrInconsistentIsInvalidSnapshotAndChangesNothing
       {"missing key", [](json& j) { j.erase("vms"); }, "snapshot key 'vms': missing"},
       {"format", [](json& j) { j["format"] = "other"; },
        "snapshot key 'format': expected \"bioxen.snapshot\""},
-      {"version", [](json& j) { j["version"] = 3; },
-       "snapshot key 'version': unsupported version 3 (this library reads 1 and 2)"},
+      {"version", [](json& j) { j["version"] = 4; },
+       "snapshot key 'version': unsupported version 4 (this library reads 1 to 3)"},
+      {"version 0", [](json& j) { j["version"] = 0; },
+       "snapshot key 'version': unsupported version 0 (this library reads 1 to 3)"},
+      {"version 2 with allow_incompatible_code", [](json& j) { j["version"] = 2; },
+       "unknown snapshot key 'allow_incompatible_code'"},
+      {"allow_incompatible_code missing",
+       [](json& j) { j["vms"][0]["allocation"].erase("allow_incompatible_code"); },
+       "allow_incompatible_code"},
+      {"allow_incompatible_code not a boolean",
+       [](json& j) { j["vms"][0]["allocation"]["allow_incompatible_code"] = 1; },
+       "vms[0].allocation.allow_incompatible_code"},
+      {"genetic code the chassis does not read",
+       [](json& j) {
+         j["vms"][0]["genome"] = {{"builtin", "syn3a"}};
+       },
+       "snapshot key 'vms[0].genome': cannot create VM 'syn': genome 'syn3a' uses translation "
+       "table 4"},
       {"host under capacity", [](json& j) { j["host"]["stalled_quanta"] = 4; },
        "snapshot key 'host': must be empty (zeros) under the capacity work model"},
       {"pipeline under capacity", [](json& j) { j["vms"][0]["pipeline"] = json::object(); },
@@ -222,7 +238,7 @@ TEST(Snapshot, AnythingMalformedOrInconsistentIsInvalidSnapshotAndChangesNothing
       {"gene type", [](json& j) { j["genomes"][0]["genes"][0]["type"] = "gene"; },
        "snapshot key 'genomes[0].genes[0].type': unknown gene type 'gene'"},
       {"gene coordinates", [](json& j) { j["genomes"][0]["genes"][0]["end"] = 99999; },
-       "invalid snapshot: "},
+       "snapshot key 'genomes[0]': genome 'custom': gene 1 ('T1'): field 'end'"},
       {"state", [](json& j) { j["vms"][2]["state"] = "sleeping"; },
        "snapshot key 'vms[2].state': unknown state 'sleeping'"},
       {"reason without error", [](json& j) { j["vms"][0]["error_reason"] = "x"; },
@@ -290,6 +306,65 @@ TEST(Snapshot, AStateThatHoldsTheEmergencyReserveRestores) {
   BioXenHypervisor other;
   EXPECT_NO_THROW(other.restore(hv.snapshot()));
   EXPECT_EQ(other.get_system_resources().free_ribosomes, 0);
+}
+
+// A VM allowed to run by another genetic code keeps that permission, its truncated proteins and
+// its blocked boot across snapshot and restore.
+TEST(Snapshot, AllowIncompatibleCodeRoundTrips) {
+  BioXenHypervisor a;
+  ResourceAllocation r = alloc(14, 20);
+  r.allow_incompatible_code = true;
+  a.create_vm("mis", "syn3a", r);
+  a.start_vm("mis");
+  a.run_quanta(50);
+  const json snap = a.snapshot();
+  EXPECT_EQ(snap.at("vms")[0].at("allocation").at("allow_incompatible_code"), true);
+  BioXenHypervisor b;
+  b.restore(json::parse(snap.dump()));
+  EXPECT_EQ(b.snapshot(), snap);
+  EXPECT_TRUE(b.get_vm_allocation("mis").allow_incompatible_code);
+  EXPECT_EQ(b.get_vm_status("mis").truncated_proteins, 343u);
+  EXPECT_TRUE(b.get_vm_status("mis").boot_blocked);
+  a.run_quanta(50);
+  b.run_quanta(50);
+  EXPECT_EQ(statuses(b), statuses(a));
+  EXPECT_FALSE(b.get_vm_status("mis").boot_complete);
+  // Without the permission the same VM is refused, and nothing changes.
+  json refused = snap;
+  refused["vms"][0]["allocation"]["allow_incompatible_code"] = false;
+  const std::string before = b.snapshot().dump();
+  EXPECT_TRUE(throws_bx_containing([&] { b.restore(refused); }, BioXenErrorCode::invalid_snapshot,
+                                   "snapshot key 'vms[0].genome': cannot create VM 'mis'"));
+  EXPECT_EQ(b.snapshot().dump(), before);
+}
+
+// Before version 3 "orthogonal" named the syn3A-like cell (now ChassisType::syn3a) and
+// allocations had no allow_incompatible_code: such a snapshot restores on the syn3a chassis,
+// where its syn3A guest still runs.
+TEST(Snapshot, AVersion2OrthogonalChassisRestoresAsSyn3a) {
+  BioXenHypervisor a{ProductionConfig{}, bioxen::ChassisType::syn3a};
+  a.create_vm("s", "syn3a");
+  a.start_vm("s");
+  a.run_quanta(30);
+  json v2 = a.snapshot();
+  v2["version"] = 2;
+  v2["chassis"]["base"] = "orthogonal";
+  v2["chassis"].erase("genetic_codes");  // not a key before version 3
+  for (auto& vm : v2["vms"]) vm["allocation"].erase("allow_incompatible_code");
+  BioXenHypervisor b;
+  b.restore(v2);
+  EXPECT_EQ(b.chassis().type, bioxen::ChassisType::syn3a);
+  EXPECT_EQ(b.chassis().genetic_codes, std::vector<std::uint32_t>{4});
+  EXPECT_EQ(b.snapshot(), a.snapshot());
+  a.run_quanta(30);
+  b.run_quanta(30);
+  EXPECT_EQ(statuses(b), statuses(a));
+  // The same chassis in a version 3 snapshot is E. coli with orthogonal ribosomes (table 11),
+  // which does not read syn3A's code.
+  json v3 = a.snapshot();
+  v3["chassis"] = bioxen::chassis_profile(bioxen::ChassisType::orthogonal);
+  EXPECT_TRUE(throws_bx_containing([&] { b.restore(v3); }, BioXenErrorCode::invalid_snapshot,
+                                   "genome 'syn3a' uses translation table 4"));
 }
 
 TEST(Snapshot, WrappedErrorsKeepTheirCauseInTheDetails) {

@@ -12,6 +12,7 @@
 #include "bioxen/error_details.hpp"
 #include "bioxen/factory.hpp"
 #include "bioxen/fwd.hpp"
+#include "bioxen/genetic_code.hpp"
 #include "bioxen/genome.hpp"
 #include "bioxen/hypervisor.hpp"
 #include "bioxen/logger.hpp"

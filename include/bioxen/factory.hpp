@@ -75,12 +75,16 @@ class BiologicalVM;
 /// the hypervisor's default share); `genome` picks another built-in genome; vm type "xcpng"
 /// requires `xcpng_config.{xapi_url, username, password, ssh_user}`.
 ///
+/// The default hypervisor is E. coli (genetic code 11), which refuses syn3a and minimal_cell as
+/// published (code 4): give them `{"genome": "syn3a_recoded"}` (or "minimal_cell_recoded"), or
+/// `"allow_incompatible_code": true` to run them with the proteins E. coli makes of them.
+///
 /// Errors: vm_creation_failed (unsupported biological or vm type, bad id),
 /// invalid_configuration (config), then the hypervisor's (vm_already_exists,
-/// hypervisor_overload, resource_allocation_error).
+/// incompatible_genetic_code, hypervisor_overload, resource_allocation_error).
 ///
 /// @code
-/// auto vm = bioxen::create_bio_vm("my_vm", "syn3a", "basic");
+/// auto vm = bioxen::create_bio_vm("my_vm", "syn3a", "basic", {{"genome", "syn3a_recoded"}});
 /// auto big = bioxen::create_bio_vm("big", "ecoli", "basic", {{"ribosomes", 20}, {"priority", 3}});
 /// @endcode
 BiologicalVM create_bio_vm(std::string_view vm_id, std::string_view biological_type,
@@ -91,7 +95,7 @@ BiologicalVM create_bio_vm(std::string_view vm_id, std::string_view biological_t
 ///
 /// @code
 /// bioxen::BioXenHypervisor hv;
-/// auto vm = bioxen::create_bio_vm(hv, "vm1", "minimal_cell");
+/// auto vm = bioxen::create_bio_vm(hv, "vm1", "ecoli");
 /// @endcode
 BiologicalVM create_bio_vm(BioXenHypervisor& hypervisor, std::string_view vm_id,
                            std::string_view biological_type, std::string_view vm_type = "basic",

@@ -45,7 +45,7 @@ namespace bioxen {
 /// bioxen::ProductionConfig cfg;
 /// cfg.scheduler_policy = bioxen::SchedulerPolicy::fair_share;
 /// bioxen::BioXenHypervisor hv{cfg, bioxen::ChassisType::ecoli};
-/// hv.create_vm("vm1", "syn3a");
+/// hv.create_vm("vm1", "syn3a_recoded");  // syn3A recoded for E. coli's genetic code
 /// hv.start_vm("vm1");
 /// hv.run_for(std::chrono::seconds(10));
 /// fmt::print("{}\n", hv.get_vm_status("vm1"));
@@ -66,16 +66,19 @@ class BioXenHypervisor {
 
   // --- VM life cycle --------------------------------------------------------------------------
 
-  /// Creates a VM of a built-in biological type ("syn3a", "minimal_cell", "ecoli") in state
-  /// created. Fields of `allocation` left `automatic` get the default share.
+  /// Creates a VM of a built-in genome (builtin_genome_names(): "syn3a", "minimal_cell",
+  /// "ecoli" and their "_recoded" variants) in state created. Fields of `allocation` left
+  /// `automatic` get the default share.
   /// Errors: vm_creation_failed (bad id: empty, > 64 characters, not printable ASCII; unknown
-  /// type, details list the supported ones), vm_already_exists, then the allocator's checks in
-  /// their order (hypervisor_overload first, then resource_allocation_error).
+  /// type, details list the supported ones), vm_already_exists, incompatible_genetic_code (the
+  /// chassis does not read the genome's genetic code and `allocation.allow_incompatible_code`
+  /// is false, or the proteins it would make are unknown), then the allocator's checks in their
+  /// order (hypervisor_overload first, then resource_allocation_error).
   ///
   /// @code
   /// bioxen::ResourceAllocation r;
   /// r.ribosomes = 20; r.atp_percentage = 25.0;
-  /// hv.create_vm("vm1", "syn3a", r);
+  /// hv.create_vm("vm1", "syn3a_recoded", r);  // "syn3a" itself on a ChassisType::syn3a host
   /// @endcode
   void create_vm(std::string_view vm_id, std::string_view biological_type,
                  const ResourceAllocation& allocation = {});

@@ -86,7 +86,7 @@ SchedulingSnapshot scheduling_snapshot(const SystemResources& resources,
 /// bioxen::BioXenHypervisor hv;
 /// bioxen::ProductionMonitor mon{hv};
 /// mon.start_monitoring(std::chrono::milliseconds(50));
-/// hv.create_vm("vm1", "syn3a");
+/// hv.create_vm("vm1", "syn3a_recoded");
 /// hv.start_vm("vm1");
 /// mon.stop_monitoring();
 /// nlohmann::json perf = mon.get_performance_summary();   // the original library's shape

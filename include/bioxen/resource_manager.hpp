@@ -34,7 +34,8 @@ namespace bioxen {
 /// bioxen::BioResourceManager rm;                         // the default hypervisor
 /// nlohmann::json summary = rm.get_resource_summary();
 ///
-/// auto vm = bioxen::create_bio_vm("resource_test", "syn3a");
+/// auto vm = bioxen::create_bio_vm("resource_test", "syn3a", "basic",
+///                                 {{"genome", "syn3a_recoded"}});  // E. coli's genetic code
 /// bioxen::BioResourceManager vm_rm{vm};
 /// vm_rm.allocate_atp(20.0);                              // % of the chassis' ATP supply
 /// vm_rm.allocate_ribosomes(12);                          // units

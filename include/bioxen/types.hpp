@@ -53,7 +53,7 @@ VMState vm_state_from_string(std::string_view name);
 /// bioxen::ResourceAllocation r;
 /// r.ribosomes = 20;          // units of the allocator pool
 /// r.atp_percentage = 25.0;   // % of the chassis' ATP supply
-/// hv.create_vm("vm1", "syn3a", r);  // memory: syn3a's 544 kb, priority 1, 10 RNAP
+/// hv.create_vm("vm1", "syn3a_recoded", r);  // memory: syn3a's 544 kb, priority 1, 10 RNAP
 /// @endcode
 struct ResourceAllocation {
   static constexpr int automatic = -1;

@@ -4,6 +4,7 @@
 
 #include <fmt/core.h>
 #include <fmt/format.h>
+#include <bioxen/chassis.hpp>
 #include <bioxen/config_manager.hpp>
 #include <bioxen/detail/json_read.hpp>
 #include <bioxen/genome.hpp>
@@ -240,7 +241,7 @@ class Shell {
       name = args.front();
     } else {
       std::vector<std::pair<std::string, std::string>> options;
-      for (auto t : {ChassisType::ecoli, ChassisType::yeast, ChassisType::orthogonal}) {
+      for (const ChassisType t : all_chassis_types) {
         const auto& p = chassis_profile(t);
         options.emplace_back(
             std::string(to_string(t)),
@@ -459,15 +460,18 @@ void add_shell_command(CLI::App& app, Action& action) {
       "shell", "Interactive menu: chassis, VMs, run, status, monitor, snapshot (or piped input)");
   sub->add_option("--config", o->config,
                   "Configuration file to use (default: the built-in defaults)");
+  std::vector<std::string> chassis_names;
+  for (const auto& row : detail::chassis_type_names) chassis_names.emplace_back(row.name);
   sub->add_option("--chassis", o->chassis, "The first chassis")
       ->capture_default_str()
-      ->check(CLI::IsMember({"ecoli", "yeast", "orthogonal"}));
+      ->check(CLI::IsMember(chassis_names));
   sub->add_option("--policy", o->policy, "Scheduler policy (default: the configuration's)")
       ->check(CLI::IsMember({"round_robin", "fair_share", "priority"}));
   sub->footer(
       "Commands (a number or a name, arguments optional): chassis, create, start, pause, "
       "resume, stop, destroy, run, status, monitor, snapshot, restore, help, exit.\n"
-      "Piped example: printf 'create vm1 syn3a\\nstart vm1\\nrun 50\\nstatus\\n' | bioxen shell\n");
+      "Piped example: printf 'create vm1 syn3a_recoded\\nstart vm1\\nrun 50\\nstatus\\n' | "
+      "bioxen shell\n");
   sub->callback([o, &action] {
     action = [o] {
       return guarded(false, [&] {

@@ -17,7 +17,7 @@
 namespace {
 
 void cycle(bioxen::BioXenHypervisor& hv) {
-  hv.create_vm("cycle", "syn3a");
+  hv.create_vm("cycle", "syn3a_recoded");
   hv.start_vm("cycle");
   hv.pause_vm("cycle");
   hv.resume_vm("cycle");
@@ -61,7 +61,7 @@ BENCHMARK(BM_FailedStartWithErrorCode);
 /// A state change of an existing VM (pause + resume), the cheapest hot-path pair.
 void BM_PauseResume(benchmark::State& state) {
   bioxen::BioXenHypervisor hv;
-  hv.create_vm("v", "syn3a");
+  hv.create_vm("v", "syn3a_recoded");
   hv.start_vm("v");
   for (auto _ : state) {
     hv.pause_vm("v");

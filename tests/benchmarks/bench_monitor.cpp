@@ -117,12 +117,12 @@ void BM_LifecycleCycle(benchmark::State& state) {
                               bioxen::ChassisType::ecoli};
   for (int i = 0; i < 3; ++i) {
     const std::string id = "background" + std::to_string(i);
-    hv.create_vm(id, "syn3a");
+    hv.create_vm(id, "syn3a_recoded");
     hv.start_vm(id);
   }
   auto att = attach(hv, state.range(0));
   for (auto _ : state) {
-    hv.create_vm("bench", "syn3a");
+    hv.create_vm("bench", "syn3a_recoded");
     hv.start_vm("bench");
     hv.pause_vm("bench");
     hv.resume_vm("bench");
@@ -145,7 +145,7 @@ BENCHMARK(BM_LifecycleCycle)
 void BM_PauseResume(benchmark::State& state) {
   bioxen::BioXenHypervisor hv{bench_config(bioxen::SchedulerPolicy::round_robin),
                               bioxen::ChassisType::ecoli};
-  hv.create_vm("vm", "syn3a");
+  hv.create_vm("vm", "syn3a_recoded");
   hv.start_vm("vm");
   auto att = attach(hv, state.range(0));
   for (auto _ : state) {
@@ -171,7 +171,7 @@ void BM_RunScheduler(benchmark::State& state) {
       bioxen_bench::scale_config(bioxen::SchedulerPolicy::fair_share, 20000),
       bioxen_bench::scale_chassis()};
   for (std::int64_t i = 0; i < running; ++i) {
-    hv.create_vm(bioxen_bench::vm_id(i), "syn3a");
+    hv.create_vm(bioxen_bench::vm_id(i), "syn3a_recoded");
     hv.start_vm(bioxen_bench::vm_id(i));
   }
   hv.run_scheduler();  // let the policy build its plan
@@ -205,7 +205,7 @@ std::unique_ptr<bioxen::BioXenHypervisor> hypervisor_with(int n) {
   none.atp_percentage = 0.0;
   // Genome space is physical (4,642 kb on E. coli): the scale chassis holds any number.
   auto hv = std::make_unique<bioxen::BioXenHypervisor>(cfg, bioxen_bench::scale_chassis());
-  for (int i = 0; i < n; ++i) hv->create_vm("vm" + std::to_string(i), "syn3a", none);
+  for (int i = 0; i < n; ++i) hv->create_vm("vm" + std::to_string(i), "syn3a_recoded", none);
   return hv;
 }
 
@@ -236,7 +236,7 @@ void BM_PrometheusScrape(benchmark::State& state) {
   bioxen::ProductionMonitor mon{hv};
   for (int i = 0; i < 4; ++i) {
     const std::string id = "vm" + std::to_string(i);
-    hv.create_vm(id, "syn3a");
+    hv.create_vm(id, "syn3a_recoded");
     hv.start_vm(id);
     hv.pause_vm(id);
     hv.resume_vm(id);

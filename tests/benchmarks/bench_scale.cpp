@@ -31,7 +31,7 @@ void BM_ResidentMemoryPerVm(benchmark::State& state) {
     const std::int64_t before = bioxen_bench::resident_bytes();
     {
       bioxen::BioXenHypervisor hv{bioxen_bench::scale_config(), bioxen_bench::scale_chassis()};
-      for (std::int64_t i = 0; i < n; ++i) hv.create_vm(vm_id(i), "syn3a");
+      for (std::int64_t i = 0; i < n; ++i) hv.create_vm(vm_id(i), "syn3a_recoded");
       total = static_cast<double>(bioxen_bench::resident_bytes() - before);
       per_vm = total / static_cast<double>(n);
     }
@@ -52,7 +52,7 @@ void BM_Create(benchmark::State& state) {
   std::vector<std::string> ids;
   for (int i = 0; i < kBatch; ++i) ids.push_back("new" + vm_id(i));
   for (auto _ : state) {
-    for (const auto& id : ids) hv.create_vm(id, "syn3a");
+    for (const auto& id : ids) hv.create_vm(id, "syn3a_recoded");
     state.PauseTiming();
     for (const auto& id : ids) hv.destroy_vm(id);
     state.ResumeTiming();
@@ -65,7 +65,7 @@ BENCHMARK(BM_Create)->Arg(10)->Arg(1000)->Arg(100000)->Arg(1000000);
 void BM_CreateDestroy(benchmark::State& state) {
   auto& hv = idle_hypervisor(state.range(0));
   for (auto _ : state) {
-    hv.create_vm("transient", "syn3a");
+    hv.create_vm("transient", "syn3a_recoded");
     hv.destroy_vm("transient");
   }
   state.SetItemsProcessed(state.iterations() * 2);

@@ -30,7 +30,7 @@ void BM_RunScheduler(benchmark::State& state) {
   bioxen::BioXenHypervisor hv{bioxen_bench::scale_config(policy, 20000, model),
                               bioxen_bench::scale_chassis()};
   for (std::int64_t i = 0; i < running; ++i) {
-    hv.create_vm(bioxen_bench::vm_id(i), "syn3a");
+    hv.create_vm(bioxen_bench::vm_id(i), "syn3a_recoded");
     hv.start_vm(bioxen_bench::vm_id(i));
   }
   hv.run_quanta(model == bioxen::WorkModel::physiological ? 3000 : 1);
@@ -57,7 +57,7 @@ void BM_Capacity(benchmark::State& state) {
     cfg.work_model = bioxen::WorkModel::capacity;
     bioxen::BioXenHypervisor hv{cfg, bioxen::ChassisType::ecoli};
     for (const char* id : {"a", "b", "c", "d"}) {
-      hv.create_vm(id, "syn3a");
+      hv.create_vm(id, "syn3a_recoded");
       hv.start_vm(id);
     }
     hv.run_quanta(1000);

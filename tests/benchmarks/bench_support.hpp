@@ -64,7 +64,7 @@ inline bioxen::BioXenHypervisor& idle_hypervisor(std::int64_t n) {
   if (built != n) {
     hv.reset();
     hv = std::make_unique<bioxen::BioXenHypervisor>(scale_config(), scale_chassis());
-    for (std::int64_t i = 0; i < n; ++i) hv->create_vm(vm_id(i), "syn3a");
+    for (std::int64_t i = 0; i < n; ++i) hv->create_vm(vm_id(i), "syn3a_recoded");
     built = n;
   }
   return *hv;

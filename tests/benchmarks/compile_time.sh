@@ -19,7 +19,7 @@ cat > "$work/hypervisor_one_vm.cpp" <<'CPP'
 #include <bioxen/hypervisor.hpp>
 int main() {
   bioxen::BioXenHypervisor hv;
-  hv.create_vm("vm1", "syn3a");
+  hv.create_vm("vm1", "syn3a_recoded");
   hv.start_vm("vm1");
   hv.run_quanta(10);
   return hv.vm_count() == 1 ? 0 : 1;

@@ -353,7 +353,7 @@ TEST_F(Tool, RunWritesASelfContainedReport) {
   EXPECT_CONTAINS(html, "<h3>Guests&#39;");
   // Under the capacity work model the host is not modelled: no host chart.
   spit(path("capacity.json"), R"({"duration": "5s", "config": {"work_model": "capacity"},
-      "vms": [{"id": "a", "type": "syn3a"}]})");
+      "vms": [{"id": "a", "type": "syn3a_recoded"}]})");
   ASSERT_EQ(run({"run", path("capacity.json").string(), "--report", "cap.html"}).exit_code, 0);
   const std::string cap = slurp(path("cap.html"));
   EXPECT_EQ(cap.find("data-chart=\"host\""), std::string::npos);
@@ -397,18 +397,32 @@ TEST_F(Tool, RunRuntimeFailuresExitFour) {
     return path(name).string();
   };
   expect_error(run({"run", scenario("greedy.json", R"({"quanta": 10, "vms": [{"id": "a",
-                "type": "syn3a", "allocation": {"ribosomes": 61}}]})")}),
+                "type": "syn3a_recoded", "allocation": {"ribosomes": 61}}]})")}),
                4, "BX002", "vms[0] (a)");
   expect_error(run({"run", scenario("crowd.json", R"({"quanta": 10, "config": {"max_vms": 1},
-                "vms": [{"id": "a", "type": "syn3a"}, {"id": "b", "type": "syn3a"}]})")}),
+                "vms": [{"id": "a", "type": "syn3a_recoded"},
+                        {"id": "b", "type": "syn3a_recoded"}]})")}),
                4, "BX004", "vms[1] (b)");
   expect_error(run({"run", scenario("twice.json", R"({"quanta": 10, "vms": [{"id": "a",
-                "type": "syn3a"}], "events": [{"at": 2, "action": "resume", "vm": "a"}]})")}),
+                "type": "syn3a_recoded"}], "events": [{"at": 2, "action": "resume", "vm": "a"}]})")}),
                4, "BX007", "events[0] (at 0.200 s: resume a)");
   expect_error(run({"run", scenario("late.json", R"({"quanta": 10, "config": {"max_vms": 1},
-                "vms": [{"id": "a", "type": "syn3a"}],
-                "events": [{"at": 1, "action": "create", "vm": "b", "type": "syn3a"}]})")}),
+                "vms": [{"id": "a", "type": "syn3a_recoded"}],
+                "events": [{"at": 1, "action": "create", "vm": "b", "type": "syn3a_recoded"}]})")}),
                4, "BX004", "events[0] (at 0.100 s: create b)");
+  // syn3A (table 4) on the default E. coli chassis (table 11): refused unless allowed.
+  expect_error(run({"run", scenario("code.json", R"({"quanta": 10, "vms": [{"id": "a",
+                "type": "syn3a"}]})")}),
+               4, "BX014",
+               "vms[0] (a): cannot create VM 'a': genome 'syn3a' uses translation table 4");
+  spit(path("allowed.json"), R"({"quanta": 10, "vms": [{"id": "a", "type": "syn3a",
+      "allocation": {"allow_incompatible_code": true}}]})");
+  const Result allowed = run({"run", path("allowed.json").string()});
+  EXPECT_EQ(allowed.exit_code, 0) << allowed.err;
+  spit(path("host.json"), R"({"quanta": 10, "chassis": "syn3a",
+      "vms": [{"id": "a", "type": "syn3a"}]})");
+  const Result host = run({"run", path("host.json").string()});
+  EXPECT_EQ(host.exit_code, 0) << host.err;
   // --json: the error as JSON on stdout too, and nothing else there.
   const Result j = run({"run", path("twice.json").string(), "--json"});
   EXPECT_EQ(j.exit_code, 4);
@@ -425,11 +439,12 @@ TEST_F(Tool, PipedShellSession) {
       "help\n"
       "# a comment line is ignored\n"
       "chassis yeast\n"
+      "chassis syn3a\n"
       "chassis ecoli\n"
-      "create vm1 syn3a ribosomes=20 atp=25\n"
+      "create vm1 syn3a_recoded ribosomes=20 atp=25\n"
       "2\n"  // menu number of create: guided questions follow
       "vm2\n"
-      "2\n"  // minimal_cell
+      "5\n"  // minimal_cell_recoded
       "\n"   // ribosomes: auto
       "30\n"
       "3\n"  // priority 3
@@ -453,9 +468,10 @@ TEST_F(Tool, PipedShellSession) {
   EXPECT_TRUE(r.err.empty()) << r.err;
   for (const char* part : {"bioxen> chassis yeast",
                            "Chassis yeast",
-                           "Created vm1 (syn3a): 20 ribosome units, 25 % ATP",
+                           "Chassis syn3a: JCVI-syn3A minimal cell",
+                           "Created vm1 (syn3a_recoded): 20 ribosome units, 25 % ATP",
                            "Biological type",
-                           "Created vm2 (minimal_cell)",
+                           "Created vm2 (minimal_cell_recoded)",
                            "30 % ATP",
                            "priority 3",
                            "vm1: running",
@@ -487,16 +503,19 @@ TEST_F(Tool, ShellEndsCleanlyAtEndOfInput) {
 
 TEST_F(Tool, ShellReportsErrorsAndGoesOn) {
   const Result r = run({"shell"},
-                       "frobnicate\nstart ghost\ncreate vm1 syn3a\nresume vm1\n"
-                       "create vm1 syn3a\nchassis yeast\nstart vm1\nstatus\n");
+                       "frobnicate\nstart ghost\ncreate vm1 syn3a_recoded\nresume vm1\n"
+                       "create vm1 syn3a_recoded\ncreate vm2 syn3a\nchassis yeast\nstart vm1\n"
+                       "status\n");
   EXPECT_EQ(r.exit_code, 3);  // the first failure (unknown command: BX011, input)
   EXPECT_CONTAINS(r.err, "error [BX011]: unknown command 'frobnicate'");
   EXPECT_CONTAINS(r.err, "error [BX006]: ");
   EXPECT_CONTAINS(r.err, "error [BX007]: ");
   EXPECT_CONTAINS(r.err, "error [BX010]: ");
+  EXPECT_CONTAINS(r.err,
+                  "error [BX014]: cannot create VM 'vm2': genome 'syn3a' uses translation table 4");
   EXPECT_CONTAINS(r.err, "destroy them before changing it");
   EXPECT_CONTAINS(r.out, "vm1: running");  // later commands still ran
-  const Result rt = run({"shell"}, "create a syn3a ribosomes=61\n");
+  const Result rt = run({"shell"}, "create a syn3a_recoded ribosomes=61\n");
   EXPECT_EQ(rt.exit_code, 4);
   EXPECT_CONTAINS(rt.err, "error [BX002]: ");
   // An allocation key has the one phrasing of unknown keys, with the nearest key suggested.
@@ -510,8 +529,22 @@ TEST_F(Tool, ShellReportsErrorsAndGoesOn) {
                   "atp, atp_percentage, rnap, rna_polymerase, memory, memory_kb, priority)");
 }
 
+// --chassis takes every chassis kind; syn3A runs on its own host, which reads table 4.
+TEST_F(Tool, ShellStartsOnAnyChassis) {
+  const Result r =
+      run({"shell", "--chassis", "syn3a"}, "help\ncreate vm1 syn3a\nstart vm1\nrun 5\n");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_CONTAINS(r.out, "JCVI-syn3A minimal cell chassis");
+  EXPECT_CONTAINS(r.out, "Created vm1 (syn3a)");
+  EXPECT_CONTAINS(r.out, "vm1: running");
+  const Result o = run({"shell", "--chassis", "orthogonal"}, "create vm1 syn3a_recoded\n");
+  EXPECT_EQ(o.exit_code, 0) << o.err;
+  EXPECT_CONTAINS(o.out, "Created vm1 (syn3a_recoded)");
+  EXPECT_EQ(run({"shell", "--chassis", "plant"}, "").exit_code, 2);
+}
+
 TEST_F(Tool, ShellRestoresASnapshot) {
-  const Result a = run({"shell"}, "create vm1 syn3a\nstart vm1\nrun 30\nsnapshot s.json\n");
+  const Result a = run({"shell"}, "create vm1 syn3a_recoded\nstart vm1\nrun 30\nsnapshot s.json\n");
   ASSERT_EQ(a.exit_code, 0) << a.err;
   const Result b = run({"shell"}, "restore s.json\nstatus\nrestore nope.json\n");
   EXPECT_EQ(b.exit_code, 3);
@@ -581,14 +614,19 @@ TEST_F(Tool, ConfigErrors) {
 TEST_F(Tool, TypesListsWhatTheLibraryKnows) {
   const Result r = run({"types"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  for (const char* part : {"syn3a", "minimal_cell", "ecoli", "basic", "xcpng", "yeast",
-                           "orthogonal", "round_robin", "fair_share", "priority"}) {
+  for (const char* part :
+       {"syn3a", "minimal_cell", "ecoli", "basic", "xcpng", "yeast", "JCVI-syn3A minimal cell",
+        "orthogonal", "E. coli K-12 MG1655 with orthogonal ribosomes", "round_robin", "fair_share",
+        "priority"}) {
     EXPECT_CONTAINS(r.out, part);
   }
   const json j = parse_json(run({"types", "--json"}).out);
-  EXPECT_EQ(j["biological_types"].size(), 3U);
+  EXPECT_EQ(j["biological_types"].size(), 3U);  // the factory's types
   EXPECT_EQ(j["vm_types"].size(), 2U);
-  EXPECT_EQ(j["chassis"].size(), 3U);
+  ASSERT_EQ(j["chassis"].size(), 4U);  // ecoli, yeast, syn3a, orthogonal
+  EXPECT_EQ(j["chassis"][2]["chassis"], "syn3a");
+  EXPECT_EQ(j["chassis"][2]["profile"]["genetic_codes"], json({4}));
+  EXPECT_EQ(j["chassis"][3]["chassis"], "orthogonal");
   EXPECT_EQ(j["scheduler_policies"].size(), 3U);
 }
 

@@ -262,6 +262,12 @@ INSTANTIATE_TEST_SUITE_P(
                 "vms[1].allocation.atp_percentage: 120 is out of range"},
         BadCase{"allocation_priority", [](json& j) { j["vms"][1]["allocation"]["priority"] = 6; },
                 "vms[1].allocation.priority"},
+        BadCase{"allocation_allow_incompatible_code",
+                [](json& j) { j["vms"][1]["allocation"]["allow_incompatible_code"] = "yes"; },
+                "vms[1].allocation.allow_incompatible_code: expected true or false"},
+        BadCase{"create_event_allow_incompatible_code",
+                [](json& j) { j["events"][2]["allocation"] = {{"allow_incompatible_code", 1}}; },
+                "events[2].allocation.allow_incompatible_code"},
         BadCase{"vm_start", [](json& j) { j["vms"][0]["start"] = "yes"; }, "vms[0].start"},
         BadCase{"events_object", [](json& j) { j["events"] = json::object(); }, "events:"},
         BadCase{"event_action", [](json& j) { j["events"][0]["action"] = "reboot"; },
@@ -287,6 +293,22 @@ INSTANTIATE_TEST_SUITE_P(
                 },
                 "vms:"}),
     [](const ::testing::TestParamInfo<BadCase>& param) { return std::string(param.param.name); });
+
+// A VM may run by a genetic code the chassis does not read only when its allocation says so.
+TEST(Scenario, AllocationMayAllowAnIncompatibleGeneticCode) {
+  json j = minimal_scenario();
+  j["vms"][0]["allocation"] = {{"allow_incompatible_code", true}};
+  j["events"][2]["allocation"] = {{"allow_incompatible_code", false}};
+  const Scenario s = parse_scenario(j, "t.json", ".");
+  EXPECT_EQ(s.vms[0].allocation.allow_incompatible_code, true);
+  EXPECT_FALSE(s.vms[0].allocation.empty());
+  EXPECT_EQ(s.vms[1].allocation.allow_incompatible_code, std::nullopt);
+  ASSERT_EQ(s.events[0].action, EventAction::create);
+  EXPECT_EQ(s.events[0].create->allocation.allow_incompatible_code, false);
+  const json back = scenario_to_json(s);
+  EXPECT_EQ(back["vms"][0]["allocation"]["allow_incompatible_code"], true);
+  EXPECT_FALSE(back["vms"][1]["allocation"].contains("allow_incompatible_code"));
+}
 
 TEST(Scenario, GenomeFileErrorsKeepTheirCodeAndNameTheField) {
   json j = minimal_scenario();
