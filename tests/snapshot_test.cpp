@@ -177,8 +177,14 @@ TEST(Snapshot, AnythingMalformedOrInconsistentIsInvalidSnapshotAndChangesNothing
        "snapshot key 'version': unsupported version 4 (this library reads 1 to 3)"},
       {"version 0", [](json& j) { j["version"] = 0; },
        "snapshot key 'version': unsupported version 0 (this library reads 1 to 3)"},
-      {"version 2 with allow_incompatible_code", [](json& j) { j["version"] = 2; },
+      {"version 2 with allow_incompatible_code",
+       [](json& j) {
+         j["version"] = 2;
+         for (auto& vm : j["vms"]) vm.erase("repressed");  // the other version-3 VM key
+       },
        "unknown snapshot key 'allow_incompatible_code'"},
+      {"version 2 with repressed", [](json& j) { j["version"] = 2; },
+       "unknown snapshot key 'repressed'"},
       {"allow_incompatible_code missing",
        [](json& j) { j["vms"][0]["allocation"].erase("allow_incompatible_code"); },
        "allow_incompatible_code"},
@@ -350,7 +356,10 @@ TEST(Snapshot, AVersion2OrthogonalChassisRestoresAsSyn3a) {
   v2["version"] = 2;
   v2["chassis"]["base"] = "orthogonal";
   v2["chassis"].erase("genetic_codes");  // not a key before version 3
-  for (auto& vm : v2["vms"]) vm["allocation"].erase("allow_incompatible_code");
+  for (auto& vm : v2["vms"]) {
+    vm["allocation"].erase("allow_incompatible_code");  // not keys before version 3
+    vm.erase("repressed");
+  }
   BioXenHypervisor b;
   b.restore(v2);
   EXPECT_EQ(b.chassis().type, bioxen::ChassisType::syn3a);
