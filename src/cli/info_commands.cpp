@@ -321,7 +321,8 @@ void add_genome_command(CLI::App& app, Action& action) {
   auto* info = genome->add_subcommand(
       "info", "Summarise a genome file (.genome, .tsv, .gff/.gff3) or a built-in genome");
   info->add_option("FILE", opts->file,
-                   "Genome file, or a built-in name: syn3a, minimal_cell, ecoli")
+                   fmt::format("Genome file, or a built-in name: {}",
+                               fmt::join(builtin_genome_names(), ", ")))
       ->required();
   info->add_option("--memory-kb", opts->memory_kb,
                    "VM memory for the resident-set summary (default: min(genome size, 1024))")

@@ -45,7 +45,9 @@ struct MenuEntry {
 
 constexpr MenuEntry menu[] = {
     {"1", "chassis", "select the chassis (starts a new hypervisor)"},
-    {"2", "create", "create a VM: create [ID TYPE [ribosomes=N atp=P memory=KB priority=N]]"},
+    {"2", "create",
+     "create a VM: create [ID TYPE [ribosomes=N atp=P memory=KB priority=N "
+     "allow_incompatible_code=true]]"},
     {"3", "start", "start a VM: start [ID]"},
     {"4", "pause", "pause a running VM"},
     {"5", "resume", "resume a paused VM"},
@@ -296,11 +298,17 @@ class Shell {
         r.memory_kb = parse_int(value, key);
       } else if (key == "priority") {
         r.priority = static_cast<int>(parse_int(value, key));
+      } else if (key == "allow_incompatible_code") {
+        if (value != "true" && value != "false") {
+          throw usage(fmt::format("allow_incompatible_code: expected true or false, got '{}'",
+                                  detail::printable(value)));
+        }
+        r.allow_incompatible_code = value == "true";
       } else {
         detail::fail_unknown_key(
             detail::JsonContext{BioXenErrorCode::invalid_argument, "allocation"}, "", key,
             {"ribosomes", "atp", "atp_percentage", "rnap", "rna_polymerase", "memory", "memory_kb",
-             "priority"});
+             "priority", "allow_incompatible_code"});
       }
     };
     for (std::size_t i = 2; i < args.size(); ++i) {

@@ -493,6 +493,23 @@ TEST_F(Tool, PipedShellSession) {
   EXPECT_TRUE(snap.is_object());
 }
 
+TEST_F(Tool, ShellRunsAGuestOfAnotherCodeOnlyWhenAllowed) {
+  const std::string session =
+      "create vm1 syn3a\n"
+      "create vm2 syn3a allow_incompatible_code=maybe\n"
+      "create vm3 syn3a allow_incompatible_code=true\n"
+      "status\n"
+      "exit\n";
+  const Result r = run({"shell"}, session);
+  EXPECT_EQ(r.exit_code, 4) << r.out << r.err;  // the first failure: BX014, a runtime refusal
+  EXPECT_CONTAINS(r.err, "BX014");
+  EXPECT_CONTAINS(r.err, "343 of its 455 proteins would be truncated");
+  EXPECT_CONTAINS(r.err, "allow_incompatible_code: expected true or false, got 'maybe'");
+  EXPECT_CONTAINS(r.out, "Created vm3 (syn3a)");
+  EXPECT_CONTAINS(r.out, "4 read as 11: 343 truncated, cannot boot");
+  EXPECT_FALSE(r.out.find("Created vm1") != std::string::npos) << r.out;
+}
+
 TEST_F(Tool, ShellEndsCleanlyAtEndOfInput) {
   for (const char* input : {"", "status\n", "create\nvm9\n", "status"}) {
     const Result r = run({"shell"}, input);
