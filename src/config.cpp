@@ -59,6 +59,14 @@ constexpr auto kConfigKeys = detail::field_keys(config_fields());
       {{"key", key}, {"value", value}});
 }
 
+/// An enum field must hold one of its table's values.
+template <class E, class Table>
+void check_enum(std::string_view key, E value, const Table& names) {
+  if (detail::enum_name(names, value) == "unknown") {
+    bad_config(key, static_cast<int>(value), "must be " + detail::enum_name_list(names));
+  }
+}
+
 }  // namespace
 
 const std::span<const std::string_view> ProductionConfig::keys{kConfigKeys};
@@ -103,34 +111,17 @@ void ProductionConfig::validate() const {
     bad_config("resource_warning_threshold", detail::json_number(resource_warning_threshold),
                "must be in [0, 1]");
   }
-  if (to_string(scheduler_policy) == "unknown") {
-    bad_config("scheduler_policy", static_cast<int>(scheduler_policy),
-               "must be " + detail::enum_name_list(scheduler_policy_registry));
-  }
+  check_enum("scheduler_policy", scheduler_policy, scheduler_policy_registry);
   if (!(context_switch_ms >= 0.0 && context_switch_ms <= scheduling_quantum_ms)) {
     bad_config("context_switch_ms", detail::json_number(context_switch_ms),
                fmt::format("must be in [0, {}] (the quantum)", scheduling_quantum_ms));
   }
-  if (to_string(work_model) == "unknown") {
-    bad_config("work_model", static_cast<int>(work_model),
-               "must be " + detail::enum_name_list(detail::work_model_names));
-  }
-  if (to_string(pause_mechanism) == "unknown") {
-    bad_config("pause_mechanism", static_cast<int>(pause_mechanism),
-               "must be " + detail::enum_name_list(detail::pause_mechanism_names));
-  }
-  if (to_string(destroy_mechanism) == "unknown") {
-    bad_config("destroy_mechanism", static_cast<int>(destroy_mechanism),
-               "must be " + detail::enum_name_list(detail::destroy_mechanism_names));
-  }
-  if (to_string(transcription_isolation) == "unknown") {
-    bad_config("transcription_isolation", static_cast<int>(transcription_isolation),
-               "must be " + detail::enum_name_list(detail::transcription_isolation_names));
-  }
-  if (to_string(orthogonal_pool) == "unknown") {
-    bad_config("orthogonal_pool", static_cast<int>(orthogonal_pool),
-               "must be " + detail::enum_name_list(detail::orthogonal_pool_names));
-  }
+  check_enum("work_model", work_model, detail::work_model_names);
+  check_enum("pause_mechanism", pause_mechanism, detail::pause_mechanism_names);
+  check_enum("destroy_mechanism", destroy_mechanism, detail::destroy_mechanism_names);
+  check_enum("transcription_isolation", transcription_isolation,
+             detail::transcription_isolation_names);
+  check_enum("orthogonal_pool", orthogonal_pool, detail::orthogonal_pool_names);
   if (!(orthogonal_pool_fraction >= 0.0 && orthogonal_pool_fraction < 1.0)) {
     bad_config("orthogonal_pool_fraction", detail::json_number(orthogonal_pool_fraction),
                "must be in [0, 1)");
