@@ -543,7 +543,8 @@ TEST_F(Tool, ShellReportsErrorsAndGoesOn) {
                   "'ribosomes'?)");
   EXPECT_CONTAINS(key.err,
                   "error [BX011]: unknown allocation key 'colour' (valid keys: ribosomes, "
-                  "atp, atp_percentage, rnap, rna_polymerase, memory, memory_kb, priority)");
+                  "atp, atp_percentage, rnap, rna_polymerase, memory, memory_kb, priority, "
+                  "allow_incompatible_code)");
 }
 
 // --chassis takes every chassis kind; syn3A runs on its own host, which reads table 4.
