@@ -83,9 +83,9 @@ std::map<std::string, bool> production_checks(const ProductionConfig& config) {
 /// a syn3A host (table 4). The run on the syn3A host is one guest with the default share for
 /// up to 30 minutes of virtual time, stopping at boot.
 struct CodeDemo {
-  std::string refusal;  // the BX014 message
-  nlohmann::json refusal_details;
-  std::string host;  // the compatible chassis
+  std::string refusal;          // the BX014 message
+  std::string refusal_details;  // its details, as JSON text
+  std::string host;             // the compatible chassis
   bool booted = false;
   double boot_seconds = 0.0;
 };
@@ -103,7 +103,7 @@ CodeDemo genetic_code_demo(const ProductionConfig& config) {
     } catch (const BioXenException& e) {
       if (e.code() != BioXenErrorCode::incompatible_genetic_code) throw;
       d.refusal = e.message();
-      d.refusal_details = e.details();
+      d.refusal_details = e.details().dump();
     }
   }
   BioXenHypervisor syn3a{config, ChassisType::syn3a};
@@ -180,7 +180,7 @@ int demo_command(const DemoOptions& o) {
     nlohmann::json j = result_json(s, r);
     j["production_checks"] = checks;
     j["genetic_code"] = {{"refused_on_ecoli", code.refusal},
-                         {"refusal_details", code.refusal_details},
+                         {"refusal_details", nlohmann::json::parse(code.refusal_details)},
                          {"compatible_host", code.host},
                          {"booted_on_compatible_host", code.booted},
                          {"boot_seconds_on_compatible_host", code.boot_seconds}};
