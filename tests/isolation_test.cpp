@@ -15,6 +15,7 @@
 #include <fstream>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <tuple>
@@ -272,6 +273,38 @@ TEST(Isolation, PauseByRepressionTakesEffectAsTheMessageDecays) {
   hv.resume_vm("g");
   hv.run_quanta(600);
   EXPECT_GT(hv.get_vm_status("g").mrna, 0.5 * before.mrna);
+}
+
+TEST(Isolation, RepressedVmsSurviveASnapshotInEveryStateTheyCanBeIn) {
+  ProductionConfig c;
+  c.pause_mechanism = bioxen::PauseMechanism::repress;
+  auto owner = steady_guest(c);
+  BioXenHypervisor& hv = *owner;
+  hv.create_vm("p", "syn3a_recoded", guest(14, 22.5, 50));
+  hv.create_vm("s", "syn3a_recoded", guest(14, 22.5, 50));
+  for (const char* id : {"p", "s"}) hv.start_vm(id);
+  hv.run_quanta(300);
+  hv.pause_vm("p");
+  hv.stop_vm("s");
+  hv.fail_vm("g", "injected");
+  hv.run_quanta(10);
+  const nlohmann::json snap = hv.snapshot();
+  for (const auto& vm : snap.at("vms")) EXPECT_TRUE(vm.at("repressed").get<bool>()) << vm["id"];
+  BioXenHypervisor copy;
+  copy.restore(snap);
+  hv.run_quanta(120);
+  copy.run_quanta(120);
+  EXPECT_EQ(copy.snapshot(), hv.snapshot());
+  // A repressed VM under a configuration that freezes is refused.
+  nlohmann::json bad = snap;
+  bad["config"]["pause_mechanism"] = "freeze";
+  try {
+    copy.restore(bad);
+    ADD_FAILURE() << "restored a repressed VM under pause_mechanism freeze";
+  } catch (const bioxen::BioXenException& e) {
+    EXPECT_EQ(e.code(), bioxen::BioXenErrorCode::invalid_snapshot);
+    EXPECT_NE(e.message().find("vms[0].repressed"), std::string::npos) << e.message();
+  }
 }
 
 TEST(Isolation, TheSrnaTakesHostRnaPolymerase) {

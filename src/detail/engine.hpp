@@ -1021,9 +1021,10 @@ inline Engine Engine::restore_unchecked(const nlohmann::json& j) {
     v.ribosome_seconds = ribosome_seconds;
     v.boot_time_s = boot_time;
     if (repressed &&
-        (!e.work_.repress() || (state != VMState::paused && state != VMState::stopped))) {
+        (!e.work_.repress() || state == VMState::running || state == VMState::created)) {
       json_fail(ctx, k("repressed"),
-                "set, but only a paused or stopped VM under pause_mechanism repress is repressed");
+                "set, but only a VM that has left running (paused, stopped, error) under "
+                "pause_mechanism repress is repressed");
     }
     v.flags =
         static_cast<std::uint8_t>(kInUse | (booted ? kBooted : 0) | (throttled ? kThrottled : 0) |
