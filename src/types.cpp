@@ -96,7 +96,8 @@ const auto& vm_status_fields() {
                  field("allow_incompatible_code", &VmStatus::allow_incompatible_code),
                  field("truncated_proteins", &VmStatus::truncated_proteins),
                  field("extended_proteins", &VmStatus::extended_proteins),
-                 field("boot_blocked", &VmStatus::boot_blocked)};
+                 field("boot_blocked", &VmStatus::boot_blocked),
+                 field("repressed", &VmStatus::repressed)};
   return fields;
 }
 

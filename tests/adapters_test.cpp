@@ -66,7 +66,8 @@ TEST(Json, VmStatusUsesTheOriginalKeysAndRoundTrips) {
                           "allow_incompatible_code",
                           "truncated_proteins",
                           "extended_proteins",
-                          "boot_blocked"}) {
+                          "boot_blocked",
+                          "repressed"}) {
     EXPECT_TRUE(j.contains(key)) << key;
   }
   EXPECT_EQ(j["state"], "running");
@@ -75,6 +76,7 @@ TEST(Json, VmStatusUsesTheOriginalKeysAndRoundTrips) {
   EXPECT_EQ(j["allow_incompatible_code"], false);
   EXPECT_EQ(j["truncated_proteins"], 0);
   EXPECT_EQ(j["boot_blocked"], false);
+  EXPECT_EQ(j["repressed"], false);
   EXPECT_EQ(nlohmann::json::parse(j.dump()).get<bioxen::VmStatus>(), st);
   const auto sr = hv.get_system_resources();
   EXPECT_EQ(nlohmann::json::parse(nlohmann::json(sr).dump()).get<bioxen::SystemResources>(), sr);

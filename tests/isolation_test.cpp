@@ -246,6 +246,7 @@ TEST(Isolation, PauseByFreezingKeepsTheChainsOnTheirRibosomes) {
   const auto after = hv.get_vm_status("g");
   EXPECT_EQ(after.ribosomes_on_chains, before.ribosomes_on_chains);
   EXPECT_EQ(after.mrna, before.mrna);
+  EXPECT_FALSE(after.repressed);
   EXPECT_GT(hv.get_host_status().sequestered_ribosome_fraction, 0.1);
 }
 
@@ -262,6 +263,7 @@ TEST(Isolation, PauseByRepressionTakesEffectAsTheMessageDecays) {
   EXPECT_NEAR(half.mrna / before.mrna, 0.5, 0.01);
   EXPECT_GT(half.ribosomes_on_chains, 0.0) << "its remaining messages still take ribosomes";
   EXPECT_EQ(half.state, bioxen::VMState::paused);
+  EXPECT_TRUE(half.repressed);
   hv.run_quanta(600);  // 10 min: messages gone, chains run off
   const auto gone = hv.get_vm_status("g");
   EXPECT_LT(gone.mrna, 1e-3 * before.mrna);
@@ -271,6 +273,7 @@ TEST(Isolation, PauseByRepressionTakesEffectAsTheMessageDecays) {
   EXPECT_GT(h.growth_rate_per_h, 0.99 * h.reference_growth_rate_per_h * h.rnap_limitation);
   // Resuming lifts the repression: transcription makes messages again.
   hv.resume_vm("g");
+  EXPECT_FALSE(hv.get_vm_status("g").repressed);
   hv.run_quanta(600);
   EXPECT_GT(hv.get_vm_status("g").mrna, 0.5 * before.mrna);
 }

@@ -146,6 +146,9 @@ struct VmStatus {
   std::uint64_t truncated_proteins = 0;      ///< resident CDS the host's code ends early
   std::uint64_t extended_proteins = 0;       ///< resident CDS the host's code reads through
   bool boot_blocked = false;                 ///< a boot protein is affected: boot cannot complete
+  /// Paused, stopped or failed under pause_mechanism repress: its messages are being silenced
+  /// and its chains run off (docs/MODEL.md section 6.5).
+  bool repressed = false;
 
   friend bool operator==(const VmStatus&, const VmStatus&) = default;
 };

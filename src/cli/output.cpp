@@ -83,7 +83,10 @@ Table vm_table(const std::vector<VmStatus>& vms, const std::vector<VmStatus>& de
                fmt::format("{} of {}", format_count(v.resident_genes), format_count(v.total_genes)),
                std::move(code), v.health_status});
   };
-  for (const auto& v : vms) row(v, std::string(to_string(v.state)));
+  for (const auto& v : vms) {
+    row(v, v.repressed ? fmt::format("{} (repressed)", to_string(v.state))
+                       : std::string(to_string(v.state)));
+  }
   for (const auto& v : destroyed) row(v, "destroyed");
   return t;
 }

@@ -782,6 +782,7 @@ class Engine {
     st.truncated_proteins = rs.truncated_proteins;
     st.extended_proteins = rs.extended_proteins;
     st.boot_blocked = rs.boot_blocked();
+    st.repressed = (v.flags & kRepressed) != 0;
   }
 
   static Engine restore_unchecked(const nlohmann::json& j);
