@@ -83,7 +83,7 @@ class Engine {
     VmRecord& v = vms_[slot];
     if (v.state != VMState::created && v.state != VMState::stopped) illegal(v, "start");
     queue_.push_back(slot, run_entry(v));
-    enter_running(v);
+    enter_running(slot);
     v.running_since_us = clock_us_;
     v.started_wall = std::chrono::steady_clock::now();
     set_state(v, VMState::running);
@@ -102,7 +102,7 @@ class Engine {
     VmRecord& v = vms_[slot];
     if (v.state != VMState::paused) illegal(v, "resume");
     queue_.push_back(slot, run_entry(v));
-    enter_running(v);
+    enter_running(slot);
     v.running_since_us = clock_us_;
     set_state(v, VMState::running);
   }
@@ -502,8 +502,8 @@ class Engine {
   }
 
   /// A VM enters running: frozen chains elongate again; a repressed one is released.
-  void enter_running(VmRecord& v) {
-    const auto slot = static_cast<std::uint32_t>(&v - vms_.data());
+  void enter_running(std::uint32_t slot) {
+    VmRecord& v = vms_[slot];
     if ((v.flags & kRepressed) != 0) {
       unrepress(slot);
       work_.thaw(v, false);
