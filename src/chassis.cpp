@@ -9,23 +9,23 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <cmath>
-#include <fstream>
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <span>
-#include <sstream>
 #include <system_error>
 #include <tuple>
 #include <type_traits>
 
 #include "bioxen/config.hpp"
 #include "bioxen/detail/json_read.hpp"
+#include "bioxen/detail/utf8.hpp"
 #include "bioxen/error_details.hpp"
 #include "bioxen/genetic_code.hpp"
+#include "bioxen/genome.hpp"
 #include "detail/fields.hpp"
+#include "detail/text_io.hpp"
 
 namespace bioxen {
 
@@ -348,29 +348,36 @@ enum class Rule : std::uint8_t {
   codes,           ///< a non-empty list of distinct supported translation tables
 };
 
-/// One field of ChassisProfile: its JSON key, its member and its rule.
+/// One field of ChassisProfile: its JSON key, its member, its rule and, for a number, its
+/// range: [min, max] (min is exclusive 0 for Rule::positive unless given). The upper bounds
+/// are far above any cell's value and keep every product the model forms (amino acids over
+/// the longest run, genome space in bp) finite and within its integer type (docs/MODEL.md,
+/// "Bounds of the inputs").
 template <class M>
 struct ProfileField {
   std::string_view key;
   M ChassisProfile::*member;
   Rule rule;
+  double min = 0;
+  double max = 0;  ///< 0: no upper bound (fractions, percentages, texts)
 };
 
 template <class M>
-constexpr ProfileField<M> profile_field(std::string_view key, M ChassisProfile::*member,
-                                        Rule rule) noexcept {
-  return {key, member, rule};
+constexpr ProfileField<M> profile_field(std::string_view key, M ChassisProfile::*member, Rule rule,
+                                        double max = 0, double min = 0) noexcept {
+  return {key, member, rule, min, max};
 }
 
 /// The fields before the physiology, in declaration order.
 constexpr auto host_fields() {
   return std::tuple{
       profile_field("name", &ChassisProfile::name, Rule::not_empty),
-      profile_field("ribosome_units", &ChassisProfile::ribosome_units, Rule::at_least_one),
-      profile_field("recommended_max_vms", &ChassisProfile::recommended_max_vms,
-                    Rule::at_least_one),
+      profile_field("ribosome_units", &ChassisProfile::ribosome_units, Rule::at_least_one, 1e6),
+      profile_field("recommended_max_vms", &ChassisProfile::recommended_max_vms, Rule::at_least_one,
+                    1e6),
       profile_field("atp_percentage", &ChassisProfile::atp_percentage, Rule::percentage),
-      profile_field("genome_space_kb", &ChassisProfile::genome_space_kb, Rule::at_least_one),
+      profile_field("genome_space_kb", &ChassisProfile::genome_space_kb, Rule::at_least_one,
+                    static_cast<double>(max_genome_length_bp / 1000)),
       profile_field("has_nucleus", &ChassisProfile::has_nucleus, Rule::none),
       profile_field("has_mitochondria", &ChassisProfile::has_mitochondria, Rule::none),
       profile_field("has_er", &ChassisProfile::has_er, Rule::none),
@@ -384,25 +391,30 @@ constexpr auto host_fields() {
 /// The physiology fields (a user profile that overrides one is noted in its citation).
 constexpr auto physiology_fields() {
   return std::tuple{
-      profile_field("physical_ribosomes", &ChassisProfile::physical_ribosomes, Rule::positive),
-      profile_field("rna_polymerases", &ChassisProfile::rna_polymerases, Rule::at_least_one),
+      profile_field("physical_ribosomes", &ChassisProfile::physical_ribosomes, Rule::positive, 1e7,
+                    1),
+      profile_field("rna_polymerases", &ChassisProfile::rna_polymerases, Rule::at_least_one, 1e6),
       profile_field("elongation_rate_aa_per_s", &ChassisProfile::elongation_rate_aa_per_s,
-                    Rule::positive),
+                    Rule::positive, 100),
       profile_field("transcription_rate_nt_per_s", &ChassisProfile::transcription_rate_nt_per_s,
-                    Rule::positive),
-      profile_field("atp_per_aa", &ChassisProfile::atp_per_aa, Rule::positive),
-      profile_field("atp_supply_per_s", &ChassisProfile::atp_supply_per_s, Rule::positive),
-      profile_field("doubling_time_min", &ChassisProfile::doubling_time_min, Rule::positive),
-      profile_field("native_genome_bp", &ChassisProfile::native_genome_bp, Rule::at_least_one),
+                    Rule::positive, 1000),
+      profile_field("atp_per_aa", &ChassisProfile::atp_per_aa, Rule::positive, 100, 0.1),
+      profile_field("atp_supply_per_s", &ChassisProfile::atp_supply_per_s, Rule::positive, 1e12),
+      profile_field("doubling_time_min", &ChassisProfile::doubling_time_min, Rule::positive, 1e6,
+                    1),
+      profile_field("native_genome_bp", &ChassisProfile::native_genome_bp, Rule::at_least_one,
+                    static_cast<double>(max_genome_length_bp)),
       profile_field("active_ribosome_fraction", &ChassisProfile::active_ribosome_fraction,
                     Rule::fraction),
       profile_field("active_rnap_fraction", &ChassisProfile::active_rnap_fraction, Rule::fraction),
-      profile_field("protein_aa_per_cell", &ChassisProfile::protein_aa_per_cell, Rule::positive),
-      profile_field("mrna_half_life_s", &ChassisProfile::mrna_half_life_s, Rule::positive),
-      profile_field("ribosome_spacing_nt", &ChassisProfile::ribosome_spacing_nt, Rule::positive),
+      profile_field("protein_aa_per_cell", &ChassisProfile::protein_aa_per_cell, Rule::positive,
+                    1e13, 1e3),
+      profile_field("mrna_half_life_s", &ChassisProfile::mrna_half_life_s, Rule::positive, 1e6, 1),
+      profile_field("ribosome_spacing_nt", &ChassisProfile::ribosome_spacing_nt, Rule::positive,
+                    1e4, 1),
       profile_field("growth_law_phi_r0", &ChassisProfile::growth_law_phi_r0, Rule::below_one),
       profile_field("growth_law_kappa_t_per_h", &ChassisProfile::growth_law_kappa_t_per_h,
-                    Rule::positive),
+                    Rule::positive, 1000),
       profile_field("growth_law_phi_c", &ChassisProfile::growth_law_phi_c, Rule::fraction)};
 }
 
@@ -498,14 +510,33 @@ std::optional<Problem> check_field(const ChassisProfile& p, const ProfileField<M
     if (f.rule == Rule::not_empty && value.empty()) {
       return Problem{std::string(f.key), "must not be empty", ""};
     }
+    if (!detail::is_utf8(value)) return Problem{std::string(f.key), "must be UTF-8 text", nullptr};
   } else if constexpr (std::is_same_v<M, std::vector<std::string>>) {
+    for (std::size_t i = 0; i < value.size(); ++i) {
+      if (!detail::is_utf8(value[i])) {
+        return Problem{std::string(f.key), fmt::format("entry {} must be UTF-8 text", i), nullptr};
+      }
+    }
     if (f.rule == Rule::no_empty_names) return no_empty_names(f.key, value);
   } else if constexpr (std::is_integral_v<M> && !std::is_same_v<M, bool>) {
-    if (f.rule == Rule::at_least_one) return at_least_one(f.key, value);
+    if (f.rule == Rule::at_least_one) {
+      if (auto problem = at_least_one(f.key, value)) return problem;
+      if (f.max > 0 && static_cast<double>(value) > f.max) {
+        return Problem{std::string(f.key),
+                       fmt::format("must be at most {:.0f}, got {}", f.max, value), value};
+      }
+    }
   } else if constexpr (std::is_floating_point_v<M>) {
     switch (f.rule) {
       case Rule::positive:
-        return positive(f.key, value);
+        if (auto problem = positive(f.key, value)) return problem;
+        if ((f.min > 0 && value < f.min) || (f.max > 0 && value > f.max)) {
+          return Problem{std::string(f.key),
+                         fmt::format("must be in [{:g}, {:g}], got {:g}", f.min > 0 ? f.min : 0.0,
+                                     f.max, value),
+                         value};
+        }
+        return std::nullopt;
       case Rule::fraction:
         return fraction(f.key, value);
       case Rule::percentage:
@@ -599,12 +630,20 @@ namespace {
 
 std::string got(const nlohmann::json& v) {
   if (v.is_null()) return "got null";
-  return fmt::format("got {} {}", v.type_name(), v.dump().substr(0, 60));
+  // A value built in C++ may hold text that is not UTF-8: shown with U+FFFD, not thrown.
+  return fmt::format(
+      "got {} {}", v.type_name(),
+      v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).substr(0, 60));
 }
 
 std::string as_string(std::string_view key, const nlohmann::json& v) {
   if (!v.is_string()) json_fail(key, "must be a string, " + got(v), v);
-  return v.get<std::string>();
+  const auto& s = v.get_ref<const std::string&>();
+  if (const auto bad = detail::first_invalid_utf8(s)) {
+    json_fail(key, fmt::format("must be UTF-8 text (byte 0x{:02x} at position {} is not)",
+                               static_cast<unsigned char>(s[*bad]), *bad + 1));
+  }
+  return s;
 }
 
 bool as_bool(std::string_view key, const nlohmann::json& v) {
@@ -641,7 +680,7 @@ std::vector<std::string> as_string_list(std::string_view key, const nlohmann::js
     if (!v[i].is_string()) {
       json_fail(key, fmt::format("entry {} must be a string, {}", i, got(v[i])), v[i]);
     }
-    out.push_back(v[i].get<std::string>());
+    out.push_back(as_string(fmt::format("{}[{}]", key, i), v[i]));
   }
   return out;
 }
@@ -750,47 +789,10 @@ void from_json(const nlohmann::json& j, ChassisProfile& p) { p = chassis_profile
 
 ChassisProfile load_chassis_profile(const std::filesystem::path& file) {
   const std::string name = file.string();
-  std::error_code ec;
-  if (std::filesystem::is_directory(file, ec)) {
-    throw BioXenException(BioXenErrorCode::io_error,
-                          fmt::format("cannot read chassis profile '{}': it is a directory", name),
-                          {{"file", name}, {"reason", "is a directory"}});
-  }
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
-    const std::string reason = std::generic_category().message(errno);
-    throw BioXenException(BioXenErrorCode::io_error,
-                          fmt::format("cannot read chassis profile '{}': {}", name, reason),
-                          {{"file", name}, {"reason", reason}});
-  }
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  if (in.bad()) {
-    throw BioXenException(BioXenErrorCode::io_error,
-                          fmt::format("cannot read chassis profile '{}': read error", name),
-                          {{"file", name}, {"reason", "read error"}});
-  }
-  const std::string text = buffer.str();
+  const std::string text = detail::read_text_file(file, "chassis profile");
 
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
-    // e.byte is the 1-based offset of the character where parsing stopped.
-    const std::size_t stop = std::min<std::size_t>(e.byte > 0 ? e.byte - 1 : 0, text.size());
-    std::size_t line = 1, column = 1;
-    for (std::size_t i = 0; i < stop; ++i) {
-      if (text[i] == '\n') {
-        ++line;
-        column = 1;
-      } else {
-        ++column;
-      }
-    }
-    throw BioXenException(BioXenErrorCode::chassis_initialization_error,
-                          fmt::format("{}:{}:{}: invalid JSON: {}", name, line, column, e.what()),
-                          {{"file", name}, {"line", line}, {"column", column}});
-  }
+  const nlohmann::json j =
+      detail::parse_json_file_text(text, name, BioXenErrorCode::chassis_initialization_error);
   try {
     return chassis_profile_from_json(j);
   } catch (const BioXenException& e) {

@@ -7,11 +7,41 @@
 #include <atomic>
 #include <utility>
 
+#include "bioxen/detail/utf8.hpp"
 #include "bioxen/error_details.hpp"
 
 namespace bioxen {
 
 namespace {
+
+// Error details reach JSON (logs, reports, the tool's --json output), and JSON text is UTF-8:
+// foreign bytes in a string or a key, which a caller may have passed in, become "\xNN".
+void escape_foreign_bytes(nlohmann::json& j) {
+  if (j.is_string()) {
+    auto& s = j.get_ref<std::string&>();
+    if (!detail::is_utf8(s)) s = detail::escape_invalid_utf8(s);
+  } else if (j.is_array()) {
+    for (auto& item : j) escape_foreign_bytes(item);
+  } else if (j.is_object()) {
+    bool keys_ok = true;
+    for (auto& item : j.items()) {
+      keys_ok = keys_ok && detail::is_utf8(item.key());
+      escape_foreign_bytes(item.value());
+    }
+    if (!keys_ok) {
+      nlohmann::json fixed = nlohmann::json::object();
+      for (auto& item : j.items()) {
+        fixed[detail::escape_invalid_utf8(item.key())] = std::move(item.value());
+      }
+      j = std::move(fixed);
+    }
+  }
+}
+
+std::string utf8_message(std::string message) {
+  if (detail::is_utf8(message)) return message;
+  return detail::escape_invalid_utf8(message);
+}
 
 struct CodeInfo {
   std::string_view name;
@@ -84,10 +114,15 @@ BioXenException::BioXenException(BioXenErrorCode code, std::string message)
     : BioXenException(code, std::move(message), ErrorDetails{}) {}
 
 BioXenException::BioXenException(BioXenErrorCode code, std::string message, ErrorDetails details)
+    : BioXenException(code, utf8_message(std::move(message)), std::move(details), Utf8Text{}) {}
+
+BioXenException::BioXenException(BioXenErrorCode code, std::string message, ErrorDetails details,
+                                 Utf8Text /*tag*/)
     : std::runtime_error(fmt::format("[{}] {}", error_code_string(code), message)),
       code_(code),
       state_(new State{{1}, std::move(message), std::move(details)}) {
   ErrorDetails& d = state_->details;
+  escape_foreign_bytes(d);
   if (!d.is_object()) {
     nlohmann::json wrapped = nlohmann::json::object();
     wrapped["value"] = static_cast<nlohmann::json&&>(d);

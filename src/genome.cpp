@@ -18,6 +18,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "bioxen/detail/utf8.hpp"
 #include "bioxen/error_details.hpp"
 #include "detail/genome_parsing.hpp"
 
@@ -101,11 +102,25 @@ GenomeTemplate::GenomeTemplate(std::string name, std::string organism, std::stri
          {"value", code_.translation_table},
          {"valid", supported_translation_tables}});
   }
-  if (genome_length_bp_ == 0) {
+  const auto check_text = [&](std::string_view field, std::string_view text) {
+    if (const auto bad = detail::first_invalid_utf8(text)) {
+      throw BioXenException(
+          BioXenErrorCode::genome_parse_error,
+          fmt::format("genome '{}': field '{}': not UTF-8 text (byte 0x{:02x} at position {})",
+                      name_, field, static_cast<unsigned char>(text[*bad]), *bad + 1),
+          {{"genome", name_}, {"field", field}});
+    }
+  };
+  check_text("name", name_);
+  check_text("organism", organism_);
+  check_text("accession", accession_);
+  check_text("source", source_);
+  if (genome_length_bp_ == 0 || genome_length_bp_ > max_genome_length_bp) {
     throw BioXenException(
         BioXenErrorCode::genome_parse_error,
-        fmt::format("genome '{}': field 'genome_length_bp': must be at least 1", name_),
-        {{"genome", name_}, {"field", "genome_length_bp"}});
+        fmt::format("genome '{}': field 'genome_length_bp': {} is out of range [1, {}]", name_,
+                    genome_length_bp_, max_genome_length_bp),
+        {{"genome", name_}, {"field", "genome_length_bp"}, {"value", genome_length_bp_}});
   }
   if (genes_.empty()) {
     throw BioXenException(
@@ -123,8 +138,17 @@ GenomeTemplate::GenomeTemplate(std::string name, std::string organism, std::stri
   seen.reserve(genes_.size());
   for (std::size_t i = 0; i < genes_.size(); ++i) {
     const Gene& g = genes_[i];
-    if (!detail::valid_locus_tag(g.locus_tag)) {
-      template_fail(name_, i, g, "locus_tag", "must be non-empty printable text without spaces");
+    if (!detail::valid_locus_tag(g.locus_tag) || !detail::is_utf8(g.locus_tag)) {
+      template_fail(name_, i, g, "locus_tag",
+                    "must be non-empty printable UTF-8 text without spaces");
+    }
+    for (const auto& [field, text] :
+         {std::pair<std::string_view, std::string_view>{"name", g.name}, {"product", g.product}}) {
+      if (const auto bad = detail::first_invalid_utf8(text)) {
+        template_fail(name_, i, g, field,
+                      fmt::format("not UTF-8 text (byte 0x{:02x} at position {})",
+                                  static_cast<unsigned char>(text[*bad]), *bad + 1));
+      }
     }
     if (const auto [it, inserted] = seen.emplace(g.locus_tag, i); !inserted) {
       template_fail(name_, i, g, "locus_tag",

@@ -17,6 +17,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "bioxen/detail/utf8.hpp"
 #include "bioxen/error_details.hpp"
 #include "bioxen/genome.hpp"
 #include "detail/genome_parsing.hpp"
@@ -106,6 +107,11 @@ std::string decode(const detail::LineReader& r, std::string_view text) {
     out += static_cast<char>(hi * 16 + lo);
     i += 2;
   }
+  if (const auto bad = detail::first_invalid_utf8(out)) {
+    r.fail("attributes",
+           fmt::format("percent escapes in {} decode to text that is not UTF-8 (byte 0x{:02x})",
+                       in_quotes(text), static_cast<unsigned char>(out[*bad])));
+  }
   return out;
 }
 
@@ -124,7 +130,10 @@ struct SequenceRegion {
 class Gff3Parser {
  public:
   Gff3Parser(std::istream& in, std::string_view source_name)
-      : r_(in, source_name), source_(source_name) {}
+      : r_(in, source_name), source_(source_name) {
+    r_.set_columns(
+        {"seqid", "source", "type", "start", "end", "score", "strand", "phase", "attributes"});
+  }
 
   GenomePtr parse() {
     read();
@@ -167,10 +176,10 @@ class Gff3Parser {
                                                "got {}",
                                                in_quotes(line)));
       }
-      const std::uint64_t start =
-          detail::unsigned_field(source_, r_.number(), "sequence-region", words[2]);
-      const std::uint64_t end =
-          detail::unsigned_field(source_, r_.number(), "sequence-region", words[3]);
+      const std::uint64_t start = detail::unsigned_field(source_, r_.number(), "sequence-region",
+                                                         words[2], max_genome_length_bp);
+      const std::uint64_t end = detail::unsigned_field(source_, r_.number(), "sequence-region",
+                                                       words[3], max_genome_length_bp);
       if (start == 0 || end < start) {
         r_.fail("sequence-region",
                 fmt::format("expected 1 <= start <= end, got {} {}", start, end));
@@ -193,8 +202,10 @@ class Gff3Parser {
     }
     if (col[0].empty() || col[0] == ".") r_.fail("seqid", "must not be empty");
     if (col[2].empty() || col[2] == ".") r_.fail("type", "must not be empty");
-    const std::uint64_t start = detail::unsigned_field(source_, r_.number(), "start", col[3]);
-    const std::uint64_t end = detail::unsigned_field(source_, r_.number(), "end", col[4]);
+    const std::uint64_t start =
+        detail::unsigned_field(source_, r_.number(), "start", col[3], max_genome_length_bp);
+    const std::uint64_t end =
+        detail::unsigned_field(source_, r_.number(), "end", col[4], max_genome_length_bp);
     if (start == 0) r_.fail("start", "coordinates are 1-based: start must be at least 1");
     if (end < start) r_.fail("end", fmt::format("end {} is before start {}", end, start));
     if (col[5] != "." && !is_number(col[5])) {

@@ -13,6 +13,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "bioxen/detail/utf8.hpp"
 #include "bioxen/error_details.hpp"
 #include "bioxen/genome.hpp"
 #include "detail/genome_parsing.hpp"
@@ -35,6 +36,24 @@ bool LineReader::next() {
   }
   ++number_;
   if (!line_.empty() && line_.back() == '\r') line_.pop_back();
+  if (const auto bad = first_invalid_utf8(line_)) {
+    const std::string_view before = std::string_view(line_).substr(0, *bad);
+    std::string field;
+    if (const std::string_view text = trim(line_); !text.empty() && text.front() == '#') {
+      // Only spaces can precede the '#', and they are ASCII: the '#' is in `before`.
+      const std::size_t hash = before.find('#');
+      const std::size_t colon = before.find(':');
+      field = colon == std::string_view::npos
+                  ? "comment"
+                  : std::string(trim(before.substr(hash + 1, colon - hash - 1)));
+    } else {
+      const auto column = static_cast<std::size_t>(std::count(before.begin(), before.end(), '\t'));
+      field = column < columns_.size() ? columns_[column] : fmt::format("column {}", column + 1);
+    }
+    fail(field, fmt::format("not UTF-8 text: byte 0x{:02x} at column {} (genome files are read "
+                            "as UTF-8; convert the file, e.g. with iconv -f latin1 -t utf-8)",
+                            static_cast<unsigned char>(line_[*bad]), *bad + 1));
+  }
   return true;
 }
 
@@ -225,7 +244,7 @@ GenomePtr parse_tsv(std::istream& in, std::string_view source_name, const ParseD
       const std::string_view value = trim(text.substr(colon + 1));
       if (key == "genome_length_bp") {
         if (genome_length) r.fail(key, "given twice");
-        genome_length = unsigned_field(source_name, r.number(), key, value);
+        genome_length = unsigned_field(source_name, r.number(), key, value, max_genome_length_bp);
         if (*genome_length == 0) r.fail(key, "must be at least 1");
       } else if (key == "translation_table") {
         if (table) r.fail(key, "given twice");
@@ -261,6 +280,7 @@ GenomePtr parse_tsv(std::istream& in, std::string_view source_name, const ParseD
       }
       columns = fields.size();
       header_seen = true;
+      r.set_columns(std::vector<std::string>(fields.begin(), fields.end()));
       continue;
     }
 
@@ -284,9 +304,9 @@ GenomePtr parse_tsv(std::istream& in, std::string_view source_name, const ParseD
                                  in_quotes(fields[3])));
     }
     g.type = *type;
-    g.start = unsigned_field(source_name, r.number(), "start", fields[4]);
+    g.start = unsigned_field(source_name, r.number(), "start", fields[4], max_genome_length_bp);
     if (g.start == 0) r.fail("start", "coordinates are 1-based: start must be at least 1");
-    g.end = unsigned_field(source_name, r.number(), "end", fields[5]);
+    g.end = unsigned_field(source_name, r.number(), "end", fields[5], max_genome_length_bp);
     if (g.end < g.start) r.fail("end", fmt::format("end {} is before start {}", g.end, g.start));
     if (genome_length && g.end > *genome_length) {
       r.fail("end", fmt::format("end {} is beyond the genome length {} bp", g.end, *genome_length));
@@ -295,7 +315,8 @@ GenomePtr parse_tsv(std::istream& in, std::string_view source_name, const ParseD
       r.fail("strand", fmt::format("expected '+' or '-', got {}", in_quotes(fields[6])));
     }
     g.strand = fields[6].front();
-    g.length_bp = unsigned_field(source_name, r.number(), "length_bp", fields[7]);
+    g.length_bp =
+        unsigned_field(source_name, r.number(), "length_bp", fields[7], max_genome_length_bp);
     if (g.length_bp != g.end - g.start + 1) {
       r.fail("length_bp", fmt::format("length {} does not match end - start + 1 = {}", g.length_bp,
                                       g.end - g.start + 1));
@@ -393,7 +414,7 @@ std::optional<std::uint64_t> parse_genome_size(std::string_view text) {
     }
   }
   if (comma_seen && group != 3) return std::nullopt;
-  return detail::parse_unsigned(digits);
+  return detail::parse_unsigned(digits, max_genome_length_bp);
 }
 
 GeneType genome_type(const detail::LineReader& r, std::string_view text) {
@@ -499,10 +520,12 @@ GenomePtr parse_bioxen_genome(std::istream& in, std::string_view source_name) {
       rest = stop == std::string_view::npos ? std::string_view{} : rest.substr(stop);
     }
     Gene g;
-    std::uint64_t start = detail::unsigned_field(source_name, r.number(), "start", tokens[0]);
+    std::uint64_t start =
+        detail::unsigned_field(source_name, r.number(), "start", tokens[0], max_genome_length_bp);
     const std::uint64_t length =
-        detail::unsigned_field(source_name, r.number(), "length", tokens[1]);
-    std::uint64_t end = detail::unsigned_field(source_name, r.number(), "end", tokens[2]);
+        detail::unsigned_field(source_name, r.number(), "length", tokens[1], max_genome_length_bp);
+    std::uint64_t end =
+        detail::unsigned_field(source_name, r.number(), "end", tokens[2], max_genome_length_bp);
     if (start == 0) r.fail("start", "coordinates are 1-based: start must be at least 1");
     if (end == 0) r.fail("end", "coordinates are 1-based: end must be at least 1");
     if (end < start) std::swap(start, end);  // the original allows end < start on '-' genes

@@ -364,6 +364,10 @@ HypervisorCounters BioXenHypervisor::counters() const {
 void BioXenHypervisor::run_scheduler() { impl_->run_quantum(); }
 
 std::uint64_t BioXenHypervisor::run_quanta(std::uint64_t n) {
+  {
+    std::lock_guard lock(impl_->mutex);
+    impl_->engine.require_quanta_left(n);
+  }
   std::uint64_t done = 0;
   while (done < n) {
     if (impl_->quantum_observers.load(std::memory_order_acquire)) {
@@ -389,7 +393,9 @@ std::uint64_t BioXenHypervisor::run_for_us(std::int64_t us) {
     std::lock_guard lock(impl_->mutex);
     quantum_us = impl_->engine.quantum_us();
   }
-  return run_quanta(static_cast<std::uint64_t>((us + quantum_us - 1) / quantum_us));
+  // ceil(us / quantum) without forming us + quantum - 1, which may overflow.
+  const auto q = static_cast<std::uint64_t>(us / quantum_us + (us % quantum_us != 0 ? 1 : 0));
+  return run_quanta(q);
 }
 std::uint64_t BioXenHypervisor::run_for_us(std::int64_t us, std::error_code& ec) {
   return into(ec, [&] { return run_for_us(us); });

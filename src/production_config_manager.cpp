@@ -15,6 +15,7 @@
 
 #include "bioxen/config_manager.hpp"
 #include "bioxen/detail/json_read.hpp"
+#include "bioxen/detail/utf8.hpp"
 #include "bioxen/error_details.hpp"
 #include "detail/production_config_file.hpp"
 #include "detail/text_io.hpp"
@@ -216,10 +217,15 @@ nlohmann::json parse_env_value(const std::string& var, const std::string& key,
     }
     return v;
   }
-  if (def.is_string()) return text;
+  if (def.is_string()) {
+    if (!detail::is_utf8(text)) bad("UTF-8 text");
+    return text;
+  }
   // A structured field: the variable holds its JSON.
-  auto parsed = nlohmann::json::parse(text, nullptr, false);
-  if (parsed.is_discarded()) bad("valid JSON");
+  nlohmann::json parsed;
+  if (const auto error = detail::parse_json_text(text, parsed)) {
+    bad(fmt::format("valid JSON ({})", error->reason));
+  }
   return parsed;
 }
 

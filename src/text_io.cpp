@@ -15,7 +15,11 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <set>
 #include <utility>
+#include <vector>
+
+#include "bioxen/detail/utf8.hpp"
 
 namespace bioxen::detail {
 
@@ -171,15 +175,121 @@ TextPosition text_position(std::string_view text, std::size_t byte) noexcept {
   return pos;
 }
 
-nlohmann::json parse_json_file_text(std::string_view text, const fs::path& file,
-                                    BioXenErrorCode code) {
+namespace {
+
+// Builds the document like nlohmann's DOM parser, and also refuses a key given twice in one
+// object (nlohmann would keep the last silently) and remembers where a syntax error was.
+class StrictJsonSax {
+ public:
+  explicit StrictJsonSax(nlohmann::json& root) : dom_(root, true) {}
+
+  bool null() { return value() && dom_.null(); }
+  bool boolean(bool v) { return value() && dom_.boolean(v); }
+  bool number_integer(nlohmann::json::number_integer_t v) {
+    return value() && dom_.number_integer(v);
+  }
+  bool number_unsigned(nlohmann::json::number_unsigned_t v) {
+    return value() && dom_.number_unsigned(v);
+  }
+  bool number_float(nlohmann::json::number_float_t v, const std::string& s) {
+    return value() && dom_.number_float(v, s);
+  }
+  bool string(std::string& v) { return value() && dom_.string(v); }
+  bool binary(nlohmann::json::binary_t& v) { return value() && dom_.binary(v); }
+  bool start_object(std::size_t n) {
+    if (!value()) return false;
+    frames_.push_back(Frame{true, {}, {}, 0});
+    return dom_.start_object(n);
+  }
+  bool key(std::string& k) {
+    Frame& f = frames_.back();
+    if (!f.keys.insert(k).second) {
+      duplicate_ = fmt::format("duplicate key '{}'", printable_path(k));
+      return false;
+    }
+    f.key = k;
+    return dom_.key(k);
+  }
+  bool end_object() {
+    frames_.pop_back();
+    return dom_.end_object();
+  }
+  bool start_array(std::size_t n) {
+    if (!value()) return false;
+    frames_.push_back(Frame{false, {}, {}, 0});
+    return dom_.start_array(n);
+  }
+  bool end_array() {
+    frames_.pop_back();
+    return dom_.end_array();
+  }
+  bool parse_error(std::size_t position, const std::string& last_token,
+                   const nlohmann::detail::exception& ex) {
+    error_byte_ = position;
+    return dom_.parse_error(position, last_token, ex);  // throws
+  }
+
+  const std::string& duplicate() const noexcept { return duplicate_; }
+  std::size_t error_byte() const noexcept { return error_byte_; }
+
+ private:
+  struct Frame {
+    bool object;
+    std::set<std::string, std::less<>> keys;
+    std::string key;        // the member being read (objects)
+    std::size_t index = 0;  // the next element's index (arrays)
+  };
+
+  // Counts an array element as it starts.
+  bool value() {
+    if (!frames_.empty() && !frames_.back().object) ++frames_.back().index;
+    return true;
+  }
+
+  // "vms[0].id" for a key `k` of the innermost object.
+  std::string printable_path(std::string_view k) const {
+    std::string path;
+    for (std::size_t i = 0; i + 1 < frames_.size(); ++i) {
+      const Frame& f = frames_[i];
+      if (f.object) {
+        path += (path.empty() ? "" : ".") + f.key;
+      } else {
+        path += fmt::format("[{}]", f.index - 1);
+      }
+    }
+    path += (path.empty() ? "" : ".") + std::string(k);
+    return escape_invalid_utf8(path);
+  }
+
+  nlohmann::detail::json_sax_dom_parser<nlohmann::json> dom_;
+  std::vector<Frame> frames_;
+  std::string duplicate_;
+  std::size_t error_byte_ = 0;
+};
+
+}  // namespace
+
+std::optional<JsonTextError> parse_json_text(std::string_view text, nlohmann::json& out) {
+  // nlohmann's reader takes a NUL byte for the end of the text, and would ignore what follows.
+  if (const auto nul = text.find('\0'); nul != std::string_view::npos) {
+    return JsonTextError{text_position(text, nul + 1), "a NUL byte (JSON text cannot hold one)"};
+  }
+  nlohmann::json result;
+  StrictJsonSax sax(result);
   try {
-    return nlohmann::json::parse(text.begin(), text.end());
-  } catch (const nlohmann::json::parse_error& e) {
-    const auto pos = text_position(text, e.byte);
+    if (!nlohmann::json::sax_parse(text.begin(), text.end(), &sax)) {
+      return JsonTextError{std::nullopt,
+                           sax.duplicate().empty() ? "malformed JSON" : sax.duplicate()};
+    }
+  } catch (const nlohmann::json::exception& e) {
     // nlohmann's what() is "[json.exception.parse_error.101] parse error at line 1, column 2:
-    // <reason>"; keep only the reason.
+    // <reason>" (or "[json.exception.out_of_range.406] number overflow parsing '1e400'");
+    // keep only the reason.
     std::string reason = e.what();
+    if (const auto bracket = reason.find("] ");
+        !reason.empty() && reason.front() == '[' && bracket != std::string::npos) {
+      reason.erase(0, bracket + 2);
+    }
     if (const auto colon = reason.find(": "); colon != std::string::npos) {
       reason.erase(0, colon + 2);
     }
@@ -187,11 +297,29 @@ nlohmann::json parse_json_file_text(std::string_view text, const fs::path& file,
     if (const auto quote = reason.find("; last read"); quote != std::string::npos) {
       reason.erase(quote);
     }
-    throw BioXenException(
-        code,
-        fmt::format("{}:{}:{}: malformed JSON: {}", file.string(), pos.line, pos.column, reason),
-        {{"file", file.string()}, {"line", pos.line}, {"column", pos.column}, {"reason", reason}});
+    return JsonTextError{text_position(text, sax.error_byte()), escape_invalid_utf8(reason)};
   }
+  out = std::move(result);
+  return std::nullopt;
+}
+
+nlohmann::json parse_json_file_text(std::string_view text, const fs::path& file,
+                                    BioXenErrorCode code) {
+  nlohmann::json j;
+  if (const auto error = parse_json_text(text, j)) {
+    const std::string where =
+        error->position
+            ? fmt::format("{}:{}:{}", file.string(), error->position->line, error->position->column)
+            : file.string();
+    nlohmann::json details = {{"file", file.string()}, {"reason", error->reason}};
+    if (error->position) {
+      details["line"] = error->position->line;
+      details["column"] = error->position->column;
+    }
+    throw BioXenException(code, fmt::format("{}: malformed JSON: {}", where, error->reason),
+                          std::move(details));
+  }
+  return j;
 }
 
 }  // namespace bioxen::detail

@@ -265,7 +265,9 @@ TEST(AdmissionDomain, OutOfRangeValuesAreRefusedNamingTheField) {
   expect(alloc(1, -0.5), "atp_percentage = -0.5 must be in [0, 100]");
   expect(alloc(1, std::nan("")), "atp_percentage = \"nan\" must be in [0, 100]");
   expect(alloc(1, 1e300), "atp_percentage = 1e+300 must be in [0, 100]");
-  expect(alloc(1, 1, 1, -7), "memory_kb = -7 must be in [0, 1024]");
+  expect(alloc(1, 1, 1, -7), "memory_kb = -7 must be in [1, 1024]");
+  // 0 kb would hold no gene: the VM would "boot" with an empty proteome.
+  expect(alloc(1, 1, 1, 0), "memory_kb = 0 must be in [1, 1024]");
   expect(alloc(1, 1, 6), "priority = 6 must be in [1, 5]");
   expect(alloc(1, 1, 1, 100, -3),
          "rna_polymerase = -3 must be in [0, 5000] (the chassis' RNA "
@@ -276,7 +278,7 @@ TEST(AdmissionDomain, OutOfRangeValuesAreRefusedNamingTheField) {
   EXPECT_EQ(d.at("range"), "[1, 5]");
   EXPECT_EQ(hv.vm_count(), 0u);
   // The edges are fine.
-  EXPECT_NO_THROW(hv.create_vm("zero", "syn3a_recoded", alloc(0, 0, 1, 0, 0)));
+  EXPECT_NO_THROW(hv.create_vm("zero", "syn3a_recoded", alloc(0, 0, 1, 1, 0)));
   EXPECT_NO_THROW(hv.create_vm("top", "syn3a_recoded", alloc(60, 90, 5, 1024, 5000)));
 }
 

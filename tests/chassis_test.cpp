@@ -414,7 +414,7 @@ TEST_F(ChassisFile, ErrorsNameTheFile) {
   const fs::path syntax = write("syntax.json", "{\n  \"base\": \"ecoli\",\n  \"name\": ,\n}\n");
   const auto s = expect_error(BioXenErrorCode::chassis_initialization_error,
                               [&] { bioxen::load_chassis_profile(syntax); });
-  EXPECT_THAT(s.message(), StartsWith(syntax.string() + ":3:11: invalid JSON: "));
+  EXPECT_THAT(s.message(), StartsWith(syntax.string() + ":3:11: malformed JSON: "));
   EXPECT_EQ(s.details().at("line"), 3);
   EXPECT_EQ(s.details().at("column"), 11);
   EXPECT_EQ(s.details().at("file"), syntax.string());

@@ -51,7 +51,7 @@ struct Reservation {
 ///  3. ribosomes <= free ribosomes; the last `emergency_ribosome_reserve` free units only for
 ///     priority 5                                                 -> resource_allocation_error
 ///  4. atp_percentage in [0, 100]; sum <= `max_atp_percentage`    -> resource_allocation_error
-///  5. memory_kb >= 0 and <= `max_memory_kb`                      -> resource_allocation_error
+///  5. memory_kb >= 1 and <= `max_memory_kb`                      -> resource_allocation_error
 ///  6. memory sum <= the chassis' genome space                    -> resource_allocation_error
 ///  7. priority in [1, 5]                                         -> resource_allocation_error
 ///  8. rna_polymerase >= 0 and <= free RNA polymerases (the chassis' total less what other
@@ -253,8 +253,9 @@ class ResourceAllocator {
              {{"limit", "max_atp_percentage"}});
     }
     // 5. Memory, per VM.
-    if (r.memory_kb < 0) {
-      out_of_domain(vm_id, "memory_kb", r.memory_kb, fmt::format("[0, {}]", max_memory_per_vm_));
+    // A VM needs genome space for at least one gene: 0 kb would hold none.
+    if (r.memory_kb < 1) {
+      out_of_domain(vm_id, "memory_kb", r.memory_kb, fmt::format("[1, {}]", max_memory_per_vm_));
     }
     if (r.memory_kb > max_memory_per_vm_) {
       refuse(fmt::format("VM '{}' requests {} kb of memory, above the per-VM limit "

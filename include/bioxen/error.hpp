@@ -86,7 +86,9 @@ struct error_details_json;
 class BioXenException : public std::runtime_error {
  public:
   BioXenException(BioXenErrorCode code, std::string message);
-  /// `details` that is not an object is stored as {"value": details}.
+  /// `details` that is not an object is stored as {"value": details}. Bytes of `message` and
+  /// of the strings in `details` that are not UTF-8 are kept as the text "\xNN", so that
+  /// what() and details() can always be written as JSON.
   BioXenException(BioXenErrorCode code, std::string message, ErrorDetails details);
   BioXenException(const BioXenException& other) noexcept;
   BioXenException& operator=(const BioXenException& other) noexcept;
@@ -119,6 +121,8 @@ class BioXenException : public std::runtime_error {
                                             std::string_view field, std::string_view reason);
 
  private:
+  struct Utf8Text {};  ///< the message is known to be UTF-8
+  BioXenException(BioXenErrorCode code, std::string message, ErrorDetails details, Utf8Text tag);
   const void* details_json() const noexcept;  ///< the details' nlohmann::json
   struct State;  ///< message and details, shared by copies (reference counted)
   BioXenErrorCode code_;

@@ -41,6 +41,10 @@ std::optional<GeneType> gene_type_from_string(std::string_view name) noexcept;
 inline constexpr std::array<GeneType, detail::gene_type_names.size()> all_gene_types =
     detail::enum_values(detail::gene_type_names);
 
+/// The longest genome BioXen accepts, base pairs: 10^12 bp, a bound on every coordinate
+/// and length in a genome, so that sizes in kb and genome-space sums cannot overflow.
+inline constexpr std::uint64_t max_genome_length_bp = 1'000'000'000'000;
+
 /// One gene of a genome. Coordinates are 1-based inclusive.
 struct Gene {
   std::string locus_tag;

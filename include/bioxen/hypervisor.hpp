@@ -188,11 +188,14 @@ class BioXenHypervisor {
 
   // --- Scheduler and virtual clock ------------------------------------------------------------
 
-  /// Advances the virtual clock by one quantum (scheduling_quantum_ms) of work.
+  /// Advances the virtual clock by one quantum (scheduling_quantum_ms) of work. Error:
+  /// invalid_argument when the quantum would end past max_virtual_time_us.
   void run_scheduler();
 
   /// Runs `n` quanta; returns n. Other threads may interleave between quanta (the lock is
-  /// released every 256 quanta, and after each quantum while observers take quanta).
+  /// released every 256 quanta, and after each quantum while observers take quanta). Error:
+  /// invalid_argument, before any quantum runs, when the n-th quantum would end past
+  /// max_virtual_time_us (details: "quanta", "quanta_left").
   std::uint64_t run_quanta(std::uint64_t n);
 
   /// Runs ceil(duration / quantum) quanta (at least `duration` of virtual time); returns the

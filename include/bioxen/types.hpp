@@ -16,6 +16,12 @@
 
 namespace bioxen {
 
+/// The end of the virtual clock, µs: 10^15 µs = 10^9 s, about 31.7 years of virtual time. A
+/// run that would take the clock past it is refused before it starts (invalid_argument), and
+/// a snapshot whose clock is beyond it is invalid; with the chassis' bounds, every count the
+/// model keeps (amino acids, µs of running time) stays within its integer type up to here.
+inline constexpr std::int64_t max_virtual_time_us = 1'000'000'000'000'000;
+
 /// The life-cycle state of a VM (docs/API_REFERENCE.md). Transitions: create -> created;
 /// start: created|stopped -> running; pause: running -> paused; resume: paused -> running;
 /// stop: running|paused -> stopped; destroy: any -> gone. fail_vm: any but error -> error.

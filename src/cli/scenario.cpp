@@ -7,10 +7,12 @@
 #include <bioxen/config_manager.hpp>
 #include <bioxen/detail/json_read.hpp>
 #include <bioxen/error_details.hpp>
+#include <bioxen/types.hpp>
 
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <limits>
 #include <set>
 
 #include "common.hpp"
@@ -26,10 +28,12 @@ class Reader {
  public:
   explicit Reader(std::string source) : source_(std::move(source)) {}
 
-  [[noreturn]] void fail(std::string_view field, std::string_view message) const {
-    throw BioXenException::invalid_configuration(
-        fmt::format("{}: {}: {}", source_, field, message),
-        {{"file", source_}, {"field", std::string(field)}});
+  /// Throws `code` (invalid_configuration, or chassis_initialization_error for the chassis)
+  /// as "<source>: <field>: <message>", details {"file", "field"}.
+  [[noreturn]] void fail(std::string_view field, std::string_view message,
+                         BioXenErrorCode code = BioXenErrorCode::invalid_configuration) const {
+    throw BioXenException(code, fmt::format("{}: {}: {}", source_, field, message),
+                          {{"file", source_}, {"field", std::string(field)}});
   }
 
   /// Rejects keys outside `allowed` (detail::fail_unknown_key(): "<source>: unknown key
@@ -153,7 +157,7 @@ std::chrono::microseconds parse_time(std::string_view text, std::string_view fie
 std::uint64_t quanta_for(std::chrono::microseconds d, std::uint64_t quantum_ms) {
   const auto q_us = static_cast<std::uint64_t>(quantum_ms) * 1000U;
   const auto us = static_cast<std::uint64_t>(d.count());
-  return (us + q_us - 1) / q_us;
+  return us / q_us + (us % q_us != 0 ? 1 : 0);
 }
 
 const std::vector<std::string> top_keys = {"name",   "description", "chassis", "config", "policy",
@@ -171,15 +175,16 @@ AllocationSpec parse_allocation(const Reader& r, const nlohmann::json& j, const 
   r.check_keys(j, f, allocation_keys);
   AllocationSpec a;
   if (j.contains("ribosomes")) {
-    a.ribosomes =
-        static_cast<std::uint32_t>(r.integer(j["ribosomes"], f + ".ribosomes", 0, 0xFFFFFFFFU));
+    // At most INT_MAX: the allocation's int, where -1 means "automatic".
+    a.ribosomes = static_cast<std::uint32_t>(
+        r.integer(j["ribosomes"], f + ".ribosomes", 0, std::numeric_limits<int>::max()));
   }
   if (j.contains("atp_percentage")) {
     a.atp_percentage = r.number(j["atp_percentage"], f + ".atp_percentage", 0.0, 100.0);
   }
   if (j.contains("rna_polymerase")) {
     a.rna_polymerase = static_cast<std::uint32_t>(
-        r.integer(j["rna_polymerase"], f + ".rna_polymerase", 0, 0xFFFFFFFFU));
+        r.integer(j["rna_polymerase"], f + ".rna_polymerase", 0, std::numeric_limits<int>::max()));
   }
   if (j.contains("memory_kb")) {
     a.memory_kb = r.integer(j["memory_kb"], f + ".memory_kb", 1, 1'000'000'000'000ULL);
@@ -306,10 +311,11 @@ Scenario parse_scenario(const nlohmann::json& j, std::string_view source,
       try {
         s.chassis = chassis_profile(chassis_type_from_string(c.get<std::string>()));
       } catch (const BioXenException&) {
-        r.fail("chassis", fmt::format("unknown chassis '{}' (expected {} or an object with a "
-                                      "custom profile)",
-                                      c.get<std::string>(),
-                                      detail::enum_name_list(detail::chassis_type_names, ", ")));
+        r.fail("chassis",
+               fmt::format("unknown chassis '{}' (expected {} or an object with a custom profile)",
+                           c.get<std::string>(),
+                           detail::enum_name_list(detail::chassis_type_names, ", ")),
+               BioXenErrorCode::chassis_initialization_error);
       }
       s.chassis_name = c.get<std::string>();
     } else if (c.is_object()) {
@@ -320,7 +326,7 @@ Scenario parse_scenario(const nlohmann::json& j, std::string_view source,
         if (e.details().contains("key") && e.details()["key"].is_string()) {
           field += fmt::format(".{}", e.details()["key"].get<std::string>());
         }
-        r.fail(field, e.message());
+        r.fail(field, e.message(), e.code());
       }
       s.chassis_name = fmt::format("custom, based on {}", to_string(s.chassis.type));
     } else {
@@ -379,6 +385,18 @@ Scenario parse_scenario(const nlohmann::json& j, std::string_view source,
     r.fail("quanta",
            "missing: give \"quanta\" (a count) or \"duration\" (e.g. \"10m\"), or "
            "--quanta/--duration on the command line");
+  }
+  // The run must end inside the virtual clock's range; refused here, before anything runs.
+  if (const std::uint64_t most =
+          static_cast<std::uint64_t>(max_virtual_time_us) / (quantum_ms * 1000);
+      s.quanta > most) {
+    const std::string_view field = length.quanta          ? "--quanta"
+                                   : length.duration      ? "--duration"
+                                   : j.contains("quanta") ? "quanta"
+                                                          : "duration";
+    r.fail(field, fmt::format("{} quanta of {} ms would take the virtual clock past its end ({} "
+                              "µs, about 31.7 years): at most {} quanta",
+                              s.quanta, quantum_ms, max_virtual_time_us, most));
   }
 
   // VMs.

@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <charconv>
 #include <iostream>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <sstream>
@@ -78,12 +79,19 @@ BioXenException usage(std::string message) {
   return BioXenException(BioXenErrorCode::invalid_argument, std::move(message));
 }
 
-/// Parses a non-negative integer of a shell argument.
-std::int64_t parse_int(const std::string& text, std::string_view what) {
+/// Parses a non-negative integer of a shell argument, at most `max` (a value that does not fit
+/// its field is refused, never truncated).
+std::int64_t parse_int(const std::string& text, std::string_view what,
+                       std::int64_t max = std::numeric_limits<std::int64_t>::max()) {
   std::int64_t v = 0;
   const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec == std::errc::result_out_of_range || (ec == std::errc{} && v > max)) {
+    throw usage(
+        fmt::format("{}: '{}' is out of range (at most {})", what, detail::printable(text), max));
+  }
   if (ec != std::errc{} || ptr != text.data() + text.size() || v < 0) {
-    throw usage(fmt::format("{}: expected a non-negative whole number, got '{}'", what, text));
+    throw usage(fmt::format("{}: expected a non-negative whole number, got '{}'", what,
+                            detail::printable(text)));
   }
   return v;
 }
@@ -289,15 +297,15 @@ class Shell {
     ResourceAllocation r;
     auto set = [&](const std::string& key, const std::string& value) {
       if (key == "ribosomes") {
-        r.ribosomes = static_cast<int>(parse_int(value, key));
+        r.ribosomes = static_cast<int>(parse_int(value, key, std::numeric_limits<int>::max()));
       } else if (key == "atp" || key == "atp_percentage") {
         r.atp_percentage = parse_double(value, key);
       } else if (key == "rnap" || key == "rna_polymerase") {
-        r.rna_polymerase = static_cast<int>(parse_int(value, key));
+        r.rna_polymerase = static_cast<int>(parse_int(value, key, std::numeric_limits<int>::max()));
       } else if (key == "memory" || key == "memory_kb") {
         r.memory_kb = parse_int(value, key);
       } else if (key == "priority") {
-        r.priority = static_cast<int>(parse_int(value, key));
+        r.priority = static_cast<int>(parse_int(value, key, std::numeric_limits<int>::max()));
       } else if (key == "allow_incompatible_code") {
         if (value != "true" && value != "false") {
           throw usage(fmt::format("allow_incompatible_code: expected true or false, got '{}'",
@@ -467,7 +475,7 @@ void add_shell_command(CLI::App& app, Action& action) {
   auto* sub = app.add_subcommand(
       "shell", "Interactive menu: chassis, VMs, run, status, monitor, snapshot (or piped input)");
   sub->add_option("--config", o->config,
-                  "Configuration file to use (default: the built-in defaults)");
+                  "Configuration file to use; it must exist (default: the built-in defaults)");
   std::vector<std::string> chassis_names;
   for (const auto& row : detail::chassis_type_names) chassis_names.emplace_back(row.name);
   sub->add_option("--chassis", o->chassis, "The first chassis")
@@ -484,7 +492,18 @@ void add_shell_command(CLI::App& app, Action& action) {
     action = [o] {
       return guarded(false, [&] {
         ShellOptions so;
-        if (!o->config.empty()) so.config = ProductionConfigManager{o->config}.config;
+        if (!o->config.empty()) {
+          // A file named on the command line must be there: never the defaults in its place.
+          const ProductionConfigManager manager{o->config};
+          if (!manager.loaded_from_file()) {
+            throw BioXenException(
+                BioXenErrorCode::io_error,
+                fmt::format("cannot read configuration file '{}': No such file or directory",
+                            o->config),
+                {{"file", o->config}, {"reason", "No such file or directory"}});
+          }
+          so.config = manager.config;
+        }
         if (!o->policy.empty())
           so.config.scheduler_policy = scheduler_policy_from_string(o->policy);
         so.chassis = chassis_type_from_string(o->chassis);

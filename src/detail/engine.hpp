@@ -286,8 +286,25 @@ class Engine {
 
   // --- The scheduler -------------------------------------------------------------------------
 
+  /// How many more quanta fit before the clock's end (max_virtual_time_us).
+  std::uint64_t quanta_left() const noexcept {
+    return static_cast<std::uint64_t>((max_virtual_time_us - clock_us_) / quantum_us_);
+  }
+
+  /// Throws invalid_argument unless `n` more quanta fit before the clock's end.
+  void require_quanta_left(std::uint64_t n) const {
+    if (n <= quanta_left()) return;
+    throw BioXenException(
+        BioXenErrorCode::invalid_argument,
+        fmt::format("running {} quanta would take the virtual clock past its end ({} µs, about "
+                    "31.7 years); {} quanta are left",
+                    n, max_virtual_time_us, quanta_left()),
+        {{"quanta", n}, {"quanta_left", quanta_left()}, {"clock_us", clock_us_}});
+  }
+
   /// Runs one quantum and adds it to `totals`.
   void run_quantum(QuantumTotals& totals) {
+    require_quanta_left(1);
     double aa = 0.0;
     double units = 0.0;
     std::uint64_t throttled = 0;
@@ -304,6 +321,7 @@ class Engine {
   /// run_quantum(totals) that also describes the quantum in `event` (with its grants when
   /// `want_grants`).
   void run_quantum(QuantumEvent& event, bool want_grants, QuantumTotals& totals) {
+    require_quanta_left(1);
     event = QuantumEvent{};
     event.quantum = quanta_;
     event.start_us = clock_us_;
@@ -765,7 +783,9 @@ class Engine {
     st.active_seconds = static_cast<double>(v.active_us) / 1e6;
     st.waiting_seconds = static_cast<double>(running_us - v.active_us) / 1e6;
     st.ribosome_seconds = v.ribosome_seconds;
-    st.amino_acids = static_cast<std::uint64_t>(v.aa);
+    // v.aa <= 2e18 by the bounds of the inputs and the clock's end (docs/MODEL.md, "Bounds
+    // of the inputs"); the conversion is defined up to 2^64.
+    st.amino_acids = static_cast<std::uint64_t>(std::min(v.aa, 1.8e19));
     st.atp_consumed = v.atp;
     work_.status(v, st);
     st.context_switches = v.context_switches;
@@ -851,10 +871,12 @@ inline Engine Engine::restore_unchecked(const nlohmann::json& j) {
   }
   const ChassisProfile chassis = chassis_profile_from_json(jchassis);
   Engine e(config, chassis);
-  e.clock_us_ = read_integer<std::int64_t>(require(j, "clock_us", ctx), "clock_us", ctx, 0);
+  e.clock_us_ = read_integer<std::int64_t>(require(j, "clock_us", ctx), "clock_us", ctx, 0,
+                                           max_virtual_time_us);
   e.quanta_ = read_integer<std::uint64_t>(require(j, "quanta", ctx), "quanta", ctx);
-  if (e.quanta_ > static_cast<std::uint64_t>(e.clock_us_) ||
-      static_cast<std::int64_t>(e.quanta_) * e.quantum_us_ != e.clock_us_) {
+  // Division, not quanta x quantum: the product of two accepted numbers may overflow.
+  if (e.clock_us_ % e.quantum_us_ != 0 ||
+      e.quanta_ != static_cast<std::uint64_t>(e.clock_us_ / e.quantum_us_)) {
     json_fail(ctx, "clock_us", "is not quanta x scheduling_quantum_ms");
   }
   const auto next_uid =
@@ -973,17 +995,22 @@ inline Engine Engine::restore_unchecked(const nlohmann::json& j) {
                                                   k("running_since_us"), ctx, 0, e.clock_us_);
     if (state != VMState::running && since != 0)
       json_fail(ctx, k("running_since_us"), "set but not running");
-    const auto running_us =
-        read_integer<std::int64_t>(require(jv, "running_us", ctx), k("running_us"), ctx, 0);
-    const auto active_us =
-        read_integer<std::int64_t>(require(jv, "active_us", ctx), k("active_us"), ctx, 0);
+    // Bounded by the clock's end first, so that the sums below cannot overflow.
+    const auto running_us = read_integer<std::int64_t>(
+        require(jv, "running_us", ctx), k("running_us"), ctx, 0, max_virtual_time_us);
+    const auto active_us = read_integer<std::int64_t>(require(jv, "active_us", ctx), k("active_us"),
+                                                      ctx, 0, max_virtual_time_us);
     const std::int64_t total_running =
         running_us + (state == VMState::running ? e.clock_us_ - since : 0);
     if (total_running > e.clock_us_) json_fail(ctx, k("running_us"), "exceeds the clock");
     if (active_us > total_running) json_fail(ctx, k("active_us"), "exceeds the running time");
+    // Counts beyond 10^18 cannot be reached by a run (docs/MODEL.md, "Bounds of the inputs")
+    // and would not fit the status' integers later.
     const auto nonneg = [&](std::string_view key) {
       const double d = read_number(require(jv, key, ctx), k(key), ctx);
       if (d < 0.0) json_fail(ctx, k(key), "must be >= 0");
+      if (d > 1e18)
+        json_fail(ctx, k(key), fmt::format("{} is above 1e18, more than a run makes", d));
       return d;
     };
     const double aa = nonneg("amino_acids");

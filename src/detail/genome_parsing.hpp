@@ -24,8 +24,12 @@ class LineReader {
  public:
   LineReader(std::istream& in, std::string_view source) : in_(in), source_(source) {}
 
-  /// Advances to the next line; false at the end of the input.
+  /// Advances to the next line; false at the end of the input. A line that is not UTF-8 text
+  /// is a genome_parse_error naming the field the first foreign byte is in: the key of a
+  /// "# key: value" line, else the tab-separated column (named after set_columns()).
   bool next();
+  /// Names the tab-separated columns, for the errors of next().
+  void set_columns(std::vector<std::string> names) { columns_ = std::move(names); }
   std::string_view line() const noexcept { return line_; }
   std::size_t number() const noexcept { return number_; }
   std::string_view source() const noexcept { return source_; }
@@ -38,6 +42,7 @@ class LineReader {
   std::string source_;
   std::string line_;
   std::size_t number_ = 0;
+  std::vector<std::string> columns_;
 };
 
 /// Throws BioXenException::genome_parse_error(source, line, field, reason).

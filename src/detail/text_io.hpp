@@ -47,9 +47,23 @@ struct TextPosition {
 };
 TextPosition text_position(std::string_view text, std::size_t byte) noexcept;
 
-/// Parses `text` (the content of `file`) as JSON. Malformed JSON is a BioXenException of
-/// `code`: "<file>:<line>:<column>: malformed JSON: <reason>", details {"file", "line",
-/// "column", "reason"}; the reason never quotes the text (it may hold a secret).
+/// Why a JSON text was refused: where (1-based line and column; none for a duplicate key,
+/// which names its path instead) and the reason, which never quotes the text.
+struct JsonTextError {
+  std::optional<TextPosition> position;
+  std::string reason;
+};
+
+/// Parses `text` as JSON (RFC 8259) strictly, into `out`: besides syntax, it refuses a key
+/// given twice in one object ("duplicate key 'vms[0].id'"), a NUL byte anywhere, and numbers
+/// beyond a double ("number overflow parsing '1e400'"). Strings are UTF-8 (nlohmann checks).
+/// Returns the error, or nullopt when `out` holds the document; `out` is unchanged on error.
+std::optional<JsonTextError> parse_json_text(std::string_view text, nlohmann::json& out);
+
+/// Parses `text` (the content of `file`) as JSON, the way parse_json_text() does. Malformed
+/// JSON is a BioXenException of `code`: "<file>:<line>:<column>: malformed JSON: <reason>" (no
+/// line and column for a duplicate key), details {"file", "line", "column", "reason"}; the
+/// reason never quotes the text (it may hold a secret).
 nlohmann::json parse_json_file_text(std::string_view text, const std::filesystem::path& file,
                                     BioXenErrorCode code = BioXenErrorCode::invalid_configuration);
 

@@ -23,6 +23,7 @@
 #include <utility>
 #include <vector>
 
+#include "bioxen/detail/utf8.hpp"
 #include "bioxen/error_details.hpp"
 
 namespace bioxen::detail {
@@ -100,7 +101,13 @@ inline bool read_bool(const nlohmann::json& v, std::string_view key, const JsonC
 inline std::string read_string(const nlohmann::json& v, std::string_view key,
                                const JsonContext& ctx) {
   if (!v.is_string()) json_fail(ctx, key, fmt::format("expected a string, got {}", json_kind(v)));
-  return v.get<std::string>();
+  const auto& s = v.get_ref<const std::string&>();
+  if (const auto bad = first_invalid_utf8(s)) {
+    json_fail(ctx, key,
+              fmt::format("not UTF-8 text: byte 0x{:02x} at position {}",
+                          static_cast<unsigned char>(s[*bad]), *bad + 1));
+  }
+  return s;
 }
 
 /// The member `key` of object `j`; fails naming the key when it is missing.
