@@ -413,6 +413,10 @@ std::uint64_t BioXenHypervisor::quanta_elapsed() const {
   std::lock_guard lock(impl_->mutex);
   return impl_->engine.quanta();
 }
+std::uint64_t BioXenHypervisor::quanta_left() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->engine.quanta_left();
+}
 
 // --- Snapshots --------------------------------------------------------------------------------
 

@@ -218,6 +218,8 @@ class BioXenHypervisor {
   std::chrono::microseconds virtual_time() const;
   double virtual_seconds() const;
   std::uint64_t quanta_elapsed() const;
+  /// How many more quanta the clock holds before max_virtual_time_us.
+  std::uint64_t quanta_left() const;
 
   // --- Snapshots ------------------------------------------------------------------------------
 

@@ -399,6 +399,9 @@ class Shell {
       n = (static_cast<std::uint64_t>(d.count()) + q_us - 1) / q_us;
     }
     if (n == 0) throw usage("run: give at least one quantum");
+    // The run goes in chunks (for the progress bar); one that would pass the clock's end is
+    // refused before the first, by the library's own check of the whole run.
+    if (n > hv_->quanta_left()) (void)hv_->run_quanta(n);
     ProgressBar bar{"running", n};
     std::uint64_t done = 0;
     while (done < n) {

@@ -547,6 +547,75 @@ TEST_F(Tool, ShellReportsErrorsAndGoesOn) {
                   "allow_incompatible_code)");
 }
 
+// Numbers that do not fit their field are refused, never truncated to small ones.
+TEST_F(Tool, ShellRefusesNumbersBeyondTheirField) {
+  const Result r = run({"shell"},
+                       "create a syn3a_recoded ribosomes=4294967306\n"
+                       "create b syn3a_recoded priority=4294967299\n"
+                       "create c syn3a_recoded rnap=99999999999999999999\n"
+                       "create d syn3a_recoded memory=0\n"
+                       "run 18446744073709551615\n"
+                       "run 10000000001\n"
+                       "status\n");
+  EXPECT_CONTAINS(r.err,
+                  "error [BX011]: ribosomes: '4294967306' is out of range (at most "
+                  "2147483647)");
+  EXPECT_CONTAINS(r.err, "error [BX011]: priority: '4294967299' is out of range");
+  EXPECT_CONTAINS(r.err, "error [BX011]: rnap: '99999999999999999999' is out of range");
+  EXPECT_CONTAINS(r.err,
+                  "error [BX002]: invalid allocation for VM 'd': memory_kb = 0 must be in "
+                  "[1, ");
+  EXPECT_CONTAINS(r.err, "error [BX011]: quanta: '18446744073709551615' is out of range");
+  EXPECT_CONTAINS(r.err,
+                  "error [BX011]: running 10000000001 quanta would take the virtual clock "
+                  "past its end");
+  EXPECT_CONTAINS(r.out, "No VMs");  // nothing was created, nothing ran
+}
+
+// A configuration file named on the command line must exist: no defaults in its place.
+TEST_F(Tool, ShellConfigFileMustExist) {
+  expect_error(run({"shell", "--config", "missing.json"}, "exit\n"), 3, "BX012",
+               "cannot read configuration file 'missing.json'");
+  spit(path("c.json"), R"({"max_vms": 3})");
+  const Result ok = run({"shell", "--config", "c.json"}, "exit\n");
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+}
+
+// A run whose end would pass the virtual clock's range is refused before it starts.
+TEST_F(Tool, RunPastTheClockIsRefusedBeforeItStarts) {
+  const std::string scenario = (examples / "two_guests.json").string();
+  for (const char* quanta : {"18446744073709551615", "18446744073709551616", "10000000001"}) {
+    const Result r = run({"run", scenario, "--quanta", quanta, "--no-progress"});
+    EXPECT_NE(r.exit_code, 0) << quanta;
+    EXPECT_NE(r.exit_code, -1) << quanta;
+    EXPECT_TRUE(r.out.empty()) << r.out;
+  }
+  expect_error(run({"run", scenario, "--quanta", "10000000001"}), 3, "BX005",
+               "--quanta: 10000000001 quanta of 100 ms would take the virtual clock past its end");
+}
+
+// JSON read strictly: a NUL byte after the document and a key given twice are errors.
+TEST_F(Tool, ScenarioJsonIsReadStrictly) {
+  spit(path("nul.json"), std::string(R"({"quanta": 10, "vms": [{"id": "a", "type": "syn3a"}]})") +
+                             std::string(1, '\0') + "garbage");
+  expect_error(run({"run", "nul.json"}), 3, "BX005", "nul.json:1:");
+  EXPECT_CONTAINS(run({"run", "nul.json"}).err, "a NUL byte");
+  spit(path("dup.json"), R"({"quanta": 10, "quanta": 20, "vms": [{"id": "a", "type": "syn3a"}]})");
+  expect_error(run({"run", "dup.json"}), 3, "BX005",
+               "dup.json: malformed JSON: duplicate key 'quanta'");
+  spit(
+      path("dup2.json"),
+      R"({"quanta": 10, "vms": [{"id": "a", "type": "syn3a", "allocation": {"priority": 1, "priority": 5}}]})");
+  expect_error(run({"run", "dup2.json"}), 3, "BX005", "duplicate key 'vms[0].allocation.priority'");
+  spit(path("huge.json"), R"({"quanta": 1e400, "vms": [{"id": "a", "type": "syn3a"}]})");
+  expect_error(run({"run", "huge.json"}), 3, "BX005", "huge.json:1:");
+  EXPECT_CONTAINS(run({"run", "huge.json"}).err, "number overflow");
+  spit(path("chassis.json"),
+       R"({"quanta": 10, "chassis": {"base": "ecoli", "genome_space_kb": 18446744073709551615},
+                "vms": [{"id": "a", "type": "syn3a_recoded"}]})");
+  expect_error(run({"run", "chassis.json"}), 3, "BX003", "chassis.genome_space_kb");
+}
+
 // --chassis takes every chassis kind; syn3A runs on its own host, which reads table 4.
 TEST_F(Tool, ShellStartsOnAnyChassis) {
   const Result r =
