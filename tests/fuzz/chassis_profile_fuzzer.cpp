@@ -29,16 +29,22 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     return 0;
   }
   const bioxen::ChassisProfile& profile = *loaded;
-  bioxen::validate_chassis_profile(profile);
+  using bioxen::fuzz::step;
+  step("validate_chassis_profile()", [&] { bioxen::validate_chassis_profile(profile); });
 
   const nlohmann::json j = profile;
-  check(bioxen::chassis_profile_from_json(j) == profile, "to_json/from_json is not a round trip",
-        j.dump());
-  const nlohmann::json reread = nlohmann::json::parse(j.dump());
-  check(bioxen::chassis_profile_from_json(reread) == profile,
-        "the profile changed through dump and parse", j.dump());
+  check(step("chassis_profile_from_json(to_json())",
+             [&] { return bioxen::chassis_profile_from_json(j); }) == profile,
+        "to_json/from_json is not a round trip");
+  const nlohmann::json reread =
+      step("dump() and parse", [&] { return nlohmann::json::parse(j.dump()); });
+  check(step("chassis_profile_from_json(parsed)",
+             [&] { return bioxen::chassis_profile_from_json(reread); }) == profile,
+        "the profile changed through dump and parse");
 
-  bioxen::BioXenHypervisor hv{bioxen::ProductionConfig{}, profile};
+  bioxen::BioXenHypervisor hv = step("BioXenHypervisor(profile)", [&] {
+    return bioxen::BioXenHypervisor{bioxen::ProductionConfig{}, profile};
+  });
   const auto& codes = profile.genetic_codes;
   const bool reads_table_4 = std::find(codes.begin(), codes.end(), 4U) != codes.end();
   try {

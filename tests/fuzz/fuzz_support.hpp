@@ -14,12 +14,14 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <exception>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <utility>
 
 namespace bioxen::fuzz {
 
@@ -33,6 +35,17 @@ namespace bioxen::fuzz {
 
 inline void check(bool ok, const char* what, const std::string& detail = {}) {
   if (!ok) property_failed(what, detail);
+}
+
+/// Runs one step of the checks after acceptance, where nothing may throw: an exception (a
+/// BioXenException too) is a violated property that names the step and the exception.
+template <class F>
+decltype(auto) step(const char* name, F&& f) {
+  try {
+    return std::forward<F>(f)();
+  } catch (const std::exception& e) {
+    property_failed("an exception escaped after acceptance", std::string(name) + ": " + e.what());
+  }
 }
 
 /// The process' own temporary directory (under $TMPDIR or /tmp), removed at exit.
@@ -91,20 +104,22 @@ inline constexpr std::uint64_t property_quanta = 3;
 /// The snapshot round trip, as a file would carry it: snapshot, dump, parse, restore into a
 /// fresh hypervisor, snapshot again: equal. Nothing here may throw.
 inline void check_snapshot_round_trip(const BioXenHypervisor& hv) {
-  const nlohmann::json snap = hv.snapshot();
-  const std::string text = snap.dump();
-  const nlohmann::json reread = nlohmann::json::parse(text);
+  const nlohmann::json snap = step("snapshot()", [&] { return hv.snapshot(); });
+  const std::string text = step("snapshot dump()", [&] { return snap.dump(); });
+  const nlohmann::json reread =
+      step("parse the dumped snapshot", [&] { return nlohmann::json::parse(text); });
   check(reread == snap, "snapshot changed through dump and parse", text.substr(0, 2000));
   BioXenHypervisor fresh;
-  fresh.restore(reread);
-  const nlohmann::json again = fresh.snapshot();
-  check(again == snap, "restored snapshot differs from the snapshot", again.dump().substr(0, 2000));
+  step("restore() into a fresh hypervisor", [&] { fresh.restore(reread); });
+  const nlohmann::json again = step("snapshot() after restore", [&] { return fresh.snapshot(); });
+  check(again == snap, "restored snapshot differs from the snapshot",
+        again.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).substr(0, 2000));
 }
 
 /// Runs a few quanta, then the snapshot round trip.
 inline void check_runs_and_round_trips(BioXenHypervisor& hv) {
   const std::uint64_t before = hv.quanta_elapsed();
-  const std::uint64_t ran = hv.run_quanta(property_quanta);
+  const std::uint64_t ran = step("run_quanta()", [&] { return hv.run_quanta(property_quanta); });
   check(ran == property_quanta, "run_quanta ran a different number of quanta");
   check(hv.quanta_elapsed() == before + property_quanta, "the clock did not advance");
   check_snapshot_round_trip(hv);

@@ -2,10 +2,11 @@
 // SPDX-License-Identifier: MIT
 //
 // The genome targets' common body: parse the bytes with one reader; an accepted genome must
-// run in a VM for a few quanta on a chassis that reads its genetic code and round-trip through
-// a snapshot (the custom genome is embedded in it).
+// run in a VM (at most 256 kb resident) for a few quanta on a chassis that reads its genetic
+// code and round-trip through a snapshot (the custom genome is embedded in it).
 #pragma once
 
+#include <algorithm>
 #include <bioxen/chassis.hpp>
 #include <bioxen/genome.hpp>
 #include <bioxen/hypervisor.hpp>
@@ -36,8 +37,7 @@ inline int fuzz_genome(GenomeReader reader, std::string_view source_name, const 
   check(!g.genes().empty(), "an accepted genome has no genes");
 
   // Its summary serialises (the CLI's `info --json`).
-  const nlohmann::json summary = g;
-  (void)summary.dump();
+  step("genome summary to_json and dump()", [&] { (void)nlohmann::json(g).dump(); });
 
   // A chassis whose ribosomes read the genome's code: every supported table has one.
   ChassisType chassis = ChassisType::ecoli;
@@ -51,9 +51,15 @@ inline int fuzz_genome(GenomeReader reader, std::string_view source_name, const 
   }
   check(found, "no chassis reads the genome's genetic code", std::to_string(g.translation_table()));
 
+  // A reservation that fits every chassis' genome space (the smallest, syn3A's, is 544 kb);
+  // a larger genome keeps only some genes resident.
+  ResourceAllocation allocation;
+  allocation.memory_kb = static_cast<std::int64_t>(std::min<std::uint64_t>(g.size_kb(), 256));
   BioXenHypervisor hv{ProductionConfig{}, chassis};
-  hv.create_vm("fuzz", genome);
-  hv.start_vm("fuzz");
+  step("create_vm() and start_vm()", [&] {
+    hv.create_vm("fuzz", genome, allocation);
+    hv.start_vm("fuzz");
+  });
   check_runs_and_round_trips(hv);
   return 0;
 }

@@ -82,16 +82,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
   }
   const bioxen::ProductionConfig& config = *loaded;
-  config.validate();
+  using bioxen::fuzz::step;
+  step("validate()", [&] { config.validate(); });
 
   // Saved and loaded again (no environment now): the same configuration.
   const std::filesystem::path saved = bioxen::fuzz::temp_dir().path() / "saved" / "config.json";
-  bioxen::detail::save_config_file(config, saved);
-  const bioxen::ProductionConfigManager again{saved};
-  check(again.config == config, "the saved configuration loads differently",
-        nlohmann::json(again.config).dump());
+  step("save_config_file()", [&] { bioxen::detail::save_config_file(config, saved); });
+  const bioxen::ProductionConfig again =
+      step("load the saved file", [&] { return bioxen::ProductionConfigManager{saved}.config; });
+  check(again == config, "the saved configuration loads differently");
 
-  bioxen::BioXenHypervisor hv{config, bioxen::ChassisType::ecoli};
+  bioxen::BioXenHypervisor hv = step("BioXenHypervisor(config)", [&] {
+    return bioxen::BioXenHypervisor{config, bioxen::ChassisType::ecoli};
+  });
   bioxen::fuzz::check_runs_and_round_trips(hv);
   return 0;
 }

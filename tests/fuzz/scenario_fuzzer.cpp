@@ -44,14 +44,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   } catch (const bioxen::BioXenException&) {
     return 0;
   }
-  (void)bioxen::cli::scenario_to_json(*scenario).dump();
+  using bioxen::fuzz::step;
+  step("scenario_to_json() and dump()",
+       [&] { (void)bioxen::cli::scenario_to_json(*scenario).dump(); });
 
   // The same file with a length of at most a few quanta.
-  const nlohmann::json j = bioxen::detail::parse_json_file_text(text, file);
+  const nlohmann::json j = step("parse the file again",
+                                [&] { return bioxen::detail::parse_json_file_text(text, file); });
   bioxen::cli::LengthOverride length;
   length.quanta = std::clamp<std::uint64_t>(scenario->quanta, 1, bioxen::fuzz::property_quanta);
-  const bioxen::cli::Scenario short_run =
-      bioxen::cli::parse_scenario(j, file.string(), file.parent_path(), length);
+  const bioxen::cli::Scenario short_run = step("parse_scenario() with --quanta", [&] {
+    return bioxen::cli::parse_scenario(j, file.string(), file.parent_path(), length);
+  });
   bioxen::fuzz::check(short_run.quanta == *length.quanta, "--quanta did not set the length");
   bioxen::cli::SimulationOptions options;
   options.progress = false;

@@ -50,9 +50,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     check(hv.snapshot() == before, "a refused restore changed the hypervisor");
     return 0;
   }
-  const nlohmann::json restored = hv.snapshot();
+  using bioxen::fuzz::step;
+  const nlohmann::json restored = step("snapshot() after restore", [&] { return hv.snapshot(); });
   bioxen::BioXenHypervisor fresh;
-  fresh.restore(snap);
+  step("restore() into a fresh hypervisor", [&] { fresh.restore(snap); });
   check(fresh.snapshot() == restored, "restoring into a fresh hypervisor gives another state");
   bioxen::fuzz::check_runs_and_round_trips(hv);
   return 0;

@@ -72,13 +72,14 @@ void check_creates(const json& config, std::string_view vm_type) {
   } catch (const bioxen::BioXenException&) {
     return;
   }
-  if (vm_type == "basic") hv.start_vm("fuzz");
+  if (vm_type == "basic") bioxen::fuzz::step("start_vm()", [&] { hv.start_vm("fuzz"); });
   bioxen::fuzz::check_runs_and_round_trips(hv);
 }
 
 void check_config_properties(const json& config) {
   check(config.is_object(), "load_from_file accepted a non-object");
-  const json reread = json::parse(config.dump());
+  const json reread =
+      bioxen::fuzz::step("dump() and parse", [&] { return json::parse(config.dump()); });
   check(reread == config, "the configuration changed through dump and parse");
   for (const std::string_view vm_type : {"basic", "xcpng"}) {
     const bool valid = ConfigManager::validate_config(config, vm_type);
