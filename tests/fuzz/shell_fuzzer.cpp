@@ -3,20 +3,21 @@
 //
 // Fuzz target: the command lines of `bioxen shell` (run_shell on piped input).
 //
-// The session runs in the process' temporary directory, which is emptied after each input;
+// The session runs in the process' temporary directory (the working directory only while it
+// runs), which is emptied after each input;
 // inputs with '/' or ".." are skipped, so `snapshot FILE` and `restore FILE` stay inside it.
 // The shell runs as many quanta as it is asked: inputs asking for more than a budget (every
 // number or duration counted as a `run`) are skipped to keep each input cheap. Anything but a
 // BioXenException escaping run_shell is a failure.
-#include <unistd.h>
-
 #include <bioxen/error.hpp>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <system_error>
 
 #include "fuzz_support.hpp"
 #include "scenario.hpp"
@@ -51,17 +52,29 @@ bool within_budget(std::string_view text) {
   return true;
 }
 
+/// Changes the working directory for its lifetime (libFuzzer's own paths may be relative).
+class WorkingDirectory {
+ public:
+  explicit WorkingDirectory(const std::filesystem::path& dir)
+      : previous_(std::filesystem::current_path()) {
+    std::filesystem::current_path(dir);
+  }
+  ~WorkingDirectory() {
+    std::error_code ec;
+    std::filesystem::current_path(previous_, ec);
+  }
+  WorkingDirectory(const WorkingDirectory&) = delete;
+  WorkingDirectory& operator=(const WorkingDirectory&) = delete;
+
+ private:
+  std::filesystem::path previous_;
+};
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static const bool ready = [] {
-    bioxen::fuzz::silence_stdout();
-    if (::chdir(bioxen::fuzz::temp_dir().path().c_str()) != 0) {
-      bioxen::fuzz::property_failed("chdir to the temporary directory");
-    }
-    return true;
-  }();
-  (void)ready;
+  static const bool silenced = (bioxen::fuzz::silence_stdout(), true);
+  (void)silenced;
   const std::string_view text = bioxen::fuzz::as_text(data, size);
   if (text.find('/') != std::string_view::npos || text.find("..") != std::string_view::npos) {
     return 0;
@@ -69,6 +82,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (!within_budget(text)) return 0;
   std::istringstream in{std::string(text)};
   const bioxen::cli::ShellOptions options;
+  const WorkingDirectory in_temp_dir{bioxen::fuzz::temp_dir().path()};
   try {
     (void)bioxen::cli::run_shell(in, options);
   } catch (const bioxen::BioXenException&) {
