@@ -18,6 +18,9 @@ option(BIOXEN_BUILD_EXAMPLES "Build examples/, each run by CTest when testing is
 option(BIOXEN_BUILD_CLI "Build the bioxen command-line tool" ${PROJECT_IS_TOP_LEVEL})
 option(BIOXEN_BUILD_BENCHMARKS "Build the Google Benchmark suite in tests/benchmarks/" OFF)
 option(BIOXEN_BUILD_DOCS "Add the bioxen_docs target (HTML API reference, needs Doxygen)" OFF)
+# libFuzzer targets of tests/fuzz/ (clang only; the fuzz preset). Their regression replay is
+# part of the test suite whatever this says.
+option(BIOXEN_BUILD_FUZZERS "Build the libFuzzer targets in tests/fuzz/ (clang only)" OFF)
 
 # --- how it is built --------------------------------------------------------------------
 # OFF by default: a release built with a newer compiler must not fail on a warning that

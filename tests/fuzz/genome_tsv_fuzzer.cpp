@@ -1,0 +1,13 @@
+// BioXen — biological hypervisor simulator.
+// SPDX-License-Identifier: MIT
+//
+// Fuzz target: parse_genome_tsv(), genome TSV (the format of src/genomes/*.tsv). See
+// genome_fuzzer.hpp for the properties.
+#include <cstddef>
+#include <cstdint>
+
+#include "genome_fuzzer.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  return bioxen::fuzz::fuzz_genome(&bioxen::parse_genome_tsv, "fuzz.tsv", data, size);
+}
