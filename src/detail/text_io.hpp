@@ -27,8 +27,9 @@ std::string read_text_file(const std::filesystem::path& file, std::string_view w
 std::optional<std::string> read_text_file_if_present(const std::filesystem::path& file,
                                                      std::string_view what);
 
-/// Writes `content` to `file` atomically, so that a reader, or a crash at any instant (kill -9,
-/// power loss after the fsyncs), sees the old file or the new one, never a mix:
+/// Writes `content` to `file` atomically: a reader, and whatever is left after a crash at any
+/// instant (kill -9; a power cut too, by the fsyncs), is the old file or the new one, never a
+/// mix:
 ///
 ///  1. the stale temporary files of `file` that a crashed writer left are removed (below);
 ///  2. an anonymous file (O_TMPFILE) is created in the directory of `file`, mode 0600, and
