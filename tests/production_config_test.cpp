@@ -3,9 +3,13 @@
 // 0600, and the original library's five production checks. No test touches the real
 // ~/.bioxen.
 #include <fmt/format.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 
 #include "api_test_support.hpp"
@@ -557,6 +561,91 @@ TEST_F(ProductionConfigTest, SaveThroughASymlinkReplacesTheTargetAndKeepsTheLink
   EXPECT_TRUE(fs::is_symlink(config_file()));
   EXPECT_EQ(ProductionConfigManager{target}.config.max_vms, 7);
   EXPECT_EQ(home.entries(target.parent_path()), std::vector<std::string>{"bioxen.json"});
+}
+
+TEST_F(ProductionConfigTest, SaveUnderAnInjectedIoFaultIsBX012AndLeavesTheOldFile) {
+  const std::string old_content = "{\"max_vms\": 5}\n";
+  write_config(old_content);
+  fs::permissions(config_file(), fs::perms::owner_read | fs::perms::owner_write);
+  ProductionConfigManager mgr{config_file()};
+  mgr.config.max_vms = 7;
+  for (const char* step :
+       {"create", "lock", "fchmod", "write", "fsync", "close", "link", "rename"}) {
+    for (int err : {ENOSPC, EIO, EACCES}) {
+      SCOPED_TRACE(fmt::format("{} {}", step, err));
+      const bioxen::detail::ScopedIoFaultForTesting fault(
+          [&](std::string_view s) { return s == step ? err : 0; });
+      const auto e = expect_bioxen_error(BioXenErrorCode::io_error, [&] { mgr.save_config(); });
+      EXPECT_EQ(e.code(), BioXenErrorCode::io_error);
+      EXPECT_EQ(e.message(), fmt::format("cannot write '{}': {}: {}", config_file().string(), step,
+                                         std::strerror(err)));
+      EXPECT_EQ(e.details().at("file"), config_file().string());
+      EXPECT_EQ(e.details().at("step"), step);
+      EXPECT_EQ(bioxen_test::read_file(config_file()), old_content);
+      EXPECT_EQ(home.entries(config_file().parent_path()), std::vector<std::string>{"config.json"});
+    }
+  }
+  mgr.save_config();
+  EXPECT_EQ(ProductionConfigManager{config_file()}.config.max_vms, 7);
+}
+
+TEST_F(ProductionConfigTest, ASaveKilledBeforeTheRenameLeavesNothingAfterTheNextSave) {
+  const std::string old_content = "{\"max_vms\": 5}\n";
+  write_config(old_content);
+  ProductionConfigManager mgr{config_file()};
+  mgr.config.max_vms = 7;
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    // The worst instant: the temporary file has its name, the rename has not happened.
+    bioxen::detail::set_io_fault_for_testing([](std::string_view step) {
+      if (step == "rename") ::raise(SIGKILL);
+      return 0;
+    });
+    try {
+      mgr.save_config();
+    } catch (...) {
+    }
+    ::_exit(1);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << status;
+  EXPECT_EQ(bioxen_test::read_file(config_file()), old_content);
+  const auto left = home.entries(config_file().parent_path());
+  ASSERT_EQ(left.size(), 2U);
+  EXPECT_EQ(left.front().rfind(".config.json.tmp.", 0), 0U) << left.front();
+  mgr.save_config();  // sweeps the dead writer's file
+  EXPECT_EQ(home.entries(config_file().parent_path()), std::vector<std::string>{"config.json"});
+  EXPECT_EQ(ProductionConfigManager{config_file()}.config.max_vms, 7);
+}
+
+TEST_F(ProductionConfigTest, SaveThroughADanglingSymlinkCreatesTheTargetAndKeepsTheLink) {
+  fs::create_directories(home / "dotfiles");
+  fs::create_directories(config_file().parent_path());
+  fs::create_symlink(home / "dotfiles" / "bioxen.json", config_file());
+  ProductionConfigManager mgr{config_file()};  // nothing there: the defaults
+  EXPECT_FALSE(mgr.loaded_from_file());
+  mgr.config.max_vms = 6;
+  mgr.save_config();
+  EXPECT_TRUE(fs::is_symlink(config_file()));
+  EXPECT_EQ(fs::status(home / "dotfiles" / "bioxen.json").permissions() & fs::perms::all,
+            fs::perms::owner_read | fs::perms::owner_write);
+  EXPECT_EQ(ProductionConfigManager{config_file()}.config.max_vms, 6);
+}
+
+TEST_F(ProductionConfigTest, SaveThroughASymlinkIntoAMissingDirectoryIsRefused) {
+  fs::create_directories(config_file().parent_path());
+  const auto target = home / "nowhere" / "bioxen.json";
+  fs::create_symlink(target, config_file());
+  ProductionConfigManager mgr{config_file()};
+  const auto e = expect_bioxen_error(BioXenErrorCode::io_error, [&] { mgr.save_config(); });
+  EXPECT_EQ(e.details().at("step"), "symlink");
+  EXPECT_EQ(e.details().at("file"), config_file().string());
+  EXPECT_EQ(e.details().at("target"), target.string());
+  EXPECT_THAT(e.message(), HasSubstr("which does not exist"));
+  EXPECT_TRUE(fs::is_symlink(config_file()));
+  EXPECT_FALSE(fs::exists(home / "nowhere"));  // not created
 }
 
 TEST_F(ProductionConfigTest, SavingAnInvalidConfigIsRefused) {

@@ -119,10 +119,12 @@ class ProductionConfigManager {
   void reload();
 
   /// Validates `config` and writes it to config_path() atomically: a temporary file in the
-  /// same directory (mode 0600), fsync, rename over the old file, fsync of the directory.
-  /// Creates the directory (mode 0700) when missing; a symbolic link is saved at its target.
-  /// On failure the old file is untouched and no temporary file is left behind.
-  /// Errors: invalid_configuration, io_error.
+  /// same directory (mode 0600, locked), fsync, rename over the old file, fsync of the
+  /// directory. Creates the directory (mode 0700) when missing. A symbolic link is saved at
+  /// its target, which a dangling link creates; a target in a missing directory is refused.
+  /// On failure the old file is untouched and no temporary file is left behind; a crash
+  /// leaves the old or the new file, and any temporary file it left is removed by the next
+  /// save. Errors: invalid_configuration, io_error (naming the file and the step).
   void save_config() const;
 
   /// The original library's five checks: resource_limits_safe, emergency_reserve_adequate,

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <bioxen/version.hpp>
 #include <chrono>
 #include <cmath>
@@ -640,6 +641,37 @@ TEST_F(Tool, ShellRestoresASnapshot) {
   EXPECT_CONTAINS(b.err, "error [BX012]: cannot read snapshot file 'nope.json'");
 }
 
+// --- output files: what the file system gets in the way is BX012 and changes nothing --------
+
+/// The entries of the scratch directory `dir`, sorted.
+std::vector<std::string> entries_of(const fs::path& dir) {
+  std::vector<std::string> names;
+  for (const auto& e : fs::directory_iterator(dir)) names.push_back(e.path().filename().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+TEST_F(Tool, OutputFilesBlockedByTheFileSystemAreBX012AndChangeNothing) {
+  const std::string scenario = (examples / "two_guests.json").string();
+  // The report's path is a directory.
+  fs::create_directories(path("out/report.html/inside"));
+  Result r = run({"run", scenario, "--quanta", "400", "--report", "out/report.html"});
+  expect_error(r, 4, "BX012", "cannot write 'out/report.html': rename: Is a directory");
+  EXPECT_TRUE(fs::is_directory(path("out/report.html/inside")));
+  EXPECT_EQ(entries_of(path("out")), std::vector<std::string>{"report.html"});
+  // Its directory is a file.
+  spit(path("blocker"), "a file");
+  r = run({"run", scenario, "--quanta", "400", "--report", "blocker/report.html"});
+  expect_error(r, 4, "BX012", "cannot write 'blocker/report.html': create: Not a directory");
+  EXPECT_EQ(slurp(path("blocker")), "a file");
+  // The demo's report and the shell's snapshot go the same way.
+  expect_error(run({"demo", "--quanta", "20", "--report", "out/report.html"}), 4, "BX012",
+               "rename: Is a directory");
+  r = run({"shell"}, "create vm1 syn3a_recoded\nsnapshot out/report.html\n");
+  EXPECT_CONTAINS(r.err, "error [BX012]: cannot write 'out/report.html': rename: Is a directory");
+  EXPECT_EQ(entries_of(path("out")), std::vector<std::string>{"report.html"});
+}
+
 // --- config --------------------------------------------------------------------------------
 
 TEST_F(Tool, ConfigInitShowValidate) {
@@ -670,6 +702,43 @@ TEST_F(Tool, ConfigInitShowValidate) {
   const json v = parse_json(run({"config", "validate", "--path", "c/config.json", "--json"}).out);
   EXPECT_TRUE(v["valid"].get<bool>());
   EXPECT_EQ(v["checks"].size(), 5U);
+}
+
+TEST_F(Tool, ConfigInitFollowsADanglingSymlinkAndRefusesOneIntoAMissingDirectory) {
+  fs::create_directories(path("dotfiles"));
+  fs::create_directories(path("c"));
+  fs::create_symlink("../dotfiles/bioxen.json", path("c/config.json"));
+  const Result init = run({"config", "init", "--path", "c/config.json"});
+  ASSERT_EQ(init.exit_code, 0) << init.err;
+  EXPECT_TRUE(fs::is_symlink(path("c/config.json")));
+  EXPECT_EQ(fs::read_symlink(path("c/config.json")), "../dotfiles/bioxen.json");
+  EXPECT_EQ(parse_json(slurp(path("dotfiles/bioxen.json")))["max_vms"], 4);
+  EXPECT_EQ(fs::status(path("dotfiles/bioxen.json")).permissions() & fs::perms::all,
+            fs::perms::owner_read | fs::perms::owner_write);
+  // Now the link names a file: init is refused without --force, and --force keeps the link.
+  expect_error(run({"config", "init", "--path", "c/config.json"}), 3, "BX012", "--force");
+  EXPECT_EQ(run({"config", "init", "--path", "c/config.json", "--force"}).exit_code, 0);
+  EXPECT_TRUE(fs::is_symlink(path("c/config.json")));
+
+  fs::create_symlink("../nowhere/bioxen.json", path("c/other.json"));
+  const Result refused = run({"config", "init", "--path", "c/other.json", "--json"});
+  EXPECT_EQ(refused.exit_code, 3) << refused.out << refused.err;
+  const json e = parse_json(refused.out)["error"];
+  EXPECT_EQ(e["code"], "BX012");
+  EXPECT_EQ(e["details"]["file"], "c/other.json");
+  EXPECT_EQ(e["details"]["step"], "symlink");
+  EXPECT_CONTAINS(e["message"].get<std::string>(), "which does not exist");
+  EXPECT_EQ(fs::read_symlink(path("c/other.json")), "../nowhere/bioxen.json");
+  EXPECT_FALSE(fs::exists(path("nowhere")));
+}
+
+TEST_F(Tool, ConfigInitForceOntoADirectoryIsBX012AndLeavesIt) {
+  fs::create_directories(path("c/config.json/inside"));
+  expect_error(run({"config", "init", "--path", "c/config.json"}), 3, "BX012", "exists already");
+  expect_error(run({"config", "init", "--path", "c/config.json", "--force"}), 3, "BX012",
+               "cannot write 'c/config.json': rename: Is a directory");
+  EXPECT_TRUE(fs::is_directory(path("c/config.json/inside")));
+  EXPECT_EQ(entries_of(path("c")), std::vector<std::string>{"config.json"});
 }
 
 TEST_F(Tool, ConfigDefaultPathIsUnderHome) {

@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -13,6 +15,7 @@
 #include <string>
 
 #include "common.hpp"
+#include "detail/text_io.hpp"
 #include "progress.hpp"
 #include "recorder.hpp"
 #include "report.hpp"
@@ -542,6 +545,52 @@ TEST(Report, LongRunsStayCompact) {
   const std::string html = render_html_report(data);
   EXPECT_LT(html.size(), 400U * 1024U);
   EXPECT_EQ(count(html, R"(data-chart=)"), 4U);
+}
+
+TEST(Files, OutputWritesUnderInjectedIoFaultsAreRuntimeBX012AndKeepTheOldFile) {
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("bioxen_cli_faults_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const auto file = dir / "report.html";
+  write_text_file(file, "old report\n");
+  const TimeSeriesRecorder rec = synthetic_run(50, 480);
+  ReportData data;
+  data.title = "faults";
+  data.recorder = &rec;
+  data.generator = "bioxen test";
+  for (const char* step :
+       {"create", "lock", "fchmod", "write", "fsync", "close", "link", "rename"}) {
+    for (int err : {ENOSPC, EIO, EACCES}) {
+      SCOPED_TRACE(std::string(step) + " " + std::to_string(err));
+      const detail::ScopedIoFaultForTesting fault(
+          [&](std::string_view s) { return s == step ? err : 0; });
+      for (int output = 0; output < 2; ++output) {  // the HTML report, any other output file
+        try {
+          if (output == 0) {
+            write_html_report(file, data);
+          } else {
+            write_text_file(file, "snapshot\n");
+          }
+          ADD_FAILURE() << "written";
+        } catch (const CommandError& e) {
+          EXPECT_EQ(e.code(), BioXenErrorCode::io_error);
+          EXPECT_EQ(e.exit_code(), exit_runtime);
+          EXPECT_EQ(e.message(),
+                    "cannot write '" + file.string() + "': " + step + ": " + std::strerror(err));
+          EXPECT_EQ(e.details().at("file"), file.string());
+          EXPECT_EQ(e.details().at("step"), step);
+        }
+        std::ifstream in(file);
+        EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}), "old report\n");
+        EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir), {}), 1);  // no temp
+      }
+    }
+  }
+  write_html_report(file, data);
+  std::ifstream in(file);
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}), render_html_report(data));
+  std::filesystem::remove_all(dir);
 }
 
 TEST(Report, RequiresARecorder) {
