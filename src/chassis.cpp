@@ -377,7 +377,7 @@ constexpr auto host_fields() {
                     1e6),
       profile_field("atp_percentage", &ChassisProfile::atp_percentage, Rule::percentage),
       profile_field("genome_space_kb", &ChassisProfile::genome_space_kb, Rule::at_least_one,
-                    static_cast<double>(max_genome_length_bp / 1000)),
+                    static_cast<double>(max_genome_length_bp) / 1000),
       profile_field("has_nucleus", &ChassisProfile::has_nucleus, Rule::none),
       profile_field("has_mitochondria", &ChassisProfile::has_mitochondria, Rule::none),
       profile_field("has_er", &ChassisProfile::has_er, Rule::none),
