@@ -15,7 +15,10 @@
 #include <bioxen/hypervisor.hpp>
 #include <bioxen/version.hpp>
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
 #include <utility>
@@ -41,6 +44,7 @@ struct DemoOptions {
   std::uint64_t quanta = 12'000;
   std::string policy{to_string(ProductionConfig{}.scheduler_policy)};
   bool json = false;
+  bool verbose = false;
   std::string report;
   bool no_progress = false;
 };
@@ -119,12 +123,103 @@ CodeDemo genetic_code_demo(const ProductionConfig& config) {
   return d;
 }
 
+/// Why the refusal, in two lines: "343 of its proteins would stop early at a UGA", from the
+/// BX014 details.
+std::string refusal_reason(const CodeDemo& code) {
+  const nlohmann::json d = nlohmann::json::parse(code.refusal_details, nullptr, false);
+  if (d.is_object() && d.contains("truncated_proteins")) {
+    return fmt::format("{} of its proteins\n   would stop early at a UGA",
+                       d["truncated_proteins"].dump());
+  }
+  return "its UGA codons would\n   be read as stop";
+}
+
+/// The default text: what was set up, what each guest made, what it cost the host, in lines
+/// of at most 80 columns and with nothing that changes from run to run.
+void print_story(const Scenario& s, const CodeDemo& code, const std::map<std::string, bool>& checks,
+                 const SimulationResult& r) {
+  const double minutes = static_cast<double>(s.quanta) * s.quantum_seconds() / 60.0;
+  fmt::print("BioXen {} demo: an E. coli cell hosting two guest genomes for {:.0f} min\n\n",
+             bioxen::version(), minutes);
+
+  fmt::print("1. Genetic codes\n");
+  fmt::print("   JCVI-syn3A reads the codon UGA as tryptophan; E. coli reads it as stop.\n");
+  fmt::print("   On an E. coli host it is refused (error BX014): {}.\n", refusal_reason(code));
+  if (code.booted) {
+    fmt::print("   On its own kind of host it boots in {}.\n", format_seconds(code.boot_seconds));
+  } else {
+    fmt::print("   On its own kind of host it does not boot within 30 min.\n");
+  }
+  fmt::print("   So on E. coli it runs recoded: every UGA made UGG, the same proteins.\n\n");
+
+  std::size_t passed = 0;
+  for (const auto& entry : checks) passed += entry.second ? 1 : 0;
+  fmt::print("2. Set-up\n");
+  if (r.host_alone.modelled) {
+    fmt::print("   Host: {}; alone it doubles every {}.\n", s.chassis.name,
+               format_doubling(r.host_alone));
+  } else {
+    fmt::print("   Host: {}.\n", s.chassis.name);
+  }
+  const ProductionConfig& c = s.config;
+  fmt::print("   Guests: {}, an E. coli genome, and {}, JCVI-syn3A\n", s.vms.at(0).id,
+             s.vms.at(1).id);
+  if (!r.vms.empty()) {
+    fmt::print("   recoded; each gets {} of the {} ribosome units and {:.1f} % of the ATP,\n",
+               r.vms.front().ribosome_allocation, c.total_ribosomes, r.vms.front().atp_percentage);
+  }
+  std::string policy{to_string(c.scheduler_policy)};
+  std::replace(policy.begin(), policy.end(), '_', '-');
+  fmt::print("   in turns of {} ms ({}). Production checks: {} of {} pass.\n\n",
+             c.scheduling_quantum_ms, policy, passed, checks.size());
+
+  fmt::print("3. What each guest made in {:.0f} min\n", minutes);
+  fmt::print("   {:<15} {:>14} {:>10} {:>14}\n", "guest", "booted after", "proteins",
+             "amino acids");
+  std::uint64_t proteins = 0;
+  for (const VmStatus& vm : r.vms) {
+    proteins += vm.proteins_completed;
+    fmt::print("   {:<15} {:>14} {:>10} {:>14}\n", vm.vm_id,
+               vm.boot_complete ? format_seconds(vm.boot_time_seconds) : std::string{"not yet"},
+               format_count(vm.proteins_completed), format_count(vm.amino_acids));
+  }
+  fmt::print("\n");
+
+  fmt::print("4. What it cost the host\n");
+  const HostStatus& h = r.host;
+  if (!h.modelled) {
+    fmt::print("   Not modelled: this run uses the capacity work model.\n\n");
+  } else if (h.state == "stalled") {
+    fmt::print("   The host stopped growing: its guests took {:.1f} % of its translation.\n\n",
+               100.0 * h.guest_translation_fraction);
+  } else {
+    fmt::print(
+        "   The guests took {:.1f} % of the host's translation ({} of its {}\n",
+        100.0 * h.guest_translation_fraction,
+        format_count(std::llround(h.guest_bound_ribosomes) < 0
+                         ? std::uint64_t{0}
+                         : static_cast<std::uint64_t>(std::llround(h.guest_bound_ribosomes))),
+        format_count(static_cast<std::uint64_t>(std::llround(h.active_ribosomes))));
+    fmt::print("   ribosomes). The host now doubles every {} instead of {}.\n\n",
+               format_doubling(h), format_doubling(r.host_alone));
+  }
+
+  if (h.modelled && h.state != "stalled" && r.host_alone.growth_rate_per_h > 0.0) {
+    const double slower = 100.0 * (1.0 - h.growth_rate_per_h / r.host_alone.growth_rate_per_h);
+    fmt::print("In short: the guests made {} proteins; hosting them slowed the host's\n",
+               format_count(proteins));
+    fmt::print("growth by {:.0f} %.\n\n", slower);
+  }
+  fmt::print("More: --verbose (every table), --json (machine output), --report demo.html\n");
+}
+
 int demo_command(const DemoOptions& o) {
   const Scenario s = demo_scenario(o);
   const auto checks = production_checks(s.config);
   const CodeDemo code = genetic_code_demo(s.config);
+  const bool verbose = o.verbose && !o.json;
 
-  if (!o.json) {
+  if (verbose) {
     fmt::print("BioXen {} demo: the production workflow on the embedded default\n",
                bioxen::version());
     fmt::print("\nGenetic codes: JCVI-syn3A is written in translation table 4 (UGA = Trp).\n");
@@ -158,7 +253,7 @@ int demo_command(const DemoOptions& o) {
   so.use_factory = true;
   so.record = !o.report.empty();
   so.progress = !o.no_progress;
-  if (!o.json) {
+  if (verbose) {
     so.on_host_alone = [&s](const HostStatus& h) {
       if (h.modelled) {
         fmt::print("\nHost alone: {} grows at {:.3g}/h, doubling every {}.\n", s.chassis.name,
@@ -172,7 +267,7 @@ int demo_command(const DemoOptions& o) {
       fmt::print("  created {} ({}, basic VM) and started it\n", vm.id, vm.type);
     };
   }
-  if (!o.json) std::fflush(stdout);
+  if (verbose) std::fflush(stdout);
   const SimulationResult r = run_simulation(s, so);
 
   if (!o.report.empty()) write_html_report(o.report, report_data(s, r, "BioXen demo"));
@@ -186,6 +281,11 @@ int demo_command(const DemoOptions& o) {
                          {"boot_seconds_on_compatible_host", code.boot_seconds}};
     if (!o.report.empty()) j["report"] = o.report;
     print_json(j);
+    return exit_ok;
+  }
+  if (!verbose) {
+    print_story(s, code, checks, r);
+    if (!o.report.empty()) fmt::print("Report written to {}\n", o.report);
     return exit_ok;
   }
   fmt::print("VMs operational: ran {} quanta ({} of virtual time) with monitoring.\n\n",
@@ -213,6 +313,8 @@ void add_demo_command(CLI::App& app, Action& action) {
       ->capture_default_str()
       ->check(CLI::IsMember(policies));
   sub->add_flag("--json", o->json, "Print the results as JSON on stdout");
+  sub->add_flag("--verbose,-v", o->verbose,
+                "Print every table: resources, VMs, per-VM work, the host cell, performance");
   sub->add_option("--report", o->report, "Also write an HTML report with charts to this file");
   sub->add_flag("--no-progress", o->no_progress, "Never draw the progress bar");
   sub->callback([o, &action] {

@@ -181,8 +181,8 @@ TEST_F(Tool, UsageErrorsExitTwo) {
 
 // --- demo ----------------------------------------------------------------------------------
 
-TEST_F(Tool, DemoPrintsTheProductionWorkflowTables) {
-  const Result r = run({"demo"});
+TEST_F(Tool, DemoVerbosePrintsTheProductionWorkflowTables) {
+  const Result r = run({"demo", "--verbose"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   for (const char* part :
        {"Production requirements", "prod_ecoli_01", "prod_syn3a_01", "Resource summary",
@@ -200,7 +200,8 @@ TEST_F(Tool, DemoPrintsTheProductionWorkflowTables) {
 
 TEST_F(Tool, DemoTellsWhatHostingDidToTheHost) {
   // The text shows the numbers of the API (the --json output of the same, reproducible run).
-  const Result text = run({"demo"});
+  const Result text = run({"demo", "--verbose"});
+  const Result story = run({"demo"});
   const Result js = run({"demo", "--json"});
   ASSERT_EQ(text.exit_code, 0) << text.err;
   ASSERT_EQ(js.exit_code, 0) << js.err;
@@ -231,6 +232,18 @@ TEST_F(Tool, DemoTellsWhatHostingDidToTheHost) {
   EXPECT_CONTAINS(text.out, line);
   std::snprintf(line, sizeof line, "doubling every %.1f min.", before);
   EXPECT_CONTAINS(text.out, line);
+  // The default story says the same in its own words.
+  ASSERT_EQ(story.exit_code, 0) << story.err;
+  std::snprintf(line, sizeof line, "The host now doubles every %.1f min instead of %.1f min.",
+                after, before);
+  EXPECT_CONTAINS(story.out, line);
+  std::snprintf(line, sizeof line, "The guests took %.1f %% of the host's translation",
+                100.0 * share);
+  EXPECT_CONTAINS(story.out, line);
+  std::snprintf(line, sizeof line, "growth by %.0f %%.",
+                100.0 * (1.0 - host["growth_rate_per_h"].get<double>() /
+                                   alone["growth_rate_per_h"].get<double>()));
+  EXPECT_CONTAINS(story.out, line);
   // Each guest's share of translation, from its amino acids in the last quantum.
   ASSERT_EQ(j["guest_translation"].size(), 2U);
   double guests_aa = 0;
@@ -240,6 +253,33 @@ TEST_F(Tool, DemoTellsWhatHostingDidToTheHost) {
   }
   EXPECT_NEAR(guests_aa, host["guest_translation_aa_per_s"].get<double>(),
               1e-3 * guests_aa + 20.0);  // whole amino acids per quantum of 0.1 s
+}
+
+TEST_F(Tool, DemoStoryFitsAnEightyColumnTerminalAndIsTheSameEveryRun) {
+  const Result a = run({"demo"});
+  const Result b = run({"demo"});
+  ASSERT_EQ(a.exit_code, 0) << a.err;
+  // No wall-clock figures by default: two runs print the same bytes.
+  EXPECT_EQ(a.out, b.out);
+  EXPECT_EQ(a.out.find("wall-clock"), std::string::npos);
+  std::size_t lines = 0;
+  for (std::size_t at = 0; at < a.out.size();) {
+    const std::size_t end = std::min(a.out.find('\n', at), a.out.size());
+    EXPECT_LE(end - at, 80U) << "line " << lines + 1 << ": " << a.out.substr(at, end - at);
+    at = end + 1;
+    ++lines;
+  }
+  EXPECT_LT(lines, 40U);
+  // What was set up, what each guest made, what it cost the host.
+  for (const char* part :
+       {"1. Genetic codes", "2. Set-up", "3. What each guest made", "4. What it cost the host",
+        "prod_ecoli_01", "prod_syn3a_01", "refused (error BX014)", "In short:"}) {
+    EXPECT_CONTAINS(a.out, part);
+  }
+  // Insider words stay in --verbose.
+  for (const char* word : {"RNAP", "priority 5", "quanta"}) {
+    EXPECT_EQ(a.out.find(word), std::string::npos) << word;
+  }
 }
 
 TEST_F(Tool, DemoIgnoresAUserConfigurationFile) {
