@@ -126,7 +126,6 @@ int extract(const std::vector<fs::path>& docs, const fs::path& out_path) {
 extern char** environ;
 
 namespace snippets {
-using namespace std::chrono_literals;
 )" << body.str()
       << R"(}  // namespace snippets
 
