@@ -27,7 +27,11 @@ std::string csv_field(std::string_view text) {
 std::string csv_number(double value) {
   if (std::isnan(value)) return {};
   if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
-  return fmt::format("{}", value);
+  std::string text = fmt::format("{}", value);
+  // A whole number keeps its ".0", so that a reader types the column as floating point
+  // whatever the values of this run (pandas reads "0" as an integer).
+  if (text.find_first_of(".e") == std::string::npos) text += ".0";
+  return text;
 }
 
 namespace {

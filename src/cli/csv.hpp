@@ -18,8 +18,9 @@ namespace bioxen::cli {
 std::string csv_field(std::string_view text);
 
 /// A number for CSV: the shortest text that reads back as the same double (`.` decimal point,
-/// no thousands separator, exponent when shorter: 0.1, 1e-07, 24519739); NaN is an empty field
-/// (a missing value for pandas), infinities `inf` and `-inf`.
+/// no thousands separator, exponent when shorter: 0.1, 1e-07), with ".0" after a whole number
+/// (24519739.0) so that readers type the column as floating point; NaN is an empty field (a
+/// missing value for pandas), infinities `inf` and `-inf`.
 std::string csv_number(double value);
 
 /// The time series of a recorded run in long form: one row per bucket of consecutive quanta

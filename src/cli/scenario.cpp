@@ -663,12 +663,13 @@ Scenario parse_scenario_with_overrides(nlohmann::json j, std::string_view source
                                        const std::vector<ScenarioOverride>& overrides) {
   for (const auto& o : overrides) {
     try {
-      // A field of a chassis given by name: the named profile becomes the base of an inline
-      // one ({"base": "ecoli", ...}), which is what "chassis": "ecoli" means.
-      if (o.path.rfind("chassis.", 0) == 0 && j.is_object() && j.contains("chassis") &&
-          j["chassis"].is_string()) {
+      // A field of a chassis given by name (or of the default, ecoli): the named profile
+      // becomes the base of an inline one ({"base": "ecoli", ...}), which is what
+      // "chassis": "ecoli" means.
+      if (o.path.rfind("chassis.", 0) == 0 && j.is_object() &&
+          (!j.contains("chassis") || j["chassis"].is_string())) {
         nlohmann::json copy = j;
-        copy["chassis"] = {{"base", j["chassis"]}};
+        copy["chassis"] = {{"base", j.contains("chassis") ? j["chassis"] : "ecoli"}};
         apply_scenario_override(copy, o.path, o.value);
         j = std::move(copy);
         continue;

@@ -967,7 +967,9 @@ TEST(Csv, NumbersReadBackExactly) {
     EXPECT_EQ(std::stod(text), x) << text;
   }
   EXPECT_EQ(csv_number(0.1), "0.1");
-  EXPECT_EQ(csv_number(24519739.0), "24519739");
+  EXPECT_EQ(csv_number(24519739.0), "24519739.0");
+  EXPECT_EQ(csv_number(0.0), "0.0");
+  EXPECT_EQ(csv_number(1e300), "1e+300");
   EXPECT_EQ(csv_number(std::nan("")), "");
   EXPECT_EQ(csv_number(HUGE_VAL), "inf");
   EXPECT_EQ(csv_number(-HUGE_VAL), "-inf");
@@ -1007,9 +1009,9 @@ TEST(Csv, TimeSeriesHasOneRowPerBucketAndVm) {
   EXPECT_EQ(rows[3][col("start_seconds")], "0.2");
   EXPECT_EQ(rows[3][col("end_seconds")], "0.4");
   EXPECT_EQ(rows[3][col("quanta")], "2");
-  EXPECT_EQ(rows[3][col("available_ribosomes")], "68");
+  EXPECT_EQ(rows[3][col("available_ribosomes")], "68.0");
   EXPECT_EQ(rows[3][col("host_modelled")], "true");
-  EXPECT_EQ(rows[3][col("host_growth_rate_per_h")], "1");
+  EXPECT_EQ(rows[3][col("host_growth_rate_per_h")], "1.0");
   double aa = 0;
   for (std::size_t i = 1; i < rows.size(); i += 2) aa += std::stod(rows[i][col("vm_amino_acids")]);
   EXPECT_EQ(aa, 70.0);  // the cumulative count at the end: every delta is in some bucket
