@@ -405,6 +405,7 @@ TEST_P(ModelBased, RandomOperationsAgreeWithTheReferenceModel) {
 
 // Runs of 25,000 operations, every policy under both work models: with three policies eight
 // runs (seeds 1-8), 200,000 operations in all.
-INSTANTIATE_TEST_SUITE_P(Seeds, ModelBased, ::testing::Range(1, 2 * kSeedsPerModel + 1));
+INSTANTIATE_TEST_SUITE_P(Seeds, ModelBased, ::testing::Range(1, 2 * kSeedsPerModel + 1),
+                         [](const auto& p) { return "seed_" + std::to_string(p.param); });
 
 }  // namespace

@@ -5,8 +5,11 @@
 #include "common.hpp"
 
 #include <fmt/core.h>
+#include <bioxen/detail/json_read.hpp>
 #include <bioxen/version.hpp>
 
+#include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <exception>
 #include <filesystem>
@@ -15,9 +18,52 @@
 namespace bioxen::cli {
 
 void print_json(const nlohmann::json& j) {
+  nlohmann::json out = j;
+  if (out.is_object()) out["format_version"] = json_format_version;
   // error_handler_t::replace: invalid UTF-8 in a file name must not abort the output.
-  fmt::print("{}\n", j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
+  fmt::print("{}\n", out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
   std::fflush(stdout);
+}
+
+CLI::Validator whole_number_in(std::uint64_t lo, std::uint64_t hi) {
+  const std::string range = fmt::format("{} to {}", lo, hi);
+  return CLI::Validator(
+      [lo, hi, range](std::string& text) -> std::string {
+        const std::string shown = detail::printable(text);
+        const bool digits =
+            !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
+        if (!digits) return fmt::format("'{}' is not a whole number (expected {})", shown, range);
+        std::uint64_t v = 0;
+        const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+        if (ec == std::errc::result_out_of_range || (ec == std::errc{} && (v < lo || v > hi))) {
+          return fmt::format("'{}' is out of range ({})", shown, range);
+        }
+        if (ec != std::errc{} || ptr != text.data() + text.size()) {
+          return fmt::format("'{}' is not a whole number (expected {})", shown, range);
+        }
+        return {};
+      },
+      range, "");
+}
+
+CLI::Validator number_in(double lo, double hi) {
+  const std::string range = fmt::format("{:g} to {:g}", lo, hi);
+  return CLI::Validator(
+      [lo, hi, range](std::string& text) -> std::string {
+        const std::string shown = detail::printable(text);
+        double v = 0;
+        const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+        if (ec == std::errc::result_out_of_range) {
+          return fmt::format("'{}' is out of range ({})", shown, range);
+        }
+        if (text.empty() || ec != std::errc{} || ptr != text.data() + text.size() ||
+            !std::isfinite(v)) {
+          return fmt::format("'{}' is not a number (expected {})", shown, range);
+        }
+        if (!(v >= lo && v <= hi)) return fmt::format("'{}' is out of range ({})", shown, range);
+        return {};
+      },
+      range, "");
 }
 
 int guarded(bool json, const std::function<int()>& body) {

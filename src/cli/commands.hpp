@@ -8,6 +8,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cstdint>
 #include <functional>
 #include <nlohmann/json.hpp>
 
@@ -32,7 +33,18 @@ int run_cli(int argc, char** argv);
 /// when `json`, as {"error": ...} on stdout) and turned into its exit code.
 int guarded(bool json, const std::function<int()>& body);
 
-/// Prints `j` on stdout, indented by two spaces, with a final newline.
+/// Prints `j` on stdout, indented by two spaces, with a final newline. An object gets the key
+/// "format_version" (json_format_version): every JSON document the tool prints carries it.
 void print_json(const nlohmann::json& j);
+
+/// A CLI11 check of a whole-number option: decimal digits only, in [lo, hi]. Its messages
+/// follow the tool's phrasing (CLI11 puts "--option: " in front): "'0' is out of range (1 to
+/// 1000000000000)", "'abc' is not a whole number (expected 1 to 1000000000000)". The option's
+/// help shows "1 to 1000000000000".
+CLI::Validator whole_number_in(std::uint64_t lo, std::uint64_t hi);
+
+/// A CLI11 check of a decimal option: a finite number in [lo, hi], e.g. "'0' is out of range
+/// (0.01 to 1)".
+CLI::Validator number_in(double lo, double hi);
 
 }  // namespace bioxen::cli

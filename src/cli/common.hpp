@@ -14,6 +14,11 @@
 
 namespace bioxen::cli {
 
+/// The version of the shape of every JSON document the tool prints (its "format_version" key,
+/// docs/CLI.md): raised when a key is removed or renamed or changes its meaning or unit; new
+/// keys may appear without a change.
+inline constexpr int json_format_version = 1;
+
 /// The tool's exit codes (docs/CLI.md).
 enum ExitCode : int {
   exit_ok = 0,             ///< success

@@ -326,7 +326,7 @@ void add_genome_command(CLI::App& app, Action& action) {
       ->required();
   info->add_option("--memory-kb", opts->memory_kb,
                    "VM memory for the resident-set summary (default: min(genome size, 1024))")
-      ->check(CLI::PositiveNumber);
+      ->check(whole_number_in(1, 1'000'000'000'000ULL));  // a scenario's memory_kb bound
   info->add_flag("--json", opts->json, "Print JSON on stdout");
   info->callback([opts, &action] {
     action = [opts] { return guarded(opts->json, [&] { return genome_info(*opts); }); };

@@ -18,8 +18,10 @@ bool stdin_is_terminal() noexcept;
 
 /// A progress bar on stderr, shown only when both stdout and stderr are terminals (so piped
 /// and `--json` output never contain it). It appears once a run has taken longer than
-/// `delay` of wall-clock time, redraws at most ten times a second and erases itself when
-/// finished, leaving the terminal as it was.
+/// `delay` of wall-clock time, redraws at most ten times a second, fits the terminal's width
+/// and erases itself when finished, leaving the terminal as it was:
+///
+///     simulating [###.......]  12,000/277,777 quanta  4.3 %  21,503 quanta/s  ETA 0:12
 ///
 /// @code
 /// ProgressBar bar{"running", total_quanta};
@@ -29,7 +31,8 @@ bool stdin_is_terminal() noexcept;
 class ProgressBar {
  public:
   ProgressBar(std::string label, std::uint64_t total, bool enabled = default_enabled(),
-              std::chrono::milliseconds delay = std::chrono::milliseconds{150});
+              std::chrono::milliseconds delay = std::chrono::milliseconds{150},
+              std::string unit = "quanta");
   ~ProgressBar();
   ProgressBar(const ProgressBar&) = delete;
   ProgressBar& operator=(const ProgressBar&) = delete;
@@ -42,10 +45,18 @@ class ProgressBar {
   /// Whether a bar would be drawn in this process: stdout and stderr are terminals.
   static bool default_enabled() noexcept;
 
-  /// The bar's text for `done` of `total` in `width` cells, e.g.
-  /// "running [#########.........]  45%  450/1000" (exposed for tests).
+  /// The bar's text for `done` of `total` steps after `elapsed_seconds` of wall-clock time, in
+  /// at most `columns` characters (exposed for tests), e.g. for 80 columns
+  /// "simulating [###.......]  12,000/277,777 quanta  4.3 %  21,503 quanta/s  ETA 0:12". The
+  /// bar takes what the text leaves (up to 30 cells; none below 5); the rate and the ETA
+  /// (m:ss, or h:mm:ss from an hour) need a positive elapsed time and a step done; a text
+  /// too long for `columns` is cut.
   static std::string render(const std::string& label, std::uint64_t done, std::uint64_t total,
-                            std::size_t width);
+                            double elapsed_seconds, std::size_t columns = 80,
+                            const std::string& unit = "quanta");
+
+  /// "0:12", "12:05", "1:02:03": a wall-clock duration for the ETA (rounded up to a second).
+  static std::string format_eta(double seconds);
 
  private:
   std::string label_;
@@ -55,6 +66,7 @@ class ProgressBar {
   std::chrono::steady_clock::time_point start_;
   std::chrono::steady_clock::time_point last_draw_;
   std::chrono::milliseconds delay_;
+  std::string unit_;
 };
 
 }  // namespace bioxen::cli

@@ -93,6 +93,10 @@ struct Scenario {
   }
 };
 
+/// The most quanta a scenario (its "quanta") or `--quanta` may ask for; the virtual clock's end
+/// may allow fewer (parse_scenario() says so).
+inline constexpr std::uint64_t max_run_quanta = 1'000'000'000'000ULL;
+
 /// How the command line overrides a scenario's length.
 struct LengthOverride {
   std::optional<std::uint64_t> quanta;
@@ -109,8 +113,65 @@ struct LengthOverride {
 Scenario parse_scenario(const nlohmann::json& j, std::string_view source,
                         const std::filesystem::path& base_dir, const LengthOverride& length = {});
 
-/// Reads and parses a scenario file (malformed JSON: BX005 with line and column).
-Scenario load_scenario(const std::filesystem::path& file, const LengthOverride& length = {});
+/// One step of a path into a scenario's JSON: an object key or an array index.
+struct PathStep {
+  std::string key;        ///< the key, when !is_index
+  std::size_t index = 0;  ///< the index, when is_index
+  bool is_index = false;
+};
+
+/// Parses a path into a scenario's JSON, written as the scenario's error messages write
+/// fields: `vms[0].allocation.ribosomes`, `config.scheduler_policy`, `quanta`. A key is one or
+/// more of A-Z, a-z, 0-9, `_` and `-`; an index is decimal digits in brackets; the path starts
+/// with a key. A malformed path is BioXenException(invalid_argument) saying what is wrong
+/// where, e.g. "'vms[x]': expected an index (digits) after '[' at position 5".
+std::vector<PathStep> parse_scenario_path(std::string_view path);
+
+/// Sets the value at `path` (parse_scenario_path()) in `scenario` to `value`. Every step but
+/// the last must lead to what exists: a key into an object (a missing key followed by another
+/// key becomes an empty object, so `vms[0].allocation.ribosomes` works on a VM without
+/// `allocation`), an index into an array, less than its size. The last step may add a key to
+/// an object, not an element to an array. Whether the result is a valid scenario is for
+/// parse_scenario() to say. Errors: BioXenException(invalid_argument) naming the path and the
+/// step ("no VM at vms[3]: vms has 2 elements (0 to 1)", "'name' is a string, not an
+/// object: cannot take key 'x'"); `scenario` is then unchanged.
+void apply_scenario_override(nlohmann::json& scenario, std::string_view path,
+                             const nlohmann::json& value);
+
+/// The value of a `--set` argument: JSON when the text parses as JSON strictly (a number,
+/// true, false, null, a quoted string, an array, an object), else the text itself as a
+/// string (so `--set config.scheduler_policy=fair_share` needs no quotes).
+nlohmann::json parse_override_value(std::string_view text);
+
+/// A `--set PATH=VALUE` of the command line.
+struct ScenarioOverride {
+  std::string argument;  ///< as given: "vms[0].allocation.ribosomes=8"
+  std::string path;      ///< "vms[0].allocation.ribosomes"
+  nlohmann::json value;  ///< parse_override_value() of the text after the first '='
+};
+
+/// Splits and checks a `--set` argument: PATH=VALUE with a well-formed PATH. Errors:
+/// BioXenException(invalid_argument) "--set 'ARG': ...".
+ScenarioOverride parse_scenario_override(std::string_view argument);
+
+/// Applies `overrides` in order to a scenario's JSON, then parses it (parse_scenario()). An
+/// override that does not apply is BioXenException(invalid_argument) "--set ARG: <why>"; a
+/// schema error in a field an override set (or inside it) starts "--set ARG: " too and keeps
+/// its code, with details "set" (the argument); other errors are parse_scenario()'s own.
+Scenario parse_scenario_with_overrides(nlohmann::json j, std::string_view source,
+                                       const std::filesystem::path& base_dir,
+                                       const LengthOverride& length,
+                                       const std::vector<ScenarioOverride>& overrides);
+
+/// The name standard input has in messages when a scenario is read from it ("-").
+inline constexpr std::string_view stdin_source = "<stdin>";
+
+/// Reads and parses a scenario file (malformed JSON: BX005 with line and column); `file` "-"
+/// reads standard input to its end (named "<stdin>" in messages; relative genome paths are
+/// then resolved against the current directory). `overrides` are applied before the schema
+/// is checked (parse_scenario_with_overrides()).
+Scenario load_scenario(const std::filesystem::path& file, const LengthOverride& length = {},
+                       const std::vector<ScenarioOverride>& overrides = {});
 
 /// The JSON form of a parsed scenario (config and chassis in full), for `--json` output.
 nlohmann::json scenario_to_json(const Scenario& s);

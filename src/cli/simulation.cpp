@@ -114,6 +114,14 @@ class Runner {
     }
     if (s.config.enable_monitoring) {
       monitor_ = std::make_unique<ProductionMonitor>(*hv_);
+    } else if (o.prometheus) {
+      throw CommandError(exit_invalid_input, BioXenErrorCode::invalid_argument,
+                         fmt::format("--prometheus: {} turns monitoring off "
+                                     "(config.enable_monitoring is false), so there are no "
+                                     "metrics to export; enable it, e.g. with --set "
+                                     "config.enable_monitoring=true",
+                                     s.source),
+                         {{"file", s.source}, {"field", "config.enable_monitoring"}});
     }
     if (o.record) {
       recorder_ = std::make_unique<TimeSeriesRecorder>(s.quantum_seconds());
@@ -169,6 +177,7 @@ class Runner {
       monitor_->stop_monitoring();
       monitor_->sample_now();  // the end state, however short the run was in wall time
       r.performance = monitor_->get_performance_summary();
+      if (o_.prometheus) r.prometheus = monitor_->to_prometheus();
     }
     if (recording_) hv_->remove_observer(recording_);
     r.recorder = std::move(recorder_);

@@ -29,7 +29,10 @@ namespace bioxen::cli {
 
 /// How to run.
 struct SimulationOptions {
-  bool record = false;       ///< keep a time series (for --report)
+  bool record = false;  ///< keep a time series (for --report and --csv)
+  /// Keep the monitor's Prometheus exposition at the end (SimulationResult::prometheus); the
+  /// scenario must enable monitoring.
+  bool prometheus = false;
   bool progress = true;      ///< draw a progress bar when stdout is a terminal
   bool use_factory = false;  ///< create VMs through create_bio_vm (the demo's way)
   /// Called after each VM of the scenario is created (the demo prints it); may be empty.
@@ -55,11 +58,13 @@ struct SimulationResult {
   std::optional<PerformanceSummary> performance;  ///< when config.enable_monitoring
   std::vector<AppliedEvent> events;
   std::unique_ptr<TimeSeriesRecorder> recorder;  ///< when options.record
-  nlohmann::json chassis_info;                   ///< BioXenHypervisor::get_chassis_info()
-  nlohmann::json resource_summary;               ///< BioResourceManager::get_resource_summary()
-  HostStatus host_alone;           ///< the host before any VM existed (its reference growth)
-  HostStatus host;                 ///< the host after the last quantum
-  std::vector<GuestShare> guests;  ///< per VM existing at the end, creation order
+  /// ProductionMonitor::to_prometheus() after the last quantum, when options.prometheus.
+  std::string prometheus;
+  nlohmann::json chassis_info;      ///< BioXenHypervisor::get_chassis_info()
+  nlohmann::json resource_summary;  ///< BioResourceManager::get_resource_summary()
+  HostStatus host_alone;            ///< the host before any VM existed (its reference growth)
+  HostStatus host;                  ///< the host after the last quantum
+  std::vector<GuestShare> guests;   ///< per VM existing at the end, creation order
   double wall_seconds = 0.0;
 };
 

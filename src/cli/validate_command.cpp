@@ -668,7 +668,7 @@ void add_validate_command(CLI::App& app, Action& action) {
   sub->add_option("--phi-c", o->phi_c,
                   "Growth-law phi_c of the host instead of the E. coli default (e.g. 0.484)")
       ->type_name("PHI_C")
-      ->check(CLI::Range(0.01, 1.0));
+      ->check(number_in(0.01, 1.0));
   sub->footer(
       "Exit code 0 when the RMS error of lambda/lambda0 is at most 0.08 and every doubling time\n"
       "is within 5 % of Bremer & Dennis (and, with --cross-validate, its RMS at most 0.08);\n"

@@ -17,10 +17,16 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <regex>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include "../prometheus_parser.hpp"
 
 namespace {
 
@@ -1020,8 +1026,243 @@ TEST_F(Tool, ProgressBarOnlyOnATerminal) {
         quanta < 3'000'000'000) {
       continue;
     }
-    EXPECT_CONTAINS(slurp(path("tty.txt")), "simulating [");
+    const std::string tty = slurp(path("tty.txt"));
+    EXPECT_CONTAINS(tty, "simulating [");
+    EXPECT_CONTAINS(tty, " quanta/s  ETA ");
     break;
+  }
+}
+
+// --- run: standard input, --set, CSV, Prometheus -------------------------------------------
+
+const char* small_scenario = R"({"name": "small", "quanta": 30,
+  "vms": [{"id": "a", "type": "syn3a_recoded", "allocation": {"ribosomes": 10}},
+          {"id": "b", "type": "ecoli"}],
+  "events": [{"at": 10, "action": "pause", "vm": "b"}]})";
+
+TEST_F(Tool, RunReadsTheScenarioFromStandardInput) {
+  const Result r = run({"run", "-", "--json"}, small_scenario);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json j = parse_json(r.out);
+  EXPECT_EQ(j["scenario"]["source"], "<stdin>");
+  EXPECT_EQ(j["quanta"], 30);
+  EXPECT_EQ(j["vms"].size(), 2U);
+  // The same as the file.
+  spit(path("small.json"), small_scenario);
+  json f = parse_json(run({"run", "small.json", "--json"}).out);
+  json g = j;
+  for (auto* x : {&f, &g}) {
+    for (auto& vm : (*x)["vms"]) vm.erase("uptime_seconds");  // wall-clock
+  }
+  EXPECT_EQ(f["vms"], g["vms"]);
+  // Errors name <stdin> with line and column.
+  expect_error(run({"run", "-"}, "{\"quanta\": 5,\n  \"vms\": [}"), 3, "BX005",
+               "<stdin>:2:11: malformed JSON");
+  expect_error(run({"run", "-"}, R"({"quanta": 5, "vms": [{"id": "a", "tipe": "syn3a"}]})"), 3,
+               "BX005", "<stdin>: unknown key 'vms[0].tipe'");
+  expect_error(run({"run", "-"}, ""), 3, "BX005", "<stdin>");
+}
+
+TEST_F(Tool, RunSetOverridesFieldsBeforeTheSchemaCheck) {
+  spit(path("small.json"), small_scenario);
+  const json j = parse_json(
+      run({"run", "small.json", "--json", "--set", "quanta=20", "--set",
+           "vms[0].allocation.ribosomes=6", "--set", "config.scheduler_policy=fair_share", "--set",
+           "chassis.doubling_time_min=60", "--set", "name=\"42\""})
+          .out);
+  EXPECT_EQ(j["quanta"], 20);
+  EXPECT_EQ(j["vms"][0]["ribosome_allocation"], 6);
+  EXPECT_EQ(j["system_resources"]["scheduler_policy"], "fair_share");
+  EXPECT_EQ(j["scenario"]["chassis_profile"]["doubling_time_min"], 60.0);
+  EXPECT_EQ(j["scenario"]["name"], "42");
+  // The file is not changed.
+  EXPECT_EQ(slurp(path("small.json")), small_scenario);
+  // Malformed: usage errors.
+  for (const char* bad : {"quanta", "vms[x]=1", "=1", "a..b=1"}) {
+    const Result r = run({"run", "small.json", "--set", bad});
+    expect_error(r, 2, "BX011", std::string("--set: '") + bad + "'");
+    EXPECT_CONTAINS(r.err, "--help");
+  }
+  // No such path, and values the schema refuses: named by the --set argument.
+  expect_error(run({"run", "small.json", "--set", "vms[2].id=c"}), 3, "BX011",
+               "--set vms[2].id=c: small.json: there is no vms[2]: 'vms' has 2 elements (0 to 1)");
+  expect_error(run({"run", "small.json", "--set", "name.first=x"}), 3, "BX011",
+               "--set name.first=x: small.json: 'name' is a string");
+  expect_error(run({"run", "small.json", "--set", "vms[0].allocation.ribosomes=lots"}), 3, "BX005",
+               "--set vms[0].allocation.ribosomes=lots: small.json: "
+               "vms[0].allocation.ribosomes: expected an integer");
+  expect_error(run({"run", "small.json", "--set", "config.max_vm=3"}), 3, "BX005",
+               "--set config.max_vm=3: small.json: config: unknown key 'max_vm' (did you mean "
+               "'max_vms'?)");
+  expect_error(run({"run", "small.json", "--set", "chassis.doubling_time_min=2"}), 3, "BX003",
+               "--set chassis.doubling_time_min=2: small.json: chassis.doubling_time_min");
+  // With --json the error is JSON, naming the argument.
+  const Result je = run({"run", "small.json", "--json", "--set", "vms[2].id=c"});
+  EXPECT_EQ(parse_json(je.out)["error"]["details"]["set"], "vms[2].id=c");
+}
+
+/// The index of each column of a CSV header row.
+std::map<std::string, std::size_t> columns_of(const std::string& header) {
+  std::map<std::string, std::size_t> out;
+  std::stringstream ss(header);
+  std::string name;
+  for (std::size_t i = 0; std::getline(ss, name, ','); ++i) out[name] = i;
+  return out;
+}
+
+TEST_F(Tool, RunWritesCsvTimeSeriesAndSummary) {
+  spit(path("small.json"), small_scenario);
+  const Result r = run({"run", "small.json", "--csv", "series.csv", "--csv-summary", "vms.csv"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_CONTAINS(r.out, "Time series (CSV) written to series.csv");
+  EXPECT_CONTAINS(r.out, "Per-VM summary (CSV) written to vms.csv");
+  std::stringstream series(slurp(path("series.csv")));
+  std::string line;
+  ASSERT_TRUE(std::getline(series, line));
+  const auto cols = columns_of(line);
+  ASSERT_TRUE(cols.count("vm_id") && cols.count("first_quantum") && cols.count("vm_amino_acids"));
+  std::size_t rows = 0;
+  std::set<std::string> ids;
+  while (std::getline(series, line)) {
+    ++rows;
+    std::vector<std::string> f;
+    std::stringstream ls(line);
+    for (std::string x; std::getline(ls, x, ',');) f.push_back(x);
+    if (line.back() == ',') f.emplace_back();
+    ASSERT_EQ(f.size(), cols.size()) << line;
+    ids.insert(f[cols.at("vm_id")]);
+  }
+  EXPECT_EQ(rows, 60U);  // 30 quanta (one per slot) x 2 VMs
+  EXPECT_EQ(ids, (std::set<std::string>{"a", "b"}));
+  const std::string summary = slurp(path("vms.csv"));
+  EXPECT_EQ(summary.rfind("vm_id,", 0), 0U);
+  EXPECT_EQ(std::count(summary.begin(), summary.end(), '\n'), 3);
+  // --csv and --json together: the file is named in the JSON.
+  const json j = parse_json(run({"run", "small.json", "--json", "--csv", "s2.csv"}).out);
+  EXPECT_EQ(j["csv"], "s2.csv");
+  EXPECT_TRUE(fs::exists(path("s2.csv")));
+  // A file that cannot be written: a runtime failure.
+  expect_error(run({"run", "small.json", "--csv", "no/such/dir/s.csv"}), 4, "BX012",
+               "no/such/dir/s.csv");
+}
+
+TEST_F(Tool, RunWritesPrometheusTextForTheTextfileCollector) {
+  spit(path("small.json"), small_scenario);
+  fs::create_directories(path("textfile"));
+  const Result r = run({"run", "small.json", "--prometheus", "textfile/bioxen.prom"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_CONTAINS(r.out, "Prometheus metrics written to textfile/bioxen.prom");
+  const std::string text = slurp(path("textfile/bioxen.prom"));
+  std::vector<bioxen::test::PromFamily> families;
+  ASSERT_NO_THROW(families = bioxen::test::PromParser::parse(text)) << text;
+  std::map<std::string, double> value;
+  for (const auto& f : families) {
+    for (const auto& s : f.samples) {
+      if (s.labels.empty()) value[s.name] = s.value;
+    }
+  }
+  EXPECT_EQ(value["bioxen_scheduler_quanta_total"], 30.0);
+  EXPECT_EQ(value["bioxen_vms"], 2.0);
+  EXPECT_DOUBLE_EQ(value["bioxen_virtual_time_seconds"], 3.0);
+  // Only the file itself is left in the directory (no temporary).
+  EXPECT_EQ(std::distance(fs::directory_iterator(path("textfile")), {}), 1);
+  // Monitoring off: refused before the run, naming the fix.
+  const Result off = run(
+      {"run", "small.json", "--set", "config.enable_monitoring=false", "--prometheus", "x.prom"});
+  expect_error(off, 3, "BX011", "--prometheus: small.json turns monitoring off");
+  EXPECT_FALSE(fs::exists(path("x.prom")));
+}
+
+// --- numeric options ------------------------------------------------------------------------
+
+TEST_F(Tool, NumericOptionsOutOfRangeSayTheRange) {
+  struct Case {
+    std::vector<std::string> args;
+    std::string message;
+  };
+  for (const Case& c : std::vector<Case>{
+           {{"run", "a.json", "--quanta", "0"},
+            "--quanta: '0' is out of range (1 to 1000000000000)"},
+           {{"run", "a.json", "--quanta", "99999999999999999999999"},
+            "--quanta: '99999999999999999999999' is out of range (1 to 1000000000000)"},
+           {{"run", "a.json", "--quanta", "abc"},
+            "--quanta: 'abc' is not a whole number (expected 1 to 1000000000000)"},
+           {{"genome", "info", "syn3a", "--memory-kb", "0"},
+            "--memory-kb: '0' is out of range (1 to 1000000000000)"},
+           {{"validate", "--phi-c", "0"}, "--phi-c: '0' is out of range (0.01 to 1)"},
+           {{"validate", "--phi-c", "nan"}, "--phi-c: 'nan' is not a number (expected 0.01 to 1)"},
+       }) {
+    const Result r = run(c.args);
+    EXPECT_EQ(r.exit_code, 2) << c.args[0] << "\n" << r.err;
+    EXPECT_EQ(r.err.rfind("error [BX011]: " + c.message + "\n", 0), 0U) << r.err;
+    EXPECT_LT(r.err.size(), 200U) << r.err;  // no 309-digit bound
+  }
+}
+
+// --- JSON: format_version, and every key documented --------------------------------------
+
+/// The --json output of every command that has one (and an error's), parsed.
+std::vector<std::pair<std::string, json>> every_json(
+    const std::function<Result(const std::vector<std::string>&)>& run_,
+    const std::string& scenario) {
+  std::vector<std::pair<std::string, json>> out;
+  const std::vector<std::vector<std::string>> commands = {
+      {"run", scenario, "--json", "--csv", "s.csv", "--report", "r.html", "--prometheus", "m.prom",
+       "--csv-summary", "v.csv"},
+      {"run", (examples / "fair_share.json").string(), "--json", "--quanta", "1000"},
+      {"run", (examples / "orthogonal_isolation.json").string(), "--json", "--quanta", "50"},
+      {"demo", "--quanta", "50", "--json"},
+      {"types", "--json"},
+      {"genome", "info", "syn3a", "--json"},
+      {"genome", "info", (examples / "genomes" / "toy_minimal.genome").string(), "--json"},
+      {"validate", "--json", "--cross-validate", "--report", "plots"},
+      {"config", "init", "--path", "c.json", "--json"},
+      {"config", "show", "--path", "c.json", "--json"},
+      {"config", "validate", "--path", "c.json", "--json"},
+      {"run", "missing.json", "--json"},
+  };
+  for (const auto& args : commands) {
+    const Result r = run_(args);
+    std::string line;
+    for (const auto& a : args) line += a + " ";
+    out.emplace_back(line, parse_json(r.out));
+  }
+  return out;
+}
+
+TEST_F(Tool, EveryJsonOutputHasAFormatVersionAndEveryKeyIsDocumented) {
+  spit(path("small.json"), small_scenario);
+  const auto outputs =
+      every_json([this](const std::vector<std::string>& a) { return run(a); }, "small.json");
+  // Objects whose keys are data (VM ids, operations, error codes, media, gene types, config
+  // field names), not fields: their values' keys are checked, not theirs.
+  const std::set<std::string> maps = {"vm_operations", "operation_statistics", "error_counts",
+                                      "sources",       "rms_per_medium",       "details",
+                                      "gene_counts"};
+  std::map<std::string, std::string> keys;  // key -> where first seen
+  std::function<void(const json&, const std::string&, bool)> walk =
+      [&](const json& v, const std::string& at, bool data_keys) {
+        if (v.is_object()) {
+          for (const auto& [k, x] : v.items()) {
+            if (!data_keys) keys.emplace(k, at + "." + k);
+            const bool vm_map = k == "vms" && at.size() >= 17 &&
+                                at.compare(at.size() - 17, 17, ".resource_summary") == 0;
+            walk(x, at + "." + k, maps.count(k) > 0 || vm_map);
+          }
+        } else if (v.is_array()) {
+          for (const auto& x : v) walk(x, at + "[]", false);
+        }
+      };
+  for (const auto& [command, j] : outputs) {
+    ASSERT_TRUE(j.is_object()) << command;
+    EXPECT_EQ(j.value("format_version", 0), 1) << command;
+    walk(j, command, false);
+  }
+  EXPECT_GT(keys.size(), 250U);  // the walk saw the outputs
+  const std::string doc = slurp(fs::path(BIOXEN_SOURCE_DIR) / "docs" / "CLI.md");
+  for (const auto& [key, where] : keys) {
+    EXPECT_NE(doc.find("`" + key + "`"), std::string::npos)
+        << "docs/CLI.md does not document the key `" << key << "` (" << where << ")";
   }
 }
 

@@ -7,14 +7,18 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <random>
 #include <regex>
 #include <string>
 
+#include "commands.hpp"
 #include "common.hpp"
+#include "csv.hpp"
 #include "detail/text_io.hpp"
 #include "progress.hpp"
 #include "recorder.hpp"
@@ -113,13 +117,36 @@ TEST(Duration, RejectsWhatIsNotADuration) {
   }
 }
 
-TEST(Progress, RendersABar) {
-  EXPECT_EQ(ProgressBar::render("run", 5, 10, 10), "run [#####.....]  50%  5/10");
-  EXPECT_EQ(ProgressBar::render("run", 12, 10, 4), "run [####] 100%  10/10");
+TEST(Progress, RendersCountsRateAndEta) {
+  // 12,000 of 277,777 quanta in 0.558 s: 21,505 quanta/s, 12.4 s left.
+  EXPECT_EQ(ProgressBar::render("simulating", 12'000, 277'777, 0.558, 80),
+            "simulating [.........]  12,000/277,777 quanta  4.3 %  21,505 quanta/s  ETA 0:13");
+  // The bar takes the width the text leaves, up to 30 cells.
+  EXPECT_EQ(ProgressBar::render("run", 5, 10, 1.0, 200),
+            "run [###############...............]  5/10 quanta  50.0 %  5 quanta/s  ETA 0:01");
+  // No rate or ETA before time has passed or a step is done; done is capped at the total.
+  EXPECT_EQ(ProgressBar::render("run", 0, 10, 0.0, 60),
+            "run [..............................]  0/10 quanta  0.0 %");
+  EXPECT_EQ(ProgressBar::render("run", 12, 10, 2.0, 60, "steps"),
+            "run [##########]  10/10 steps  100.0 %  5 steps/s  ETA 0:00");
+  // Never wider than the terminal (the line must not wrap).
+  for (std::size_t columns : {10U, 20U, 40U, 79U}) {
+    EXPECT_LT(ProgressBar::render("simulating", 1'234'567, 9'876'543, 3.5, columns).size(),
+              columns);
+  }
   // Disabled bars draw nothing (tests run with redirected output).
   ProgressBar bar{"x", 10, false};
   bar.update(5);
   bar.finish();
+}
+
+TEST(Progress, EtaIsMinutesSecondsOrHours) {
+  EXPECT_EQ(ProgressBar::format_eta(0.0), "0:00");
+  EXPECT_EQ(ProgressBar::format_eta(11.2), "0:12");  // rounded up
+  EXPECT_EQ(ProgressBar::format_eta(725.0), "12:05");
+  EXPECT_EQ(ProgressBar::format_eta(3723.0), "1:02:03");
+  EXPECT_EQ(ProgressBar::format_eta(1e9), "99:59:59+");
+  EXPECT_EQ(ProgressBar::format_eta(std::nan("")), "-");
 }
 
 // --- Scenarios ---------------------------------------------------------------------------
@@ -595,6 +622,430 @@ TEST(Files, OutputWritesUnderInjectedIoFaultsAreRuntimeBX012AndKeepTheOldFile) {
 
 TEST(Report, RequiresARecorder) {
   EXPECT_THROW((void)render_html_report(ReportData{}), std::invalid_argument);
+}
+
+// --- Scenario overrides (--set) ------------------------------------------------------------
+
+json override_base() {
+  return json::parse(R"({"name": "n", "quanta": 10, "chassis": "ecoli",
+    "config": {"max_vms": 3},
+    "vms": [{"id": "a", "type": "syn3a_recoded"},
+            {"id": "b", "type": "ecoli", "allocation": {"ribosomes": 4}}]})");
+}
+
+/// The message of the BioXenException `f` throws, or "" (a failure) when it throws none.
+template <class F>
+std::string error_of(F&& f, BioXenErrorCode code = BioXenErrorCode::invalid_argument) {
+  try {
+    f();
+  } catch (const BioXenException& e) {
+    EXPECT_EQ(e.code(), code) << e.message();
+    return e.message();
+  }
+  ADD_FAILURE() << "no exception";
+  return {};
+}
+
+TEST(Override, ParsesPathsAsErrorsWriteFields) {
+  const auto steps = parse_scenario_path("vms[10].allocation.ribosomes");
+  ASSERT_EQ(steps.size(), 4U);
+  EXPECT_EQ(steps[0].key, "vms");
+  EXPECT_TRUE(steps[1].is_index);
+  EXPECT_EQ(steps[1].index, 10U);
+  EXPECT_EQ(steps[2].key, "allocation");
+  EXPECT_EQ(steps[3].key, "ribosomes");
+  EXPECT_EQ(parse_scenario_path("a[0][1]").size(), 3U);
+  for (const char* bad : {"", "[0]", ".a", "a.", "a..b", "a[", "a[]", "a[x]", "a[1", "a b",
+                          "a[99999999999999999999999]", "a=b", "a[-1]", "a.\xc3"}) {
+    EXPECT_NE(error_of([&] { (void)parse_scenario_path(bad); }), "") << bad;
+  }
+  EXPECT_EQ(error_of([] { (void)parse_scenario_path("vms[x]"); }),
+            "'vms[x]': expected an index (digits) after '[' at position 5");
+}
+
+TEST(Override, SetsAddsAndCreatesObjectsOnTheWay) {
+  json j = override_base();
+  apply_scenario_override(j, "vms[1].allocation.ribosomes", 8);
+  EXPECT_EQ(j["vms"][1]["allocation"]["ribosomes"], 8);
+  apply_scenario_override(j, "config.scheduler_policy", "fair_share");  // a new key
+  EXPECT_EQ(j["config"]["scheduler_policy"], "fair_share");
+  apply_scenario_override(j, "vms[0].allocation.priority", 2);  // allocation created
+  EXPECT_EQ(j["vms"][0]["allocation"], json({{"priority", 2}}));
+  apply_scenario_override(j, "quanta", 20);
+  EXPECT_EQ(j["quanta"], 20);
+  apply_scenario_override(j, "vms[0]", json{{"id", "z"}, {"type", "syn3a"}});  // a whole value
+  EXPECT_EQ(j["vms"][0]["id"], "z");
+}
+
+TEST(Override, ErrorsNameThePathAndChangeNothing) {
+  const json before = override_base();
+  struct Case {
+    const char* path;
+    const char* message;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"vms[2].id", "there is no vms[2]: 'vms' has 2 elements (0 to 1)"},
+           {"name.x", "'name' is a string (\"n\"), not an object: there is no name.x"},
+           {"vms.x", "'vms' is an array of 2, not an object: there is no vms.x"},
+           {"config[0]", "'config' is an object, not an array: there is no config[0]"},
+           {"events[0]", "there is no events[0] (no key 'events' in the scenario)"},
+           {"vms[0].allocation[0]",
+            "there is no vms[0].allocation[0] (no key 'allocation' in 'vms[0]')"},
+           {"chassis.doubling_time_min",
+            "'chassis' is a string (\"ecoli\"), not an object: there is no "
+            "chassis.doubling_time_min"}}) {
+    json j = before;
+    EXPECT_EQ(error_of([&] { apply_scenario_override(j, c.path, 1); }), c.message) << c.path;
+    EXPECT_EQ(j, before) << c.path;
+  }
+  json empty = json::parse(R"({"vms": []})");
+  EXPECT_EQ(error_of([&] { apply_scenario_override(empty, "vms[0].id", "a"); }),
+            "there is no vms[0]: 'vms' is empty");
+}
+
+TEST(Override, ValuesAreJsonWhenTheyParseElseStrings) {
+  EXPECT_EQ(parse_override_value("8"), json(8));
+  EXPECT_EQ(parse_override_value("2.5"), json(2.5));
+  EXPECT_EQ(parse_override_value("true"), json(true));
+  EXPECT_EQ(parse_override_value("null"), json(nullptr));
+  EXPECT_EQ(parse_override_value("\"42\""), json("42"));
+  EXPECT_EQ(parse_override_value("{\"ribosomes\": 8}"), json({{"ribosomes", 8}}));
+  EXPECT_EQ(parse_override_value("fair_share"), json("fair_share"));
+  EXPECT_EQ(parse_override_value(""), json(""));
+  EXPECT_EQ(parse_override_value("1e400"), json("1e400"));  // beyond a double: text
+  EXPECT_EQ(parse_override_value("{\"a\": 1, \"a\": 2}"), json("{\"a\": 1, \"a\": 2}"));
+  const ScenarioOverride o = parse_scenario_override("config.log_level=a=b");
+  EXPECT_EQ(o.path, "config.log_level");
+  EXPECT_EQ(o.value, json("a=b"));
+  EXPECT_EQ(error_of([] { (void)parse_scenario_override("quanta"); }),
+            "--set 'quanta': expected PATH=VALUE, e.g. vms[0].allocation.ribosomes=8");
+  EXPECT_EQ(error_of([] { (void)parse_scenario_override("=5"); }),
+            "--set '=5': path the path is empty (write e.g. vms[0].allocation.ribosomes)");
+}
+
+TEST(Override, SchemaErrorsNameTheSetArgument) {
+  const auto parse = [](std::vector<std::string> args) {
+    std::vector<ScenarioOverride> os;
+    for (const auto& a : args) os.push_back(parse_scenario_override(a));
+    return parse_scenario_with_overrides(override_base(), "s.json", ".", {}, os);
+  };
+  EXPECT_EQ(parse({"vms[1].allocation.ribosomes=8"}).vms[1].allocation.ribosomes, 8U);
+  EXPECT_EQ(parse({"config.scheduler_policy=fair_share"}).config.scheduler_policy,
+            SchedulerPolicy::fair_share);
+  // A field of a named chassis makes it the base of an inline profile.
+  const Scenario slow = parse({"chassis.doubling_time_min=60"});
+  EXPECT_EQ(slow.chassis.doubling_time_min, 60.0);
+  EXPECT_EQ(slow.chassis_name, "custom, based on ecoli");
+  EXPECT_EQ(error_of([&] { (void)parse({"vms[0].allocation.ribosomes=abc"}); },
+                     BioXenErrorCode::invalid_configuration),
+            "--set vms[0].allocation.ribosomes=abc: s.json: vms[0].allocation.ribosomes: "
+            "expected an integer in [0, 2147483647], got \"abc\"");
+  EXPECT_EQ(error_of(
+                [&] {
+                  (void)parse({"quanta=1", "vms[0].type=plant"});
+                },
+                BioXenErrorCode::invalid_configuration)
+                .rfind("--set vms[0].type=plant: s.json: vms[0].type: unknown biological type", 0),
+            0U);
+  EXPECT_EQ(error_of([&] { (void)parse({"vms[9].id=x"}); }),
+            "--set vms[9].id=x: s.json: there is no vms[9]: 'vms' has 2 elements (0 to 1)");
+  // An error elsewhere is the schema's own.
+  EXPECT_EQ(error_of(
+                [&] {
+                  (void)parse({"name=x", "config.max_vms=0"});
+                },
+                BioXenErrorCode::invalid_configuration)
+                .rfind("--set config.max_vms=0: ", 0),
+            0U);
+}
+
+/// A random JSON document of objects and arrays, `depth` levels deep.
+json random_document(std::mt19937& rng, int depth) {
+  std::uniform_int_distribution<int> pick(0, 5);
+  const int kind = depth <= 0 ? pick(rng) % 4 : pick(rng);
+  switch (kind) {
+    case 0:
+      return static_cast<int>(rng() % 100);
+    case 1:
+      return "s" + std::to_string(rng() % 10);
+    case 2:
+      return rng() % 2 == 0;
+    case 3:
+      return nullptr;
+    case 4: {
+      json a = json::array();
+      for (int i = static_cast<int>(rng() % 4); i > 0; --i) {
+        a.push_back(random_document(rng, depth - 1));
+      }
+      return a;
+    }
+    default: {
+      json o = json::object();
+      for (int i = static_cast<int>(rng() % 4); i > 0; --i) {
+        o["k" + std::to_string(rng() % 6)] = random_document(rng, depth - 1);
+      }
+      return o;
+    }
+  }
+}
+
+/// Every path of `j` below the top, as an override path and as a JSON pointer.
+void all_paths(const json& j, const std::string& path, const json::json_pointer& ptr,
+               std::vector<std::pair<std::string, json::json_pointer>>& out) {
+  if (j.is_object()) {
+    for (const auto& [k, v] : j.items()) {
+      const std::string p = path.empty() ? k : path + "." + k;
+      out.emplace_back(p, ptr / k);
+      all_paths(v, p, ptr / k, out);
+    }
+  } else if (j.is_array()) {
+    for (std::size_t i = 0; i < j.size(); ++i) {
+      const std::string p = path + "[" + std::to_string(i) + "]";
+      out.emplace_back(p, ptr / i);
+      all_paths(j[i], p, ptr / i, out);
+    }
+  }
+}
+
+TEST(Override, RandomDocumentsAndPathsAgreeWithJsonPointers) {
+  std::mt19937 rng{20260};  // fixed seed: the same cases on every run
+  int applied = 0;
+  int refused = 0;
+  for (int round = 0; round < 2000; ++round) {
+    json doc = json::object();
+    for (int i = static_cast<int>(rng() % 4) + 1; i > 0; --i) {
+      doc["k" + std::to_string(rng() % 6)] = random_document(rng, 3);
+    }
+    std::vector<std::pair<std::string, json::json_pointer>> paths;
+    all_paths(doc, "", json::json_pointer(), paths);
+    const json value = random_document(rng, 1);
+    // An existing path: the same as setting it through a JSON pointer.
+    const auto& [path, ptr] = paths[rng() % paths.size()];
+    json expected = doc;
+    expected[ptr] = value;
+    json got = doc;
+    apply_scenario_override(got, path, value);
+    EXPECT_EQ(got, expected) << path << " in " << doc.dump();
+    ++applied;
+    // A path one step past it: an index past the end, or a key into a non-object, is
+    // refused and leaves the document as it was; a new key of an object is added.
+    const bool index = rng() % 2 == 0;
+    const std::string further =
+        index ? path + "[" + std::to_string(doc[ptr].is_array() ? doc[ptr].size() : 0) + "]"
+              : path + ".new";
+    json changed = doc;
+    try {
+      apply_scenario_override(changed, further, value);
+      ASSERT_TRUE(!index && doc[ptr].is_object()) << further << " in " << doc.dump();
+      json with = doc;
+      with[ptr / "new"] = value;
+      EXPECT_EQ(changed, with);
+    } catch (const BioXenException& e) {
+      EXPECT_EQ(e.code(), BioXenErrorCode::invalid_argument);
+      EXPECT_TRUE(index || !doc[ptr].is_object()) << further << ": " << e.message();
+      EXPECT_EQ(changed, doc) << further;
+      EXPECT_NE(e.message().find(further), std::string::npos) << e.message();
+      ++refused;
+    }
+  }
+  EXPECT_EQ(applied, 2000);
+  EXPECT_GT(refused, 500);  // both outcomes were exercised
+}
+
+TEST(Override, RandomPathTextEitherParsesBackOrIsRefused) {
+  std::mt19937 rng{7};
+  const std::string alphabet = "ab_0-9[].x=$ ";
+  int parsed = 0;
+  for (int round = 0; round < 5000; ++round) {
+    std::string text;
+    for (int i = static_cast<int>(rng() % 12); i > 0; --i)
+      text += alphabet[rng() % alphabet.size()];
+    std::vector<PathStep> steps;
+    try {
+      steps = parse_scenario_path(text);
+    } catch (const BioXenException& e) {
+      EXPECT_EQ(e.code(), BioXenErrorCode::invalid_argument);
+      continue;
+    }
+    // Written back, the steps are the text (indices without leading zeros aside).
+    std::string back;
+    for (const auto& s : steps) {
+      back += s.is_index ? "[" + std::to_string(s.index) + "]" : (back.empty() ? "" : ".") + s.key;
+    }
+    std::string normal = std::regex_replace(text, std::regex(R"(\[0+([0-9]))"), "[$1");
+    EXPECT_EQ(back, normal) << text;
+    ++parsed;
+  }
+  EXPECT_GT(parsed, 100);
+}
+
+// --- Range checks of numeric options ------------------------------------------------------
+
+TEST(Options, NumericRangesUseTheToolsPhrasing) {
+  const auto check = [](const CLI::Validator& v, std::string text) { return v(text); };
+  const CLI::Validator q = whole_number_in(1, 1'000'000'000'000ULL);
+  EXPECT_EQ(check(q, "5"), "");
+  EXPECT_EQ(check(q, "1000000000000"), "");
+  EXPECT_EQ(check(q, "0"), "'0' is out of range (1 to 1000000000000)");
+  EXPECT_EQ(check(q, "1000000000001"), "'1000000000001' is out of range (1 to 1000000000000)");
+  EXPECT_EQ(check(q, "99999999999999999999999"),
+            "'99999999999999999999999' is out of range (1 to 1000000000000)");
+  for (const char* bad : {"abc", "-3", "1.5", "1e3", "", " 5", "+5"}) {
+    EXPECT_EQ(check(q, bad),
+              std::string("'") + bad + "' is not a whole number (expected 1 to 1000000000000)");
+  }
+  const CLI::Validator phi = number_in(0.01, 1.0);
+  EXPECT_EQ(check(phi, "0.484"), "");
+  EXPECT_EQ(check(phi, "0"), "'0' is out of range (0.01 to 1)");
+  EXPECT_EQ(check(phi, "1e400"), "'1e400' is out of range (0.01 to 1)");
+  EXPECT_EQ(check(phi, "nan"), "'nan' is not a number (expected 0.01 to 1)");
+  EXPECT_EQ(check(phi, "x"), "'x' is not a number (expected 0.01 to 1)");
+}
+
+// --- CSV ----------------------------------------------------------------------------------
+
+/// A strict RFC 4180 reader (LF or CRLF line ends): the rows of `text`.
+std::vector<std::vector<std::string>> read_csv(const std::string& text) {
+  std::vector<std::vector<std::string>> rows;
+  std::vector<std::string> row;
+  std::string field;
+  bool quoted = false;
+  bool was_quoted = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
+        field += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        field += c;
+      }
+    } else if (c == '"') {
+      EXPECT_TRUE(field.empty() && !was_quoted) << "a quote inside an unquoted field";
+      quoted = was_quoted = true;
+    } else if (c == ',') {
+      row.push_back(std::move(field));
+      field.clear();
+      was_quoted = false;
+    } else if (c == '\n') {
+      row.push_back(std::move(field));
+      field.clear();
+      was_quoted = false;
+      rows.push_back(std::move(row));
+      row.clear();
+    } else {
+      EXPECT_FALSE(was_quoted) << "text after a closing quote";
+      field += c;
+    }
+  }
+  EXPECT_FALSE(quoted) << "unterminated quote";
+  EXPECT_TRUE(field.empty() && row.empty()) << "the last row has no line end";
+  return rows;
+}
+
+TEST(Csv, FieldsAreQuotedAsRfc4180Says) {
+  EXPECT_EQ(csv_field("vm1"), "vm1");
+  EXPECT_EQ(csv_field("a,b"), "\"a,b\"");
+  EXPECT_EQ(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+  EXPECT_EQ(csv_field("two\nlines"), "\"two\nlines\"");
+  EXPECT_EQ(csv_field(" padded"), "\" padded\"");
+  EXPECT_EQ(csv_field(""), "");
+  const auto rows = read_csv(csv_field("a,\"b\"\nc") + "," + csv_field("plain") + "\n");
+  ASSERT_EQ(rows.size(), 1U);
+  EXPECT_EQ(rows[0], (std::vector<std::string>{"a,\"b\"\nc", "plain"}));
+}
+
+TEST(Csv, NumbersReadBackExactly) {
+  std::mt19937_64 rng{42};
+  std::uniform_real_distribution<double> exponent(-30, 30);
+  for (int i = 0; i < 10000; ++i) {
+    const double x = std::pow(10.0, exponent(rng)) * (rng() % 2 == 0 ? 1 : -1);
+    const std::string text = csv_number(x);
+    EXPECT_EQ(text.find(','), std::string::npos);
+    EXPECT_EQ(std::stod(text), x) << text;
+  }
+  EXPECT_EQ(csv_number(0.1), "0.1");
+  EXPECT_EQ(csv_number(24519739.0), "24519739.0");
+  EXPECT_EQ(csv_number(0.0), "0.0");
+  EXPECT_EQ(csv_number(1e300), "1e+300");
+  EXPECT_EQ(csv_number(std::nan("")), "");
+  EXPECT_EQ(csv_number(HUGE_VAL), "inf");
+  EXPECT_EQ(csv_number(-HUGE_VAL), "-inf");
+}
+
+TEST(Csv, TimeSeriesHasOneRowPerBucketAndVm) {
+  TimeSeriesRecorder rec{0.1, 4};
+  std::vector<VmSample> vms = {{"a,1", "running", 4, 0.1, 0.1, 0.4, 10, 40, 1, false, 0}};
+  for (int q = 0; q < 6; ++q) {
+    if (q == 2) vms.push_back({"b", "paused", 2, 0, 0, 0, 0, 0, 0, false, 0});
+    for (auto& v : vms) {
+      if (v.state == "running") {
+        v.running_seconds += 0.1;
+        v.active_seconds += 0.1;
+        v.amino_acids += 10;
+      }
+    }
+    rec.record({68, 6, 30}, vms, HostSample{true, false, 1.0, 1.05, 0.01});
+  }
+  const auto rows = read_csv(time_series_csv(rec));
+  ASSERT_EQ(rows.size(), 1 + rec.buckets().size() * 2);
+  const auto& header = rows[0];
+  for (const auto& r : rows) EXPECT_EQ(r.size(), header.size());
+  const auto col = [&](const char* name) {
+    const auto it = std::find(header.begin(), header.end(), name);
+    EXPECT_NE(it, header.end()) << name;
+    return static_cast<std::size_t>(it - header.begin());
+  };
+  // Buckets of two quanta (four kept at most): 0-1, 2-3, 4-5; VM b from quantum 2.
+  ASSERT_EQ(rec.buckets().size(), 3U);
+  EXPECT_EQ(rows[1][col("vm_id")], "a,1");
+  EXPECT_EQ(rows[2][col("vm_id")], "b");
+  EXPECT_EQ(rows[2][col("vm_present")], "false");
+  EXPECT_EQ(rows[2][col("vm_proteins_completed")], "");
+  EXPECT_EQ(rows[4][col("vm_present")], "true");
+  EXPECT_EQ(rows[4][col("vm_paused_quanta")], "2");
+  EXPECT_EQ(rows[3][col("start_seconds")], "0.2");
+  EXPECT_EQ(rows[3][col("end_seconds")], "0.4");
+  EXPECT_EQ(rows[3][col("quanta")], "2");
+  EXPECT_EQ(rows[3][col("available_ribosomes")], "68.0");
+  EXPECT_EQ(rows[3][col("host_modelled")], "true");
+  EXPECT_EQ(rows[3][col("host_growth_rate_per_h")], "1.0");
+  double aa = 0;
+  for (std::size_t i = 1; i < rows.size(); i += 2) aa += std::stod(rows[i][col("vm_amino_acids")]);
+  EXPECT_EQ(aa, 70.0);  // the cumulative count at the end: every delta is in some bucket
+}
+
+TEST(Csv, VmSummaryHasEveryStatusKey) {
+  SimulationResult r;
+  VmStatus a;
+  a.vm_id = "a";
+  a.amino_acids = 123;
+  a.health_status = "healthy";
+  VmStatus gone;
+  gone.vm_id = "gone";
+  r.vms = {a};
+  r.destroyed = {gone};
+  r.guests = {GuestShare{"a", 12.5, 0.25, 3, 0.5}};
+  const auto rows = read_csv(vm_summary_csv(r));
+  ASSERT_EQ(rows.size(), 3U);
+  const json status = a;
+  EXPECT_EQ(rows[0].size(), status.size() + 4);
+  EXPECT_EQ(rows[0][0], "vm_id");
+  for (const auto& [key, value] : status.items()) {
+    EXPECT_NE(std::find(rows[0].begin(), rows[0].end(), key), rows[0].end()) << key;
+  }
+  const auto col = [&](const char* name) {
+    return static_cast<std::size_t>(std::find(rows[0].begin(), rows[0].end(), name) -
+                                    rows[0].begin());
+  };
+  EXPECT_EQ(rows[1][col("amino_acids")], "123");
+  EXPECT_EQ(rows[1][col("destroyed")], "false");
+  EXPECT_EQ(rows[1][col("translation_share")], "0.25");
+  EXPECT_EQ(rows[2][col("vm_id")], "gone");
+  EXPECT_EQ(rows[2][col("destroyed")], "true");
+  EXPECT_EQ(rows[2][col("translation_share")], "");
 }
 
 }  // namespace
