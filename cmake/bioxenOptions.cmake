@@ -21,6 +21,12 @@ option(BIOXEN_BUILD_DOCS "Add the bioxen_docs target (HTML API reference, needs 
 # libFuzzer targets of tests/fuzz/ (clang only; the fuzz preset). Their regression replay is
 # part of the test suite whatever this says.
 option(BIOXEN_BUILD_FUZZERS "Build the libFuzzer targets in tests/fuzz/ (clang only)" OFF)
+# Line editing, history and Tab completion in `bioxen shell` through libedit (pkg-config
+# module libedit, Debian's libedit-dev; BSD licence). AUTO: with it when it is found; ON: it
+# must be found; OFF: without it (the shell then reads plain lines, and says so on a terminal).
+set(BIOXEN_WITH_LINE_EDITOR AUTO
+    CACHE STRING "Line editor of bioxen shell, libedit: AUTO (when found), ON or OFF")
+set_property(CACHE BIOXEN_WITH_LINE_EDITOR PROPERTY STRINGS AUTO ON OFF)
 
 # --- how it is built --------------------------------------------------------------------
 # OFF by default: a release built with a newer compiler must not fail on a warning that

@@ -14,7 +14,7 @@
 # exact apt-get line to run. When everything is present it only checks and exits 0.
 set -eu
 
-packages="g++ cmake make pkg-config libfmt-dev libspdlog-dev nlohmann-json3-dev libcli11-dev"
+packages="g++ cmake make pkg-config libfmt-dev libspdlog-dev nlohmann-json3-dev libcli11-dev libedit-dev"
 check_only=0
 for arg in "$@"; do
   case "$arg" in
