@@ -6,6 +6,18 @@
 # library, installs nothing, never turns warnings into errors and follows the parent's
 # BUILD_TESTING; each default below that says PROJECT_IS_TOP_LEVEL is how.
 include_guard(GLOBAL)
+
+# Debian multiarch: on a system whose compiler has a library architecture (Debian, Ubuntu:
+# x86_64-linux-gnu, aarch64-linux-gnu, ...) the libraries, the CMake package and bioxen.pc go
+# to lib/<triplet> for every prefix, as in Debian's own packages (GNUInstallDirs does this by
+# itself only for the prefix /usr). The .deb packages need it; /usr/local/lib/<triplet> is on
+# the default search paths of ld.so, pkg-config and find_package as well. Set
+# CMAKE_INSTALL_LIBDIR (e.g. to lib) to choose otherwise.
+if(PROJECT_IS_TOP_LEVEL AND NOT DEFINED CMAKE_INSTALL_LIBDIR AND CMAKE_LIBRARY_ARCHITECTURE
+   AND EXISTS "/etc/debian_version")
+  set(CMAKE_INSTALL_LIBDIR "lib/${CMAKE_LIBRARY_ARCHITECTURE}"
+      CACHE PATH "Object code libraries (LIBDIR)")
+endif()
 include(GNUInstallDirs)  # CMAKE_INSTALL_LIBDIR, the base of the install directories below
 
 # --- what is built ----------------------------------------------------------------------
@@ -41,10 +53,12 @@ set(BIOXEN_CMAKE_INSTALL_DIR "${CMAKE_INSTALL_LIBDIR}/cmake/bioxen"
     CACHE STRING "Where bioxenConfig.cmake is installed, relative to the prefix")
 set(BIOXEN_PKGCONFIG_INSTALL_DIR "${CMAKE_INSTALL_LIBDIR}/pkgconfig"
     CACHE STRING "Where bioxen.pc is installed, relative to the prefix")
-# A release manager sets the real address at configure time; .invalid can never be mistaken
-# for a working one.
-set(BIOXEN_PACKAGE_CONTACT "BioXen maintainers <maintainers@bioxen.invalid>"
-    CACHE STRING "Maintainer field of the Debian packages")
+# The Maintainer of the Debian packages, "Name <address>". The project has no maintainer
+# address to put here, so there is no default: without it cpack makes the .tar.gz packages
+# only (and `cpack -G DEB` stops with an error naming this option). The release manager sets
+# it; the pre-release validation passes its CONTACT setting here.
+set(BIOXEN_PACKAGE_CONTACT "" CACHE STRING
+    "Maintainer of the Debian packages, 'Name <address>' (empty: no .deb packages)")
 # Needs BIOXEN_BUILD_TESTS and BIOXEN_INSTALL (the test is defined with the packaging tests).
 option(BIOXEN_RELEASE_VALIDATION
        "Register the (slow) pre-release validation as a CTest test (label release)" OFF)

@@ -22,6 +22,9 @@
 #   JOBS      parallel build and test jobs (default 2)
 #   CXX       C++ compiler for every build (default: CMake's choice)
 #   VERBOSE   ON: echo every command's output while it runs
+#   CONTACT   the Maintainer of the .deb packages, "Name <address>" (BIOXEN_PACKAGE_CONTACT of
+#             the build); required: without it the packages check fails, as the project has
+#             no address of its own to put there
 #
 # The deb_install check installs the freshly built .deb files with dpkg (root only), builds a
 # consumer against /usr and removes them again. If it is interrupted, restore the machine

@@ -4,7 +4,7 @@
 #   sh cmake/setup-debian.sh           # to build the library, the tool and the examples
 #   sh cmake/setup-debian.sh --tests   # ... and to run the whole test suite (with chromium)
 #   --docs      ... and to build the HTML API reference (Doxygen)
-#   --release   ... and to build the release packages (cpack; dpkg-shlibdeps needs dpkg-dev)
+#   --release   ... and to build and check the release packages (cpack, dpkg-shlibdeps, lintian)
 #   --browser   ... and the headless browser of the HTML report test
 #   --clang     ... and clang
 #   --tidy      ... and clang with clang-tidy (the tidy and tidy-ci presets)
@@ -23,7 +23,7 @@ for arg in "$@"; do
     --clang) packages="$packages clang" ;;
     --tidy) packages="$packages clang clang-tidy" ;;
     --docs) packages="$packages doxygen" ;;
-    --release) packages="$packages dpkg-dev file" ;;
+    --release) packages="$packages dpkg-dev file lintian" ;;
     --check) check_only=1 ;;
     -h | --help)
       sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'

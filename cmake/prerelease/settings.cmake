@@ -8,7 +8,7 @@ include_guard(GLOBAL)
 # ---------------------------------------------------------------------------------------
 # Options
 # ---------------------------------------------------------------------------------------
-foreach(opt SKIP FAST WORK_DIR KEEP JOBS CXX VERBOSE)
+foreach(opt SKIP FAST WORK_DIR KEEP JOBS CXX VERBOSE CONTACT)
   if(NOT DEFINED ${opt} AND DEFINED ENV{BIOXEN_VALIDATION_${opt}})
     set(${opt} "$ENV{BIOXEN_VALIDATION_${opt}}")
   endif()
@@ -31,7 +31,7 @@ set(TITLE_install        "install into a temporary prefix")
 set(TITLE_find_package   "downstream find_package build from that prefix")
 set(TITLE_pkg_config     "downstream pkg-config build from that prefix")
 set(TITLE_fetchcontent   "downstream FetchContent build of the source")
-set(TITLE_packages       "cpack: .tar.gz and .deb, names, Depends, contents")
+set(TITLE_packages       "cpack: .tar.gz and .deb, names, Depends, contents, lintian")
 set(TITLE_deb_install    "dpkg -i the .deb, build against /usr, dpkg -r")
 set(TITLE_versions       "version strings agree")
 set(TITLE_docs           "docs build (Doxygen HTML)")

@@ -14,6 +14,7 @@
 #include "bioxen/config.hpp"
 #include "bioxen/detail/json_read.hpp"
 #include "bioxen/error_details.hpp"
+#include "bioxen/export.hpp"
 #include "bioxen/types.hpp"
 
 namespace bioxen {
@@ -66,7 +67,7 @@ struct Reservation {
 /// alloc.check_admit("vm1", r);
 /// alloc.admit(r);
 /// @endcode
-class ResourceAllocator {
+class BIOXEN_API ResourceAllocator {
  public:
   ResourceAllocator(const ProductionConfig& config, const ChassisProfile& chassis)
       : max_vms_(config.max_vms),

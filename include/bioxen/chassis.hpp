@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "bioxen/detail/enum_table.hpp"
+#include "bioxen/export.hpp"
 
 namespace bioxen {
 
@@ -39,11 +40,11 @@ constexpr std::string_view to_string(ChassisType type) noexcept {
   return detail::enum_name(detail::chassis_type_names, type);
 }
 /// Parses a chassis kind's name; throws BioXenException(invalid_argument) listing the names.
-ChassisType chassis_type_from_string(std::string_view name);
+BIOXEN_API ChassisType chassis_type_from_string(std::string_view name);
 
 /// Everything the hypervisor needs to know about a host cell. Physiology values are cited in
 /// docs/MODEL.md (from the parameter table of the project).
-struct ChassisProfile {
+struct BIOXEN_API ChassisProfile {
   std::string name;                       ///< e.g. "E. coli K-12 MG1655"
   ChassisType type = ChassisType::ecoli;  ///< the base kind (a user profile names one)
   // The original library's allocator view.
@@ -100,7 +101,7 @@ struct ChassisProfile {
 };
 
 /// The built-in profile of a chassis kind (its reference growth condition).
-const ChassisProfile& chassis_profile(ChassisType type) noexcept;
+BIOXEN_API const ChassisProfile& chassis_profile(ChassisType type) noexcept;
 
 /// The built-in profile of a chassis kind in the growth condition where the host alone
 /// doubles every `doubling_time_min`. For E. coli the ribosome and RNA polymerase counts,
@@ -113,7 +114,7 @@ const ChassisProfile& chassis_profile(ChassisType type) noexcept;
 /// @code
 /// bioxen::ChassisProfile slow = bioxen::chassis_profile(bioxen::ChassisType::ecoli, 60.0);
 /// @endcode
-ChassisProfile chassis_profile(ChassisType type, double doubling_time_min);
+BIOXEN_API ChassisProfile chassis_profile(ChassisType type, double doubling_time_min);
 
 /// One row of Bremer & Dennis 2008 (E. coli B/r), as shipped in src/growth_laws/.
 struct GrowthConditionRow {
@@ -132,7 +133,7 @@ struct GrowthConditionRow {
 
 /// The Bremer & Dennis 2008 rows the E. coli growth conditions are interpolated from, slowest
 /// growth first.
-std::span<const GrowthConditionRow> bremer_dennis_rows() noexcept;
+BIOXEN_API std::span<const GrowthConditionRow> bremer_dennis_rows() noexcept;
 
 /// Amino-acid residues of r-protein in one ribosome (Bremer & Dennis 2008).
 inline constexpr double rprotein_aa_per_ribosome = 7336.0;
@@ -145,7 +146,7 @@ inline constexpr double amino_acid_residue_da = 110.0;
 /// atp_percentage in (0, 100]; physical_ribosomes, elongation and transcription rates,
 /// atp_per_aa, atp_supply_per_s and doubling_time_min finite and > 0; no empty pathway or
 /// protein-processing names.
-void validate_chassis_profile(const ChassisProfile& profile);
+BIOXEN_API void validate_chassis_profile(const ChassisProfile& profile);
 
 /// Reads a user profile: a JSON object with "base" (a ChassisType name) and any fields of
 /// ChassisProfile overriding the base's values. Unknown keys, wrong types and out-of-range
@@ -158,12 +159,13 @@ void validate_chassis_profile(const ChassisProfile& profile);
 ///     nlohmann::json::parse(R"({"base": "ecoli", "name": "slow E. coli",
 ///                                "elongation_rate_aa_per_s": 12})"));
 /// @endcode
-ChassisProfile chassis_profile_from_json(const nlohmann::json& j);
+BIOXEN_API ChassisProfile chassis_profile_from_json(const nlohmann::json& j);
 /// chassis_profile_from_json() of a file; an unreadable file is io_error, malformed JSON is
 /// chassis_initialization_error with the line and column.
-ChassisProfile load_chassis_profile(const std::filesystem::path& file);
+BIOXEN_API ChassisProfile load_chassis_profile(const std::filesystem::path& file);
 
-void to_json(nlohmann::json& j, const ChassisProfile& p);
-void from_json(const nlohmann::json& j, ChassisProfile& p);  // = chassis_profile_from_json
+BIOXEN_API void to_json(nlohmann::json& j, const ChassisProfile& p);
+BIOXEN_API void from_json(const nlohmann::json& j,
+                          ChassisProfile& p);  // = chassis_profile_from_json
 
 }  // namespace bioxen

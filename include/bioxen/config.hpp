@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "bioxen/detail/enum_table.hpp"
+#include "bioxen/export.hpp"
 #include "bioxen/work_model.hpp"
 
 namespace bioxen {
@@ -62,7 +63,7 @@ constexpr std::string_view to_string(SchedulerPolicy policy) noexcept {
 /// @code
 /// auto p = bioxen::scheduler_policy_from_string("fair_share");
 /// @endcode
-SchedulerPolicy scheduler_policy_from_string(std::string_view name);
+BIOXEN_API SchedulerPolicy scheduler_policy_from_string(std::string_view name);
 
 /// The hypervisor's configuration: every field and default of the original library's
 /// ProductionConfig, plus the scheduler's. A plain aggregate: set fields, then call validate() (the
@@ -75,7 +76,7 @@ SchedulerPolicy scheduler_policy_from_string(std::string_view name);
 /// cfg.context_switch_ms = 0;
 /// cfg.validate();
 /// @endcode
-struct ProductionConfig {
+struct BIOXEN_API ProductionConfig {
   // --- The original library's fields, with its defaults. ---
   int max_vms = 4;                    ///< VMs that may exist at once (enforced: BX004)
   int total_ribosomes = 80;           ///< ribosome units of the allocator pool
@@ -140,26 +141,26 @@ inline constexpr std::array<std::string_view, 7> log_levels = {
     "TRACE", "DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL", "OFF"};
 
 /// Every key, always (the original library's JSON shape plus the scheduler's keys).
-void to_json(nlohmann::json& j, const ProductionConfig& c);
+BIOXEN_API void to_json(nlohmann::json& j, const ProductionConfig& c);
 /// Overrides the fields whose keys are present (so `j.get<ProductionConfig>()` fills the
 /// rest with defaults). Unknown keys and wrong types throw invalid_configuration naming the
 /// key; ranges are left to validate(), which this does not call.
-void from_json(const nlohmann::json& j, ProductionConfig& c);
+BIOXEN_API void from_json(const nlohmann::json& j, ProductionConfig& c);
 
 /// The policy's name; from_json reads a name (invalid_configuration otherwise).
-void to_json(nlohmann::json& j, SchedulerPolicy p);
-void from_json(const nlohmann::json& j, SchedulerPolicy& p);
+BIOXEN_API void to_json(nlohmann::json& j, SchedulerPolicy p);
+BIOXEN_API void from_json(const nlohmann::json& j, SchedulerPolicy& p);
 
 }  // namespace bioxen
 
 /// Formats as the policy's name.
 template <>
-struct fmt::formatter<bioxen::SchedulerPolicy> : fmt::formatter<std::string_view> {
+struct BIOXEN_API fmt::formatter<bioxen::SchedulerPolicy> : fmt::formatter<std::string_view> {
   format_context::iterator format(bioxen::SchedulerPolicy p, format_context& ctx) const;
 };
 
 /// Formats as compact JSON.
 template <>
-struct fmt::formatter<bioxen::ProductionConfig> : fmt::formatter<std::string_view> {
+struct BIOXEN_API fmt::formatter<bioxen::ProductionConfig> : fmt::formatter<std::string_view> {
   format_context::iterator format(const bioxen::ProductionConfig& c, format_context& ctx) const;
 };

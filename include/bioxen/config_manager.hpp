@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "bioxen/config.hpp"
+#include "bioxen/export.hpp"
 
 namespace bioxen {
 
@@ -38,7 +39,7 @@ namespace bioxen {
 /// // d["resource_limits"]["max_ribosomes"] == 15, d["memory_kb"] == 544
 /// bool ok = bioxen::ConfigManager::validate_config(d, "basic");   // true
 /// @endcode
-class ConfigManager {
+class BIOXEN_API ConfigManager {
  public:
   /// The defaults of a biological type ("syn3a", "ecoli", "minimal_cell"): the original
   /// library's `resource_limits` and flags, plus `genome` (the built-in genome), `memory_kb`
@@ -89,7 +90,7 @@ class ConfigManager {
 /// mgr.save_config();                             // atomic, mode 0600
 /// auto checks = mgr.validate_production_requirements();   // five named checks
 /// @endcode
-class ProductionConfigManager {
+class BIOXEN_API ProductionConfigManager {
  public:
   /// The configuration in effect. Assign to its fields to override file and environment.
   ProductionConfig config;
@@ -142,7 +143,7 @@ class ProductionConfigManager {
 /// The JSON form of a ProductionConfig, validated strictly: every key must be a field, every
 /// value of the field's type and range. `origin` names the source in error messages (a file
 /// name, a variable, "config"). Throws BioXenException(invalid_configuration).
-ProductionConfig production_config_from_json(const nlohmann::json& j,
-                                             std::string_view origin = "config");
+BIOXEN_API ProductionConfig production_config_from_json(const nlohmann::json& j,
+                                                        std::string_view origin = "config");
 
 }  // namespace bioxen

@@ -10,6 +10,8 @@
 #include <system_error>
 #include <type_traits>
 
+#include "bioxen/export.hpp"
+
 namespace bioxen {
 
 /// Every failure BioXen reports. The numeric value is the code's BX number: BX001 is 1.
@@ -50,13 +52,13 @@ inline constexpr BioXenErrorCode all_error_codes[] = {
 };
 
 /// "BX001" for BioXenErrorCode::vm_creation_failed.
-std::string error_code_string(BioXenErrorCode code);
+BIOXEN_API std::string error_code_string(BioXenErrorCode code);
 
 /// "vm_creation_failed" for BioXenErrorCode::vm_creation_failed.
-std::string_view error_code_name(BioXenErrorCode code) noexcept;
+BIOXEN_API std::string_view error_code_name(BioXenErrorCode code) noexcept;
 
 /// The `std::error_category` named "bioxen"; its message() is a one-line description.
-const std::error_category& bioxen_category() noexcept;
+BIOXEN_API const std::error_category& bioxen_category() noexcept;
 
 /// Lets `std::error_code ec = BioXenErrorCode::vm_not_found;` work.
 inline std::error_code make_error_code(BioXenErrorCode code) noexcept {
@@ -83,7 +85,7 @@ struct error_details_json;
 ///   // e.code() == BioXenErrorCode::vm_not_found, e.what() == "[BX006] VM 'missing' not found"
 /// }
 /// @endcode
-class BioXenException : public std::runtime_error {
+class BIOXEN_API BioXenException : public std::runtime_error {
  public:
   BioXenException(BioXenErrorCode code, std::string message);
   /// `details` that is not an object is stored as {"value": details}. Bytes of `message` and

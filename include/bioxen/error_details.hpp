@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "bioxen/error.hpp"
+#include "bioxen/export.hpp"
 
 namespace bioxen {
 
@@ -29,7 +30,7 @@ struct error_details_json {
 /// throw bioxen::BioXenException(bioxen::BioXenErrorCode::io_error, "cannot read x",
 ///                               {{"file", "x"}});
 /// @endcode
-class ErrorDetails : public nlohmann::json {
+class BIOXEN_API ErrorDetails : public nlohmann::json {
  public:
   using nlohmann::json::basic_json;
   ErrorDetails() : nlohmann::json(nlohmann::json::object()) {}

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "bioxen/export.hpp"
 #include "bioxen/types.hpp"
 
 namespace bioxen {
@@ -37,19 +38,19 @@ struct XcpngConfig {
 };
 
 /// Every field; `password` as "***" (a secret never reaches JSON).
-void to_json(nlohmann::json& j, const XcpngConfig& c);
+BIOXEN_API void to_json(nlohmann::json& j, const XcpngConfig& c);
 /// Reads the object `xcpng_config` of a VM configuration (xapi_url, username, password and
 /// ssh_user required). Errors: invalid_configuration naming the key, never a value.
-void from_json(const nlohmann::json& j, XcpngConfig& c);
+BIOXEN_API void from_json(const nlohmann::json& j, XcpngConfig& c);
 
 /// "syn3a", "ecoli", "minimal_cell".
-std::vector<std::string> get_supported_biological_types();
+BIOXEN_API std::vector<std::string> get_supported_biological_types();
 /// "basic", "xcpng".
-std::vector<std::string> get_supported_vm_types();
+BIOXEN_API std::vector<std::string> get_supported_vm_types();
 /// True for a name get_supported_biological_types() lists.
-bool validate_biological_type(std::string_view biological_type);
+BIOXEN_API bool validate_biological_type(std::string_view biological_type);
 /// True for a name get_supported_vm_types() lists.
-bool validate_vm_type(std::string_view vm_type);
+BIOXEN_API bool validate_vm_type(std::string_view vm_type);
 
 /// The process-wide hypervisor behind create_bio_vm() and BioResourceManager's default
 /// constructor, like spdlog's default logger: a convenience, never the only way in. Created
@@ -60,11 +61,11 @@ bool validate_vm_type(std::string_view vm_type);
 /// auto hv = bioxen::default_hypervisor();
 /// fmt::print("{}\n", hv->get_system_resources());
 /// @endcode
-std::shared_ptr<BioXenHypervisor> default_hypervisor();
+BIOXEN_API std::shared_ptr<BioXenHypervisor> default_hypervisor();
 
 /// Replaces the default hypervisor (nullptr: the next default_hypervisor() creates a fresh
 /// one). Handles of VMs on the old one keep it alive.
-void set_default_hypervisor(std::shared_ptr<BioXenHypervisor> hypervisor);
+BIOXEN_API void set_default_hypervisor(std::shared_ptr<BioXenHypervisor> hypervisor);
 
 class BiologicalVM;
 
@@ -87,9 +88,9 @@ class BiologicalVM;
 /// auto vm = bioxen::create_bio_vm("my_vm", "syn3a", "basic", {{"genome", "syn3a_recoded"}});
 /// auto big = bioxen::create_bio_vm("big", "ecoli", "basic", {{"ribosomes", 20}, {"priority", 3}});
 /// @endcode
-BiologicalVM create_bio_vm(std::string_view vm_id, std::string_view biological_type,
-                           std::string_view vm_type = "basic",
-                           const nlohmann::json& config = nlohmann::json::object());
+BIOXEN_API BiologicalVM create_bio_vm(std::string_view vm_id, std::string_view biological_type,
+                                      std::string_view vm_type = "basic",
+                                      const nlohmann::json& config = nlohmann::json::object());
 
 /// Creates a VM on `hypervisor` (which must outlive the handle).
 ///
@@ -97,14 +98,16 @@ BiologicalVM create_bio_vm(std::string_view vm_id, std::string_view biological_t
 /// bioxen::BioXenHypervisor hv;
 /// auto vm = bioxen::create_bio_vm(hv, "vm1", "ecoli");
 /// @endcode
-BiologicalVM create_bio_vm(BioXenHypervisor& hypervisor, std::string_view vm_id,
-                           std::string_view biological_type, std::string_view vm_type = "basic",
-                           const nlohmann::json& config = nlohmann::json::object());
+BIOXEN_API BiologicalVM create_bio_vm(BioXenHypervisor& hypervisor, std::string_view vm_id,
+                                      std::string_view biological_type,
+                                      std::string_view vm_type = "basic",
+                                      const nlohmann::json& config = nlohmann::json::object());
 
 /// Creates a VM on a shared hypervisor (the handle shares its ownership).
-BiologicalVM create_bio_vm(std::shared_ptr<BioXenHypervisor> hypervisor, std::string_view vm_id,
-                           std::string_view biological_type, std::string_view vm_type = "basic",
-                           const nlohmann::json& config = nlohmann::json::object());
+BIOXEN_API BiologicalVM create_bio_vm(std::shared_ptr<BioXenHypervisor> hypervisor,
+                                      std::string_view vm_id, std::string_view biological_type,
+                                      std::string_view vm_type = "basic",
+                                      const nlohmann::json& config = nlohmann::json::object());
 
 /// A handle to one biological VM on a hypervisor (BiologicalVM of the original library). Copies
 /// refer to the same VM. Operations go to the hypervisor and throw its BioXenException.
@@ -115,7 +118,7 @@ BiologicalVM create_bio_vm(std::shared_ptr<BioXenHypervisor> hypervisor, std::st
 /// bioxen::VmStatus s = vm.get_status();
 /// vm.destroy();
 /// @endcode
-class BiologicalVM {
+class BIOXEN_API BiologicalVM {
  public:
   const std::string& vm_id() const noexcept { return vm_id_; }
   /// "basic" or "xcpng".
@@ -166,13 +169,13 @@ class BiologicalVM {
 };
 
 /// {"vm_id", "biological_type", "vm_type", "config" (secrets as "***")}.
-void to_json(nlohmann::json& j, const BiologicalVM& vm);
+BIOXEN_API void to_json(nlohmann::json& j, const BiologicalVM& vm);
 
 }  // namespace bioxen
 
 /// "root@https://xenserver:443 (ssh bioxen, password ***)".
 template <>
-struct fmt::formatter<bioxen::XcpngConfig> : fmt::formatter<std::string_view> {
+struct BIOXEN_API fmt::formatter<bioxen::XcpngConfig> : fmt::formatter<std::string_view> {
   template <class Ctx>
   auto format(const bioxen::XcpngConfig& c, Ctx& ctx) const {
     return fmt::formatter<std::string_view>::format(
@@ -182,7 +185,7 @@ struct fmt::formatter<bioxen::XcpngConfig> : fmt::formatter<std::string_view> {
 
 /// "prod_ecoli_01 (ecoli, basic)".
 template <>
-struct fmt::formatter<bioxen::BiologicalVM> : fmt::formatter<std::string_view> {
+struct BIOXEN_API fmt::formatter<bioxen::BiologicalVM> : fmt::formatter<std::string_view> {
   template <class Ctx>
   auto format(const bioxen::BiologicalVM& vm, Ctx& ctx) const {
     return fmt::formatter<std::string_view>::format(

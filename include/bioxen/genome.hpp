@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "bioxen/detail/enum_table.hpp"
+#include "bioxen/export.hpp"
 #include "bioxen/genetic_code.hpp"
 
 namespace bioxen {
@@ -34,9 +35,9 @@ static_assert(enum_table_is_dense(gene_type_names));
 }  // namespace detail
 
 /// "CDS", "rRNA", "tRNA", "ncRNA", "tmRNA", "pseudogene" (the TSV spelling).
-std::string_view to_string(GeneType type) noexcept;
+BIOXEN_API std::string_view to_string(GeneType type) noexcept;
 /// The inverse of to_string(GeneType) (exact spelling); std::nullopt for anything else.
-std::optional<GeneType> gene_type_from_string(std::string_view name) noexcept;
+BIOXEN_API std::optional<GeneType> gene_type_from_string(std::string_view name) noexcept;
 /// Every gene type, in enum order.
 inline constexpr std::array<GeneType, detail::gene_type_names.size()> all_gene_types =
     detail::enum_values(detail::gene_type_names);
@@ -79,7 +80,7 @@ struct GeneticCodeInfo {
 };
 
 /// An immutable genome: shared between all VMs that run it.
-class GenomeTemplate {
+class BIOXEN_API GenomeTemplate {
  public:
   /// Validates (non-empty genes, coordinates inside the genome, CDS with protein length > 0, a
   /// supported translation table, other_code_length_aa only on CDS and only when `code` says
@@ -160,24 +161,24 @@ struct GeneticCodeCheck {
 };
 
 /// Checks a genome against the tables a host reads; O(1) (the genome counts at construction).
-GeneticCodeCheck check_genetic_code(const GenomeTemplate& genome,
-                                    std::span<const std::uint32_t> host_codes) noexcept;
+BIOXEN_API GeneticCodeCheck check_genetic_code(const GenomeTemplate& genome,
+                                               std::span<const std::uint32_t> host_codes) noexcept;
 
 /// The genome rewritten so that every code makes its own proteins (docs/MODEL.md section 3.1):
 /// every in-frame UGA of a table-4 genome becomes UGG (Trp in every code), every UGA stop of a
 /// table-1/11 genome becomes UAA. Named `<name>_recoded`, written for `table`; the proteins are
 /// unchanged. What a synthetic biologist does to express mycoplasma genes in E. coli. Throws
 /// invalid_argument for a null genome or an unsupported table.
-GenomePtr recoded_genome(const GenomePtr& genome, std::uint32_t table);
+BIOXEN_API GenomePtr recoded_genome(const GenomePtr& genome, std::uint32_t table);
 /// "_recoded": the suffix of recoded_genome()'s names.
-std::string_view recoded_suffix() noexcept;
+BIOXEN_API std::string_view recoded_suffix() noexcept;
 
 /// "syn3a", "minimal_cell", "ecoli" (as published: tables 4, 4, 11), then their recoded variants
 /// "syn3a_recoded", "minimal_cell_recoded" (table 11) and "ecoli_recoded" (table 4).
-std::vector<std::string> builtin_genome_names();
+BIOXEN_API std::vector<std::string> builtin_genome_names();
 /// A built-in template (parsed once, then shared); throws BioXenException(invalid_argument)
 /// listing the supported names.
-GenomePtr builtin_genome(std::string_view name);
+BIOXEN_API GenomePtr builtin_genome(std::string_view name);
 
 /// Loads a genome file by extension: `.genome` (original BioXen text format), `.tsv` (the
 /// format of src/genomes/), `.gff`/`.gff3`. Errors: io_error (unreadable), genome_parse_error
@@ -187,18 +188,18 @@ GenomePtr builtin_genome(std::string_view name);
 /// @code
 /// bioxen::GenomePtr g = bioxen::load_genome_file("cells/my_cell.gff3");
 /// @endcode
-GenomePtr load_genome_file(const std::filesystem::path& file);
+BIOXEN_API GenomePtr load_genome_file(const std::filesystem::path& file);
 /// The readers behind load_genome_file(); `source_name` is the file name used in errors and,
 /// without its extension, the template's name unless the text names one.
-GenomePtr parse_genome_tsv(std::istream& in, std::string_view source_name);
-GenomePtr parse_bioxen_genome(std::istream& in, std::string_view source_name);
-GenomePtr parse_gff3(std::istream& in, std::string_view source_name);
+BIOXEN_API GenomePtr parse_genome_tsv(std::istream& in, std::string_view source_name);
+BIOXEN_API GenomePtr parse_bioxen_genome(std::istream& in, std::string_view source_name);
+BIOXEN_API GenomePtr parse_gff3(std::istream& in, std::string_view source_name);
 
 /// The genes of a genome that are resident in a memory reservation (docs/MODEL.md section 3):
 /// essential genes first, then the others in genome order, each admitted while it still fits (first
 /// fit, capacity memory_kb * 1000 bp). Translation walks the resident CDS in this order; prefix
 /// sums make protein counts O(log n) from the amino acids made.
-struct ResidentSet {
+struct BIOXEN_API ResidentSet {
   GenomePtr genome;
   std::uint64_t memory_kb = 0;
   std::vector<std::uint32_t> genes;      ///< indices into genome->genes(), resident order
@@ -231,11 +232,11 @@ using ResidentSetPtr = std::shared_ptr<const ResidentSet>;
 /// pointer, memory_kb, reading) triples share one object while any holder keeps it alive;
 /// thread-safe. Throws BioXenException(invalid_argument) when `genome` is null, the table is
 /// not supported, or another code reads it and the genome gives no other_code_length_aa.
-ResidentSetPtr resident_set(const GenomePtr& genome, std::uint64_t memory_kb,
-                            std::uint32_t reading_table = 0);
+BIOXEN_API ResidentSetPtr resident_set(const GenomePtr& genome, std::uint64_t memory_kb,
+                                       std::uint32_t reading_table = 0);
 
-void to_json(nlohmann::json& j, const Gene& g);
-void to_json(nlohmann::json& j, const GenomeTemplate& g);  ///< summary, not every gene
-void to_json(nlohmann::json& j, const ResidentSet& r);     ///< summary, not every gene
+BIOXEN_API void to_json(nlohmann::json& j, const Gene& g);
+BIOXEN_API void to_json(nlohmann::json& j, const GenomeTemplate& g);  ///< summary, not every gene
+BIOXEN_API void to_json(nlohmann::json& j, const ResidentSet& r);     ///< summary, not every gene
 
 }  // namespace bioxen

@@ -19,6 +19,7 @@
 #include "bioxen/chassis.hpp"
 #include "bioxen/config.hpp"
 #include "bioxen/error.hpp"
+#include "bioxen/export.hpp"
 #include "bioxen/genome.hpp"
 #include "bioxen/observer.hpp"
 #include "bioxen/types.hpp"
@@ -50,7 +51,7 @@ namespace bioxen {
 /// hv.run_for(std::chrono::seconds(10));
 /// fmt::print("{}\n", hv.get_vm_status("vm1"));
 /// @endcode
-class BioXenHypervisor {
+class BIOXEN_API BioXenHypervisor {
  public:
   /// The original library's defaults on an E. coli chassis.
   BioXenHypervisor();

@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include "bioxen/export.hpp"
+
 namespace spdlog {
 class logger;
 }  // namespace spdlog
@@ -27,11 +29,11 @@ enum class LogFormat {
 };
 
 /// "text" or "json".
-std::string_view to_string(LogFormat format) noexcept;
+BIOXEN_API std::string_view to_string(LogFormat format) noexcept;
 /// Parses "text" | "json" (case-insensitive); throws BioXenException(invalid_configuration).
-LogFormat log_format_from_string(std::string_view name);
-void to_json(nlohmann::json& j, LogFormat f);
-void from_json(const nlohmann::json& j, LogFormat& f);
+BIOXEN_API LogFormat log_format_from_string(std::string_view name);
+BIOXEN_API void to_json(nlohmann::json& j, LogFormat f);
+BIOXEN_API void from_json(const nlohmann::json& j, LogFormat& f);
 
 /// Parses a level name of the original library ("DEBUG", "INFO", "WARNING", "ERROR") or "TRACE",
 /// "CRITICAL", "OFF", case-insensitive ("WARN" is accepted for "WARNING"); throws
@@ -40,16 +42,16 @@ void from_json(const nlohmann::json& j, LogFormat& f);
 /// @code
 /// auto lvl = bioxen::parse_log_level("WARNING");   // spdlog::level::warn
 /// @endcode
-spdlog::level::level_enum parse_log_level(std::string_view name);
+BIOXEN_API spdlog::level::level_enum parse_log_level(std::string_view name);
 /// The original library's (Python's) name of a level: "DEBUG", "INFO", "WARNING", "ERROR",
 /// "CRITICAL"; "TRACE" and "OFF" for the two spdlog levels Python does not have.
-std::string_view log_level_name(spdlog::level::level_enum level) noexcept;
+BIOXEN_API std::string_view log_level_name(spdlog::level::level_enum level) noexcept;
 
 /// The spdlog pattern of the text format; `%*` is the original library's level name ("WARNING").
 inline constexpr std::string_view seed_text_pattern = "%Y-%m-%d %H:%M:%S,%e - %n - %* - %v";
 
 /// How to set up a ProductionLogger.
-struct LoggerOptions {
+struct BIOXEN_API LoggerOptions {
   LogFormat format = LogFormat::text;
   std::string level = "INFO";  ///< a name accepted by parse_log_level()
   /// Sinks of a new logger; empty means one stderr sink (the original library's StreamHandler).
@@ -76,7 +78,7 @@ struct LoggerOptions {
 /// // 2025-09-06 12:00:00,123 - bioxen.api - INFO - VM operation successful: start
 /// //   vm_id=vm1 success=true duration_ms=0.4
 /// @endcode
-class ProductionLogger {
+class BIOXEN_API ProductionLogger {
  public:
   explicit ProductionLogger(std::string_view name, LoggerOptions options = {});
   /// Level from `config.log_level`; other options as given.
@@ -141,7 +143,7 @@ class ProductionLogger {
 }  // namespace bioxen
 
 template <>
-struct fmt::formatter<bioxen::LogFormat> : fmt::formatter<std::string_view> {
+struct BIOXEN_API fmt::formatter<bioxen::LogFormat> : fmt::formatter<std::string_view> {
   auto format(bioxen::LogFormat f, fmt::format_context& ctx) const {
     return fmt::formatter<std::string_view>::format(bioxen::to_string(f), ctx);
   }

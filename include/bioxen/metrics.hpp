@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "bioxen/error.hpp"
+#include "bioxen/export.hpp"
 #include "bioxen/observer.hpp"
 #include "bioxen/work_model.hpp"
 
@@ -49,7 +50,7 @@ namespace bioxen {
 /// @endcode
 ///
 /// @throws BioXenException (invalid_argument) when percent is not within [0, 100].
-double nearest_rank_percentile(std::span<const double> sorted, double percent);
+BIOXEN_API double nearest_rank_percentile(std::span<const double> sorted, double percent);
 
 /// Jain's fairness index of the allocations `x`: (Σx)² / (n·Σx²). It is 1 when every
 /// party receives the same and 1/n when one receives everything. By convention it is 1 for
@@ -62,7 +63,7 @@ double nearest_rank_percentile(std::span<const double> sorted, double percent);
 /// std::vector<double> y{1, 0, 0, 0};
 /// bioxen::jain_fairness_index(y);  // 0.25
 /// @endcode
-double jain_fairness_index(std::span<const double> x) noexcept;
+BIOXEN_API double jain_fairness_index(std::span<const double> x) noexcept;
 
 // ---------------------------------------------------------------------------------------
 // Value types
@@ -71,7 +72,7 @@ double jain_fairness_index(std::span<const double> x) noexcept;
 /// Latency statistics of one operation. The window fields (count, avg, min, max and the
 /// percentiles) cover the last N latencies (PerformanceMetrics' latency window); the total
 /// fields cover every latency ever recorded. All latencies are wall-clock seconds.
-struct LatencyStats {
+struct BIOXEN_API LatencyStats {
   std::uint64_t count = 0;        ///< latencies in the window (the original library's "count")
   double avg_latency = 0.0;       ///< mean over the window, s
   double min_latency = 0.0;       ///< s
@@ -91,7 +92,7 @@ struct LatencyStats {
 /// Resource utilisation of a hypervisor at one moment (the original library's definitions:
 /// ribosomes allocated over the total pool, ATP percentage allocated over 100 %, VMs counted active
 /// over max_vms). Ratios are in [0, 1].
-struct ResourceUtilization {
+struct BIOXEN_API ResourceUtilization {
   double ribosome_utilization = 0.0;  ///< allocated_ribosomes / total_ribosomes
   double atp_utilization = 0.0;       ///< total_atp_allocated / 100
   double active_vm_ratio = 0.0;       ///< active_vms / max_vms
@@ -103,7 +104,7 @@ struct ResourceUtilization {
 
 /// One VM's part in the scheduling picture. Times are virtual seconds (reproducible);
 /// service is measured in ribosome-seconds (allocator units × virtual seconds).
-struct VmServiceShare {
+struct BIOXEN_API VmServiceShare {
   std::string vm_id;
   std::string state;              ///< "created", "running", "paused", "stopped", "error"
   double running_seconds = 0.0;   ///< virtual time the VM was running
@@ -118,7 +119,7 @@ struct VmServiceShare {
 
 /// The scheduling picture of a hypervisor at one moment, over the VMs existing then.
 /// Counters are sums over those VMs (so they drop when a VM is destroyed).
-struct SchedulingSnapshot {
+struct BIOXEN_API SchedulingSnapshot {
   double virtual_time_seconds = 0.0;  ///< the hypervisor's virtual clock
   std::uint64_t vms = 0;              ///< VMs existing
   std::uint64_t running_vms = 0;      ///< VMs in state running
@@ -140,7 +141,7 @@ struct SchedulingSnapshot {
 /// since the previous sample (the whole history for the first one), so a series shows how
 /// the picture changes rather than a slowly converging average. Its size is bounded: at most
 /// the monitor's `max_vm_shares` VMs are listed.
-struct MonitorSample {
+struct BIOXEN_API MonitorSample {
   std::int64_t timestamp_ms = 0;  ///< wall clock, ms since the Unix epoch
   double uptime_seconds = 0.0;    ///< wall time since the monitor started
   ResourceUtilization resource_utilization;
@@ -174,7 +175,7 @@ struct MonitorSample {
 /// nlohmann::json j = s;                   // j["vm_operations"]["start_vm_success"]
 /// std::string text = bioxen::to_prometheus(s);
 /// @endcode
-struct PerformanceSummary {
+struct BIOXEN_API PerformanceSummary {
   std::map<std::string, std::uint64_t> vm_operations;  ///< "<op>_success" / "<op>_failure"
   std::map<std::string, LatencyStats> operation_statistics;
   ResourceUtilization resource_utilization;
@@ -200,7 +201,7 @@ struct PerformanceSummary {
 
 /// The key under which a failure is counted in error_counts: "BX006" for a BioXen code,
 /// "<category>:<value>" for another category, "unknown" for a failure without a code.
-std::string error_key(std::error_code error);
+BIOXEN_API std::string error_key(std::error_code error);
 
 /// Successful operations of one kind, counted without their latencies
 /// (PerformanceMetrics::count_operations()).
@@ -224,7 +225,7 @@ struct OperationCount {
 /// m.error_count(bioxen::BioXenErrorCode::vm_not_found);  // 1
 /// m.latency_stats("start_vm")->p50;             // 0.001
 /// @endcode
-class PerformanceMetrics {
+class BIOXEN_API PerformanceMetrics {
  public:
   static constexpr std::size_t default_latency_window = 100;
   static constexpr std::size_t max_latency_window = 1 << 20;
@@ -314,37 +315,37 @@ class PerformanceMetrics {
 
 /// Keys: count, avg_latency, min_latency, max_latency, p50, p95, p99, total_count,
 /// total_latency. Reading, total_count defaults to count and total_latency to avg × count.
-void to_json(nlohmann::json& j, const LatencyStats& s);
-void from_json(const nlohmann::json& j, LatencyStats& s);
+BIOXEN_API void to_json(nlohmann::json& j, const LatencyStats& s);
+BIOXEN_API void from_json(const nlohmann::json& j, LatencyStats& s);
 
 /// Every field under its own name; active_vms and max_vms may be absent when read (0).
-void to_json(nlohmann::json& j, const ResourceUtilization& u);
-void from_json(const nlohmann::json& j, ResourceUtilization& u);
+BIOXEN_API void to_json(nlohmann::json& j, const ResourceUtilization& u);
+BIOXEN_API void from_json(const nlohmann::json& j, ResourceUtilization& u);
 
 /// Every field under its own name.
-void to_json(nlohmann::json& j, const VmServiceShare& v);
-void from_json(const nlohmann::json& j, VmServiceShare& v);
+BIOXEN_API void to_json(nlohmann::json& j, const VmServiceShare& v);
+BIOXEN_API void from_json(const nlohmann::json& j, VmServiceShare& v);
 
 /// Every field under its own name; omitted_vms may be absent when read (0).
-void to_json(nlohmann::json& j, const SchedulingSnapshot& s);
-void from_json(const nlohmann::json& j, SchedulingSnapshot& s);
+BIOXEN_API void to_json(nlohmann::json& j, const SchedulingSnapshot& s);
+BIOXEN_API void from_json(const nlohmann::json& j, SchedulingSnapshot& s);
 
 /// Every field under its own name, `host` null when absent; interval_seconds, vm_shares,
 /// omitted_vms and host may be absent when read.
-void to_json(nlohmann::json& j, const MonitorSample& s);
-void from_json(const nlohmann::json& j, MonitorSample& s);
+BIOXEN_API void to_json(nlohmann::json& j, const MonitorSample& s);
+BIOXEN_API void from_json(const nlohmann::json& j, MonitorSample& s);
 
 /// Every field under its own name; host_state_changes may be absent when read (0).
-void to_json(nlohmann::json& j, const QuantumTotals& q);
-void from_json(const nlohmann::json& j, QuantumTotals& q);
+BIOXEN_API void to_json(nlohmann::json& j, const QuantumTotals& q);
+BIOXEN_API void from_json(const nlohmann::json& j, QuantumTotals& q);
 
 /// The original library's shape: `vm_operations`, `operation_statistics`, `resource_utilization`
 /// (with its `uptime` key, seconds), `uptime_hours`, `error_rate`; plus `error_counts`,
 /// `uptime_seconds`, `total_operations`, `failed_operations`, `samples_taken`, `scheduling`,
 /// `quanta` and `host` (the HostStatus, null when the summary has none).
-void to_json(nlohmann::json& j, const PerformanceSummary& s);
+BIOXEN_API void to_json(nlohmann::json& j, const PerformanceSummary& s);
 /// Reads the original library's shape too: the keys added since may be absent.
-void from_json(const nlohmann::json& j, PerformanceSummary& s);
+BIOXEN_API void from_json(const nlohmann::json& j, PerformanceSummary& s);
 
 // ---------------------------------------------------------------------------------------
 // Prometheus text exposition format (version 0.0.4)
@@ -377,7 +378,7 @@ void from_json(const nlohmann::json& j, PerformanceSummary& s);
 ///   `bioxen_host_rnap_limitation_ratio`, and the counter `bioxen_host_stalled_quanta_total`.
 ///
 /// Families without samples (no operation recorded yet, no VM, no host) are left out.
-std::string to_prometheus(const PerformanceSummary& s);
+BIOXEN_API std::string to_prometheus(const PerformanceSummary& s);
 
 }  // namespace bioxen
 
@@ -387,36 +388,36 @@ std::string to_prometheus(const PerformanceSummary& s);
 
 /// "count=100 avg=1.2us min=... p50=... p95=... p99=... max=... total=1000".
 template <>
-struct fmt::formatter<bioxen::LatencyStats> : fmt::formatter<std::string_view> {
+struct BIOXEN_API fmt::formatter<bioxen::LatencyStats> : fmt::formatter<std::string_view> {
   format_context::iterator format(const bioxen::LatencyStats& s, format_context& ctx) const;
 };
 
 /// "ribosomes=50.0% atp=45.0% active_vms=2/4".
 template <>
-struct fmt::formatter<bioxen::ResourceUtilization> : fmt::formatter<std::string_view> {
+struct BIOXEN_API fmt::formatter<bioxen::ResourceUtilization> : fmt::formatter<std::string_view> {
   format_context::iterator format(const bioxen::ResourceUtilization& u, format_context& ctx) const;
 };
 
 /// "vm1 running share=50.0% ribosome_s=12 switches=3 throttles=0".
 template <>
-struct fmt::formatter<bioxen::VmServiceShare> : fmt::formatter<std::string_view> {
+struct BIOXEN_API fmt::formatter<bioxen::VmServiceShare> : fmt::formatter<std::string_view> {
   format_context::iterator format(const bioxen::VmServiceShare& v, format_context& ctx) const;
 };
 
 /// "t=12.5s vms=4 running=3 fairness=0.98 switches=120 throttles=2".
 template <>
-struct fmt::formatter<bioxen::SchedulingSnapshot> : fmt::formatter<std::string_view> {
+struct BIOXEN_API fmt::formatter<bioxen::SchedulingSnapshot> : fmt::formatter<std::string_view> {
   format_context::iterator format(const bioxen::SchedulingSnapshot& s, format_context& ctx) const;
 };
 
 /// "uptime=1.5s ribosomes=... t=... fairness=...".
 template <>
-struct fmt::formatter<bioxen::MonitorSample> : fmt::formatter<std::string_view> {
+struct BIOXEN_API fmt::formatter<bioxen::MonitorSample> : fmt::formatter<std::string_view> {
   format_context::iterator format(const bioxen::MonitorSample& s, format_context& ctx) const;
 };
 
 /// A multi-line report: operations, latencies, utilisation, errors, scheduling.
 template <>
-struct fmt::formatter<bioxen::PerformanceSummary> : fmt::formatter<std::string_view> {
+struct BIOXEN_API fmt::formatter<bioxen::PerformanceSummary> : fmt::formatter<std::string_view> {
   format_context::iterator format(const bioxen::PerformanceSummary& s, format_context& ctx) const;
 };

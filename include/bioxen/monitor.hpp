@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "bioxen/export.hpp"
 #include "bioxen/hypervisor.hpp"
 #include "bioxen/metrics.hpp"
 #include "bioxen/types.hpp"
@@ -51,7 +52,7 @@ struct MonitorOptions {
 };
 
 /// Resource utilisation from the allocator's totals (the original library's definitions).
-ResourceUtilization resource_utilization_of(const SystemResources& r) noexcept;
+BIOXEN_API ResourceUtilization resource_utilization_of(const SystemResources& r) noexcept;
 
 /// The cumulative scheduling picture of `vms` (as list_vms() returns them): each VM's share of
 /// all ribosome-seconds delivered, Jain's fairness index over the ribosome-seconds of the VMs
@@ -62,9 +63,9 @@ ResourceUtilization resource_utilization_of(const SystemResources& r) noexcept;
 /// auto snap = bioxen::scheduling_snapshot(hv.get_system_resources(), hv.list_vms());
 /// // snap.fairness_index == 1.0 when every VM that ran received the same service
 /// @endcode
-SchedulingSnapshot scheduling_snapshot(const SystemResources& resources,
-                                       std::span<const VmStatus> vms,
-                                       std::size_t max_vm_shares = 64);
+BIOXEN_API SchedulingSnapshot scheduling_snapshot(const SystemResources& resources,
+                                                  std::span<const VmStatus> vms,
+                                                  std::size_t max_vm_shares = 64);
 
 /// Production monitoring of one hypervisor (the original library's ProductionMonitor).
 ///
@@ -92,7 +93,7 @@ SchedulingSnapshot scheduling_snapshot(const SystemResources& resources,
 /// nlohmann::json perf = mon.get_performance_summary();   // the original library's shape
 /// std::string text = mon.to_prometheus();                 // serve at /metrics
 /// @endcode
-class ProductionMonitor {
+class BIOXEN_API ProductionMonitor {
  public:
   /// The default sampling interval: 30 s.
   static constexpr std::chrono::seconds default_interval{30};

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "bioxen/detail/enum_table.hpp"
+#include "bioxen/export.hpp"
 
 namespace bioxen {
 
@@ -66,7 +67,7 @@ struct OperationEvent {
 };
 
 /// Sums over scheduler quanta (BioXenHypervisor::counters(), PerformanceMetrics).
-struct QuantumTotals {
+struct BIOXEN_API QuantumTotals {
   std::uint64_t quanta = 0;              ///< quanta run
   std::uint64_t context_switches = 0;    ///< quanta that paid a round-robin switch
   std::uint64_t throttle_events = 0;     ///< VM-quanta cut short by ATP
@@ -161,7 +162,7 @@ struct ObserverOptions {
 /// };
 /// auto obs = hv.make_observer<Count>();   // constructed and attached
 /// @endcode
-class HypervisorObserver {
+class BIOXEN_API HypervisorObserver {
  public:
   virtual ~HypervisorObserver() = default;
   /// What to receive; read once, when the observer is attached.

@@ -13,6 +13,7 @@
 #include <string_view>
 #include <system_error>
 
+#include "bioxen/export.hpp"
 #include "bioxen/factory.hpp"
 #include "bioxen/hypervisor.hpp"
 #include "bioxen/types.hpp"
@@ -41,7 +42,7 @@ namespace bioxen {
 /// vm_rm.allocate_ribosomes(12);                          // units
 /// nlohmann::json usage = vm_rm.get_resource_usage();
 /// @endcode
-class BioResourceManager {
+class BIOXEN_API BioResourceManager {
  public:
   /// Over the default hypervisor.
   BioResourceManager();

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "bioxen/config.hpp"
+#include "bioxen/export.hpp"
 
 namespace bioxen {
 
@@ -28,7 +29,7 @@ struct RunEntry {
 /// (the VM round robin runs next). Insert, erase and rotate are O(1). `version()` changes
 /// whenever the set or an entry changes (not on rotate), so a policy can cache what it
 /// derives from the set.
-class RunQueue {
+class BIOXEN_API RunQueue {
  public:
   static constexpr std::uint32_t npos = 0xffffffffu;
 
@@ -164,7 +165,7 @@ struct PolicyContext {
 ///   bioxen::QuantumPlan plan(bioxen::RunQueue&) override { return {}; }
 /// };
 /// @endcode
-class SchedulingPolicy {
+class BIOXEN_API SchedulingPolicy {
  public:
   virtual ~SchedulingPolicy() = default;
   /// The policy's name, as in SchedulerPolicy's to_string() (scheduler_policy_registry).

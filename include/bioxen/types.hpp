@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "bioxen/detail/enum_table.hpp"
+#include "bioxen/export.hpp"
 
 namespace bioxen {
 
@@ -47,7 +48,7 @@ constexpr std::string_view to_string(VMState state) noexcept {
 }
 
 /// Parses a state name; throws BioXenException(invalid_argument).
-VMState vm_state_from_string(std::string_view name);
+BIOXEN_API VMState vm_state_from_string(std::string_view name);
 
 /// What a VM reserves (docs/MODEL.md section 4). A field left at `automatic` (-1) gets the default
 /// when the VM is created, so `ResourceAllocation{}` asks for the default allocation: ribosomes
@@ -61,7 +62,7 @@ VMState vm_state_from_string(std::string_view name);
 /// r.atp_percentage = 25.0;   // % of the chassis' ATP supply
 /// hv.create_vm("vm1", "syn3a_recoded", r);  // memory: syn3a's 544 kb, priority 1, 10 RNAP
 /// @endcode
-struct ResourceAllocation {
+struct BIOXEN_API ResourceAllocation {
   static constexpr int automatic = -1;
 
   int ribosomes = automatic;           ///< ribosome units (see SystemResources::total_ribosomes)
@@ -80,7 +81,7 @@ struct ResourceAllocation {
 };
 
 /// The allocator's totals (docs/MODEL.md section 4), all O(1) to read.
-struct SystemResources {
+struct BIOXEN_API SystemResources {
   std::string chassis;                   ///< chassis type name, e.g. "ecoli"
   std::string scheduler_policy;          ///< e.g. "round_robin"
   int total_ribosomes = 0;               ///< config.total_ribosomes (units)
@@ -110,7 +111,7 @@ struct SystemResources {
 
 /// One VM: its allocation and its accounting (docs/MODEL.md section 5). Every field is in virtual
 /// time and reproducible except `uptime_seconds` (wall clock since the last start_vm).
-struct VmStatus {
+struct BIOXEN_API VmStatus {
   std::string vm_id;
   std::string biological_type;  ///< the type name given at creation ("syn3a"), or the genome's
   std::string genome;           ///< the genome's name
@@ -160,7 +161,7 @@ struct VmStatus {
 };
 
 /// Completed copies of one resident protein of a VM.
-struct ProteinCount {
+struct BIOXEN_API ProteinCount {
   std::string locus_tag;
   std::string name;  ///< gene name, may be empty
   std::uint32_t length_aa = 0;
@@ -172,31 +173,31 @@ struct ProteinCount {
 // --- JSON (defined in src/types.cpp; include <nlohmann/json.hpp> to use them) -------------
 
 /// The state's name.
-void to_json(nlohmann::json& j, VMState s);
+BIOXEN_API void to_json(nlohmann::json& j, VMState s);
 /// A state's name; anything else is BioXenException(invalid_argument).
-void from_json(const nlohmann::json& j, VMState& s);
+BIOXEN_API void from_json(const nlohmann::json& j, VMState& s);
 
 /// Keys: ribosomes, atp_percentage, rna_polymerase, memory_kb, priority (-1 = automatic),
 /// allow_incompatible_code.
-void to_json(nlohmann::json& j, const ResourceAllocation& a);
+BIOXEN_API void to_json(nlohmann::json& j, const ResourceAllocation& a);
 /// Reads the keys present (others keep their values); unknown keys or wrong types throw
 /// BioXenException(invalid_argument) naming the key. Ranges are checked on admission.
-void from_json(const nlohmann::json& j, ResourceAllocation& a);
+BIOXEN_API void from_json(const nlohmann::json& j, ResourceAllocation& a);
 
 /// Every field under its own name.
-void to_json(nlohmann::json& j, const SystemResources& r);
+BIOXEN_API void to_json(nlohmann::json& j, const SystemResources& r);
 /// Every key required; unknown keys, wrong types and missing keys throw
 /// BioXenException(invalid_argument) naming the key.
-void from_json(const nlohmann::json& j, SystemResources& r);
+BIOXEN_API void from_json(const nlohmann::json& j, SystemResources& r);
 
 /// The original library's keys: {"vm_id": "vm1", "state": "running", "ribosome_allocation":
 /// 20, ...} and every other field under its own name.
-void to_json(nlohmann::json& j, const VmStatus& s);
+BIOXEN_API void to_json(nlohmann::json& j, const VmStatus& s);
 /// As for SystemResources: every key required, BioXenException(invalid_argument) otherwise.
-void from_json(const nlohmann::json& j, VmStatus& s);
+BIOXEN_API void from_json(const nlohmann::json& j, VmStatus& s);
 
-void to_json(nlohmann::json& j, const ProteinCount& p);
-void from_json(const nlohmann::json& j, ProteinCount& p);
+BIOXEN_API void to_json(nlohmann::json& j, const ProteinCount& p);
+BIOXEN_API void from_json(const nlohmann::json& j, ProteinCount& p);
 
 }  // namespace bioxen
 
@@ -206,33 +207,33 @@ void from_json(const nlohmann::json& j, ProteinCount& p);
 
 /// Formats as the state's name: "running".
 template <>
-struct fmt::formatter<bioxen::VMState> : fmt::formatter<std::string_view> {
+struct BIOXEN_API fmt::formatter<bioxen::VMState> : fmt::formatter<std::string_view> {
   format_context::iterator format(bioxen::VMState s, format_context& ctx) const;
 };
 
 /// "ribosomes=20 atp=25% rnap=10 memory=auto priority=1" (and " allow_incompatible_code" when
 /// set).
 template <>
-struct fmt::formatter<bioxen::ResourceAllocation> : fmt::formatter<std::string_view> {
+struct BIOXEN_API fmt::formatter<bioxen::ResourceAllocation> : fmt::formatter<std::string_view> {
   format_context::iterator format(const bioxen::ResourceAllocation& a, format_context& ctx) const;
 };
 
 /// "ribosomes 28/68 allocated (40 free), ATP 45%/90%, memory 1088/1000000 kb, VMs 2/4
 /// (1 running, 0 paused), t=0.5s".
 template <>
-struct fmt::formatter<bioxen::SystemResources> : fmt::formatter<std::string_view> {
+struct BIOXEN_API fmt::formatter<bioxen::SystemResources> : fmt::formatter<std::string_view> {
   format_context::iterator format(const bioxen::SystemResources& r, format_context& ctx) const;
 };
 
 /// "vm1 [running] syn3a: ribosomes=20 atp=25% memory=544kb priority=1 | 12.5s running,
 /// 80000 aa, 3 proteins, booted at 4.2s".
 template <>
-struct fmt::formatter<bioxen::VmStatus> : fmt::formatter<std::string_view> {
+struct BIOXEN_API fmt::formatter<bioxen::VmStatus> : fmt::formatter<std::string_view> {
   format_context::iterator format(const bioxen::VmStatus& s, format_context& ctx) const;
 };
 
 /// "MG_001 dnaN: 3 copies".
 template <>
-struct fmt::formatter<bioxen::ProteinCount> : fmt::formatter<std::string_view> {
+struct BIOXEN_API fmt::formatter<bioxen::ProteinCount> : fmt::formatter<std::string_view> {
   format_context::iterator format(const bioxen::ProteinCount& p, format_context& ctx) const;
 };

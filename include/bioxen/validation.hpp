@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "bioxen/export.hpp"
+
 namespace bioxen {
 
 /// One point of Scott et al. 2010's unneeded-protein series (Fig. 3), as shipped in
@@ -20,7 +22,7 @@ struct UnneededProteinDatum {
 };
 
 /// The 32 points, in file order; each medium's first point is its unperturbed growth rate.
-std::span<const UnneededProteinDatum> scott2010_unneeded_protein() noexcept;
+BIOXEN_API std::span<const UnneededProteinDatum> scott2010_unneeded_protein() noexcept;
 
 /// The model at one data point: a host in the medium's growth condition and one guest that
 /// takes the point's share of translation.
@@ -43,11 +45,11 @@ struct UnneededProteinValidation {
 /// Runs the hypervisor at every point of `data` (all of Scott's points by default) with the
 /// E. coli host's growth_law_phi_c set to `phi_c` (its default when `phi_c` <= 0). Media
 /// faster than the Bremer & Dennis table (lambda0 1.744/h: 23.85 min) use its 24 min row.
-UnneededProteinValidation validate_unneeded_protein(
+BIOXEN_API UnneededProteinValidation validate_unneeded_protein(
     double phi_c = 0.0, std::span<const UnneededProteinDatum> data = scott2010_unneeded_protein());
 
 /// The least-squares phi_c of lambda / lambda0 = 1 - phi_Q / phi_c over `data`, to 1e-4.
-double fit_unneeded_protein_phi_c(std::span<const UnneededProteinDatum> data);
+BIOXEN_API double fit_unneeded_protein_phi_c(std::span<const UnneededProteinDatum> data);
 
 /// A host alone in one Bremer & Dennis 2008 growth condition, beside the table's row.
 struct GrowthConditionCheck {
@@ -63,6 +65,6 @@ struct GrowthConditionCheck {
 };
 
 /// Every row: builds the host with chassis_profile(ecoli, row) and runs it alone.
-std::vector<GrowthConditionCheck> validate_bremer_dennis();
+BIOXEN_API std::vector<GrowthConditionCheck> validate_bremer_dennis();
 
 }  // namespace bioxen

@@ -14,6 +14,7 @@
 #include <string_view>
 
 #include "bioxen/detail/enum_table.hpp"
+#include "bioxen/export.hpp"
 
 namespace bioxen {
 
@@ -45,7 +46,7 @@ constexpr std::string_view to_string(WorkModel m) noexcept {
 }
 
 /// Parses a work model name; throws BioXenException(invalid_configuration) listing the names.
-WorkModel work_model_from_string(std::string_view name);
+BIOXEN_API WorkModel work_model_from_string(std::string_view name);
 
 /// How a hypervisor isolates its guests, and what each mechanism costs the host
 /// (docs/MODEL.md section 6.5). Chosen per hypervisor in ProductionConfig; the physiological
@@ -101,19 +102,19 @@ constexpr std::string_view to_string(OrthogonalPoolAllocation m) noexcept {
 }
 
 /// Names; from_json reads a name and throws invalid_configuration listing the names otherwise.
-void to_json(nlohmann::json& j, PauseMechanism m);
-void from_json(const nlohmann::json& j, PauseMechanism& m);
-void to_json(nlohmann::json& j, DestroyMechanism m);
-void from_json(const nlohmann::json& j, DestroyMechanism& m);
-void to_json(nlohmann::json& j, TranscriptionIsolation m);
-void from_json(const nlohmann::json& j, TranscriptionIsolation& m);
-void to_json(nlohmann::json& j, OrthogonalPoolAllocation m);
-void from_json(const nlohmann::json& j, OrthogonalPoolAllocation& m);
+BIOXEN_API void to_json(nlohmann::json& j, PauseMechanism m);
+BIOXEN_API void from_json(const nlohmann::json& j, PauseMechanism& m);
+BIOXEN_API void to_json(nlohmann::json& j, DestroyMechanism m);
+BIOXEN_API void from_json(const nlohmann::json& j, DestroyMechanism& m);
+BIOXEN_API void to_json(nlohmann::json& j, TranscriptionIsolation m);
+BIOXEN_API void from_json(const nlohmann::json& j, TranscriptionIsolation& m);
+BIOXEN_API void to_json(nlohmann::json& j, OrthogonalPoolAllocation m);
+BIOXEN_API void from_json(const nlohmann::json& j, OrthogonalPoolAllocation& m);
 
 /// The host cell as the physiological work model sees it after the last quantum (before the
 /// first quantum: with no guest translating). Under WorkModel::capacity the host is not
 /// modelled: `modelled` is false and the growth rate is the chassis' reference rate.
-struct HostStatus {
+struct BIOXEN_API HostStatus {
   std::string work_model;                      ///< "physiological" or "capacity"
   bool modelled = false;                       ///< false under WorkModel::capacity
   std::string state = "growing";               ///< "growing" | "stalled" (growth rate 0)
@@ -146,24 +147,24 @@ struct HostStatus {
 };
 
 /// The model's name; from_json reads a name (invalid_configuration otherwise).
-void to_json(nlohmann::json& j, WorkModel m);
-void from_json(const nlohmann::json& j, WorkModel& m);
+BIOXEN_API void to_json(nlohmann::json& j, WorkModel m);
+BIOXEN_API void from_json(const nlohmann::json& j, WorkModel& m);
 
-void to_json(nlohmann::json& j, const HostStatus& h);
+BIOXEN_API void to_json(nlohmann::json& j, const HostStatus& h);
 /// Reads to_json()'s shape back: a null doubling time is infinity (a host that does not
 /// grow); absent keys keep their defaults.
-void from_json(const nlohmann::json& j, HostStatus& h);
+BIOXEN_API void from_json(const nlohmann::json& j, HostStatus& h);
 
 }  // namespace bioxen
 
 /// Formats as the work model's name.
 template <>
-struct fmt::formatter<bioxen::WorkModel> : fmt::formatter<std::string_view> {
+struct BIOXEN_API fmt::formatter<bioxen::WorkModel> : fmt::formatter<std::string_view> {
   format_context::iterator format(bioxen::WorkModel m, format_context& ctx) const;
 };
 
 /// "growing at 1.04/h (doubling 40.0 min), guests 6.1% of translation".
 template <>
-struct fmt::formatter<bioxen::HostStatus> : fmt::formatter<std::string_view> {
+struct BIOXEN_API fmt::formatter<bioxen::HostStatus> : fmt::formatter<std::string_view> {
   format_context::iterator format(const bioxen::HostStatus& h, format_context& ctx) const;
 };

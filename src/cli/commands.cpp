@@ -3,6 +3,7 @@
 #include "commands.hpp"
 
 #include "common.hpp"
+#include "guide_location.hpp"
 
 #include <fmt/core.h>
 #include <bioxen/detail/json_read.hpp>
@@ -109,8 +110,8 @@ int run_cli(int argc, char** argv) {
                        "Print the version and exit");
   app.require_subcommand(1);
   app.footer(
-      "Exit codes: 0 ok, 2 usage error, 3 invalid configuration or input, 4 runtime failure.\n"
-      "Run 'bioxen COMMAND --help' for a command's options; docs/CLI.md has the details.\n");
+      "Exit codes: 0 ok, 2 usage error, 3 invalid configuration or input, 4 runtime failure.\n" +
+      guide_footer());
 
   Action action;
   add_demo_command(app, action);

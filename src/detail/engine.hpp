@@ -30,6 +30,7 @@
 #include "bioxen/detail/genome_json.hpp"
 #include "bioxen/detail/json_read.hpp"
 #include "bioxen/error_details.hpp"
+#include "bioxen/export.hpp"
 #include "bioxen/genome.hpp"
 #include "bioxen/observer.hpp"
 #include "bioxen/scheduler.hpp"
@@ -43,7 +44,7 @@
 
 namespace bioxen::detail {
 
-class Engine {
+class BIOXEN_API Engine {
  public:
   Engine(const ProductionConfig& config, const ChassisProfile& chassis)
       : config_((config.validate(), config)),

@@ -14,13 +14,14 @@
 #include <string_view>
 #include <vector>
 
+#include "bioxen/export.hpp"
 #include "bioxen/genome.hpp"
 
 namespace bioxen::detail {
 
 /// Reads a text stream line by line, counting lines from 1 and dropping a trailing '\r' (files
 /// written on Windows). Throws io_error when the stream fails other than by reaching its end.
-class LineReader {
+class BIOXEN_API LineReader {
  public:
   LineReader(std::istream& in, std::string_view source) : in_(in), source_(source) {}
 
@@ -51,30 +52,30 @@ class LineReader {
 
 /// `text` in single quotes for error messages, shortened to 60 characters, control characters
 /// shown as '?'.
-std::string in_quotes(std::string_view text);
+BIOXEN_API std::string in_quotes(std::string_view text);
 
-std::string_view trim(std::string_view text) noexcept;
-std::vector<std::string_view> split(std::string_view text, char separator);
+BIOXEN_API std::string_view trim(std::string_view text) noexcept;
+BIOXEN_API std::vector<std::string_view> split(std::string_view text, char separator);
 /// Splits on runs of spaces and tabs; no empty tokens.
-std::vector<std::string_view> split_whitespace(std::string_view text);
-bool iequals(std::string_view a, std::string_view b) noexcept;
-bool is_blank(std::string_view text) noexcept;
+BIOXEN_API std::vector<std::string_view> split_whitespace(std::string_view text);
+BIOXEN_API bool iequals(std::string_view a, std::string_view b) noexcept;
+BIOXEN_API bool is_blank(std::string_view text) noexcept;
 
 /// A decimal unsigned integer: digits only (no sign, no space, no junk), at most `max`.
-std::optional<std::uint64_t> parse_unsigned(
+BIOXEN_API std::optional<std::uint64_t> parse_unsigned(
     std::string_view text, std::uint64_t max = std::numeric_limits<std::uint64_t>::max()) noexcept;
 
 /// parse_unsigned() or a genome_parse_error naming the field: "expected a non-negative
 /// integer, got 'x'" or "value 'x' is out of range (at most N)".
-std::uint64_t unsigned_field(std::string_view source, std::size_t line, std::string_view field,
-                             std::string_view text,
-                             std::uint64_t max = std::numeric_limits<std::uint64_t>::max());
+BIOXEN_API std::uint64_t unsigned_field(
+    std::string_view source, std::size_t line, std::string_view field, std::string_view text,
+    std::uint64_t max = std::numeric_limits<std::uint64_t>::max());
 
 /// "x/y/name.tsv" -> "name".
-std::string stem_of(std::string_view source_name);
+BIOXEN_API std::string stem_of(std::string_view source_name);
 
 /// True when a locus tag is usable as an identifier: non-empty, printable, no whitespace.
-bool valid_locus_tag(std::string_view tag) noexcept;
+BIOXEN_API bool valid_locus_tag(std::string_view tag) noexcept;
 
 /// What a built-in table supplies that its file does not say.
 struct ParseDefaults {
@@ -82,19 +83,21 @@ struct ParseDefaults {
   std::string organism;  ///< used when the file names no organism
 };
 
-GenomePtr parse_tsv(std::istream& in, std::string_view source_name, const ParseDefaults& defaults);
+BIOXEN_API GenomePtr parse_tsv(std::istream& in, std::string_view source_name,
+                               const ParseDefaults& defaults);
 
 /// Checks genes found at `lines` against the genome length and each other (coordinates, unique
 /// locus tags), reporting the offending line; then builds the template. `last_line` is the
 /// line number reported when there are no genes.
-GenomePtr finish_genome(std::string_view source_name, std::string name, std::string organism,
-                        std::string accession, std::uint64_t genome_length_bp, std::string source,
-                        std::vector<Gene> genes, const std::vector<std::size_t>& lines,
-                        std::size_t last_line, GeneticCodeInfo code = {});
+BIOXEN_API GenomePtr finish_genome(std::string_view source_name, std::string name,
+                                   std::string organism, std::string accession,
+                                   std::uint64_t genome_length_bp, std::string source,
+                                   std::vector<Gene> genes, const std::vector<std::size_t>& lines,
+                                   std::size_t last_line, GeneticCodeInfo code = {});
 
 /// A translation table given on `line` of a genome file: 1, 4 or 11, else genome_parse_error
 /// naming the supported ones.
-std::uint32_t translation_table_field(std::string_view source_name, std::size_t line,
-                                      std::string_view field, std::string_view text);
+BIOXEN_API std::uint32_t translation_table_field(std::string_view source_name, std::size_t line,
+                                                 std::string_view field, std::string_view text);
 
 }  // namespace bioxen::detail

@@ -9,21 +9,23 @@
 #include <string>
 #include <string_view>
 
+#include "bioxen/export.hpp"
+
 namespace bioxen::detail {
 
 /// "850ns", "12.3us", "4.56ms", "1.2s": a wall-clock duration for people.
-std::string format_seconds(double s);
+BIOXEN_API std::string format_seconds(double s);
 
 /// A label value escaped per the Prometheus exposition format: backslash, double quote and line
 /// feed become \\, \" and \n.
-std::string prometheus_escape_label_value(std::string_view value);
+BIOXEN_API std::string prometheus_escape_label_value(std::string_view value);
 
 /// HELP text escaped per the exposition format: backslash and line feed.
-std::string prometheus_escape_help(std::string_view text);
+BIOXEN_API std::string prometheus_escape_help(std::string_view text);
 
 /// A sample value: integers exactly, floats in the shortest round-trip form, and the
 /// format's spellings NaN, +Inf and -Inf.
-std::string prometheus_value(double v);
-std::string prometheus_value(std::uint64_t v);
+BIOXEN_API std::string prometheus_value(double v);
+BIOXEN_API std::string prometheus_value(std::uint64_t v);
 
 }  // namespace bioxen::detail

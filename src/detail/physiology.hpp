@@ -13,6 +13,7 @@
 #include <memory>
 
 #include "bioxen/chassis.hpp"
+#include "bioxen/export.hpp"
 #include "bioxen/work_model.hpp"
 
 namespace bioxen::detail {
@@ -24,7 +25,7 @@ namespace bioxen::detail {
 /// advanced at least `spacing` since the previous one; a lookup returns C at the latest sample
 /// at or before its target, so it never counts a chain as finished too early (it may count
 /// one up to `spacing` amino acids late).
-class ChainHistory {
+class BIOXEN_API ChainHistory {
  public:
   static constexpr std::size_t capacity = 128;
   /// The spacing that keeps a window of at least `longest_aa` in `capacity` samples.

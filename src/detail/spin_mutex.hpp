@@ -11,6 +11,8 @@
 #if defined(__has_include)
 #if __has_include(<sys/single_threaded.h>)
 #include <sys/single_threaded.h>
+
+#include "bioxen/export.hpp"
 #define BIOXEN_HAS_SINGLE_THREADED 1
 #endif
 #endif
@@ -26,7 +28,7 @@ namespace bioxen::detail {
 /// on C++20 atomic wait/notify). Like glibc's own mutex, it uses plain stores while the process
 /// has a single thread (`__libc_single_threaded`, glibc 2.32+): a single-threaded simulation
 /// pays no locked instruction.
-class SpinThenBlockMutex {
+class BIOXEN_API SpinThenBlockMutex {
  public:
   SpinThenBlockMutex() noexcept = default;
   SpinThenBlockMutex(const SpinThenBlockMutex&) = delete;

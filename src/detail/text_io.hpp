@@ -15,17 +15,18 @@
 #include <utility>
 
 #include "bioxen/error_details.hpp"
+#include "bioxen/export.hpp"
 
 namespace bioxen::detail {
 
 /// The whole content of `file`. Errors: io_error "cannot read <what> '<file>': <reason>" (it
 /// is missing, a directory, not readable), details {"file", "reason"}. `what` names the kind
 /// of file for people: "configuration file", "genome file", "scenario file".
-std::string read_text_file(const std::filesystem::path& file, std::string_view what);
+BIOXEN_API std::string read_text_file(const std::filesystem::path& file, std::string_view what);
 
 /// Like read_text_file(), but a file that does not exist is std::nullopt, not an error.
-std::optional<std::string> read_text_file_if_present(const std::filesystem::path& file,
-                                                     std::string_view what);
+BIOXEN_API std::optional<std::string> read_text_file_if_present(const std::filesystem::path& file,
+                                                                std::string_view what);
 
 /// Writes `content` to `file` atomically: a reader, and whatever is left after a crash at any
 /// instant (kill -9; a power cut too, by the fsyncs), is the old file or the new one, never a
@@ -68,7 +69,7 @@ std::optional<std::string> read_text_file_if_present(const std::filesystem::path
 /// "lock", "fchmod", "write", "fsync", "close", "link", "rename".
 /// `before_rename` (tests only) runs with the complete, named temporary file just before the
 /// rename; if it throws, the temporary file is removed and the exception propagates.
-void write_file_atomically(
+BIOXEN_API void write_file_atomically(
     const std::filesystem::path& file, std::string_view content,
     std::optional<std::filesystem::perms> mode = std::nullopt,
     const std::function<void(const std::filesystem::path&)>& before_rename = {});
@@ -86,10 +87,10 @@ void write_file_atomically(
 /// rather than an LD_PRELOAD shim that wraps open/write/rename because the AddressSanitizer
 /// and ThreadSanitizer builds that CI runs need their runtime first in the library list and
 /// intercept those same calls, so a preloaded shim does not mix with them.
-void set_io_fault_for_testing(std::function<int(std::string_view step)> hook);
+BIOXEN_API void set_io_fault_for_testing(std::function<int(std::string_view step)> hook);
 
 /// set_io_fault_for_testing(hook) for the life of the object; then none.
-class ScopedIoFaultForTesting {
+class BIOXEN_API ScopedIoFaultForTesting {
  public:
   explicit ScopedIoFaultForTesting(std::function<int(std::string_view step)> hook) {
     set_io_fault_for_testing(std::move(hook));
@@ -105,7 +106,7 @@ struct TextPosition {
   std::size_t line = 1;
   std::size_t column = 1;
 };
-TextPosition text_position(std::string_view text, std::size_t byte) noexcept;
+BIOXEN_API TextPosition text_position(std::string_view text, std::size_t byte) noexcept;
 
 /// Why a JSON text was refused: where (1-based line and column; none for a duplicate key,
 /// which names its path instead) and the reason, which never quotes the text.
@@ -118,13 +119,14 @@ struct JsonTextError {
 /// given twice in one object ("duplicate key 'vms[0].id'"), a NUL byte anywhere, and numbers
 /// beyond a double ("number overflow parsing '1e400'"). Strings are UTF-8 (nlohmann checks).
 /// Returns the error, or nullopt when `out` holds the document; `out` is unchanged on error.
-std::optional<JsonTextError> parse_json_text(std::string_view text, nlohmann::json& out);
+BIOXEN_API std::optional<JsonTextError> parse_json_text(std::string_view text, nlohmann::json& out);
 
 /// Parses `text` (the content of `file`) as JSON, the way parse_json_text() does. Malformed
 /// JSON is a BioXenException of `code`: "<file>:<line>:<column>: malformed JSON: <reason>" (no
 /// line and column for a duplicate key), details {"file", "line", "column", "reason"}; the
 /// reason never quotes the text (it may hold a secret).
-nlohmann::json parse_json_file_text(std::string_view text, const std::filesystem::path& file,
-                                    BioXenErrorCode code = BioXenErrorCode::invalid_configuration);
+BIOXEN_API nlohmann::json parse_json_file_text(
+    std::string_view text, const std::filesystem::path& file,
+    BioXenErrorCode code = BioXenErrorCode::invalid_configuration);
 
 }  // namespace bioxen::detail

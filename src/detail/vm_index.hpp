@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "bioxen/export.hpp"
 #include "detail/huge_page_allocator.hpp"
 
 namespace bioxen::detail {
@@ -18,7 +19,7 @@ namespace bioxen::detail {
 /// the following entries back, so there are no tombstones. The ids stay in the records: a
 /// lookup takes `key_of(slot)` to compare, so it touches one table entry and one record (a
 /// node-based map touches a bucket, one or two nodes, and then the record).
-class VmIndex {
+class BIOXEN_API VmIndex {
  public:
   static constexpr std::uint32_t none = 0xffffffffu;
 

@@ -20,6 +20,7 @@
 #include "bioxen/chassis.hpp"
 #include "bioxen/config.hpp"
 #include "bioxen/detail/json_read.hpp"
+#include "bioxen/export.hpp"
 #include "bioxen/genome.hpp"
 #include "bioxen/types.hpp"
 #include "bioxen/work_model.hpp"
@@ -31,7 +32,7 @@ namespace bioxen::detail {
 /// The work model of one hypervisor: its constants, the host's state, and the per-VM work of
 /// both models. A quantum is begin_quantum(), then capacity() or pipeline() for each VM the
 /// quantum advances, then end_quantum().
-class Work {
+class BIOXEN_API Work {
  public:
   Work(const ProductionConfig& config, const ChassisProfile& chassis)
       : physiological_(config.work_model == WorkModel::physiological),

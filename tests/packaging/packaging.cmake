@@ -32,6 +32,24 @@ set_tests_properties(package.install package.find_package package.fetchcontent p
 # The FetchContent consumer compiles the library again: keep it from competing with others.
 set_tests_properties(package.fetchcontent PROPERTIES RUN_SERIAL ON)
 
+# The tool's manual page and bash completion (tests/packaging/tool_files_test.sh): the
+# completion completes, and both name every command and option of the tool's --help; then
+# what the install put in the prefix, and the installed tool's --help naming its guide.
+find_program(BIOXEN_BASH bash)
+if(TARGET bioxen_cli AND BIOXEN_BASH)
+  add_test(NAME package.completion
+    COMMAND ${BIOXEN_BASH} ${CMAKE_CURRENT_SOURCE_DIR}/packaging/tool_files_test.sh completion
+            ${PROJECT_SOURCE_DIR}/packaging/bioxen.bash-completion $<TARGET_FILE:bioxen_cli>
+            ${PROJECT_BINARY_DIR}/bioxen.1)
+  add_test(NAME package.installed_tool
+    COMMAND ${BIOXEN_BASH} ${CMAKE_CURRENT_SOURCE_DIR}/packaging/tool_files_test.sh installed
+            ${_pkg_prefix} ${CMAKE_INSTALL_BINDIR} ${CMAKE_INSTALL_MANDIR}
+            ${CMAKE_INSTALL_DATADIR} ${CMAKE_INSTALL_DOCDIR} ${CMAKE_INSTALL_LIBDIR})
+  set_tests_properties(package.installed_tool PROPERTIES FIXTURES_REQUIRED bioxen_prefix)
+  set_tests_properties(package.completion package.installed_tool PROPERTIES
+    LABELS packaging FAIL_REGULAR_EXPRESSION "FAIL:" TIMEOUT 120)
+endif()
+
 # The examples built on their own against the installed package; runs production_deployment.
 if(EXISTS "${PROJECT_SOURCE_DIR}/examples/production_deployment.cpp")
   add_test(NAME package.examples

@@ -17,6 +17,8 @@ if(MODE STREQUAL "pkg_config")
   set(moved "${WORK_DIR}/moved-prefix")
   file(COPY "${PREFIX}/" DESTINATION "${moved}")
   set(ENV{PKG_CONFIG_PATH} "${moved}/${LIBDIR}/pkgconfig")
+  # A shared build: the consumer runs with the moved prefix's libbioxen.so.
+  set(ENV{LD_LIBRARY_PATH} "${moved}/${LIBDIR}")
   find_program(PKG_CONFIG pkg-config REQUIRED)
   run("pkg-config" "${PKG_CONFIG}" --cflags --libs bioxen)
   string(STRIP "${run_output}" flags)

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "bioxen/export.hpp"
 #include "bioxen/scheduling_policy.hpp"
 
 namespace bioxen {
@@ -20,7 +21,7 @@ namespace bioxen {
 /// VM may take stays idle. No context switches. The grants are recomputed only when the run
 /// queue changes (O(n log n) with a cap, O(n) without); a quantum then costs O(running VMs)
 /// in the work model.
-class FairSharePolicy final : public SchedulingPolicy {
+class BIOXEN_API FairSharePolicy final : public SchedulingPolicy {
  public:
   explicit FairSharePolicy(const PolicyContext& ctx)
       : available_(ctx.available_ribosomes), cap_(ctx.fair_share_cap) {}

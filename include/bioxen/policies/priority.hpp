@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "bioxen/export.hpp"
 #include "bioxen/scheduling_policy.hpp"
 
 namespace bioxen {
@@ -17,7 +18,7 @@ namespace bioxen {
 /// only decide admission; the schedule ignores them. No context switches. The grants are
 /// recomputed when the run queue changes (O(n log n)); a quantum then touches only the VMs
 /// that got units.
-class PriorityPolicy final : public SchedulingPolicy {
+class BIOXEN_API PriorityPolicy final : public SchedulingPolicy {
  public:
   explicit PriorityPolicy(const PolicyContext& ctx)
       : available_(ctx.available_ribosomes), per_vm_(ctx.max_ribosome_allocation) {}

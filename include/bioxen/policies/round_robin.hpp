@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "bioxen/error_details.hpp"
+#include "bioxen/export.hpp"
 #include "bioxen/scheduling_policy.hpp"
 
 namespace bioxen {
@@ -16,7 +17,7 @@ namespace bioxen {
 /// A quantum that activates a different VM than the previous active one loses
 /// `context_switch_ms` at its start and counts a context switch on the incoming VM (a VM
 /// loaded onto an idle hypervisor costs nothing). O(1) per quantum.
-class RoundRobinPolicy final : public SchedulingPolicy {
+class BIOXEN_API RoundRobinPolicy final : public SchedulingPolicy {
  public:
   explicit RoundRobinPolicy(const PolicyContext& ctx) : switch_us_(ctx.context_switch_us) {}
 

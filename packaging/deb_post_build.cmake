@@ -1,0 +1,36 @@
+# CPACK_POST_BUILD_SCRIPTS of cmake/bioxenCPack.cmake: run by cpack after each generator,
+# before it copies the packages out and writes their .sha256 (CPACK_PACKAGE_FILES names the
+# packages it built). CPack 3.25 has no Multi-Arch field, so this adds "Multi-Arch: same" to
+# the control file of each package in CPACK_BIOXEN_MULTIARCH_SAME_PACKAGES, unpacking and
+# rebuilding the .deb with dpkg-deb (the files, their modes and md5sums stay as CPack made them).
+foreach(deb IN LISTS CPACK_PACKAGE_FILES)
+  if(NOT deb MATCHES "\\.deb$")
+    continue()
+  endif()
+  get_filename_component(name "${deb}" NAME)
+  string(REGEX REPLACE "_.*" "" package "${name}")
+  if(NOT package IN_LIST CPACK_BIOXEN_MULTIARCH_SAME_PACKAGES)
+    continue()
+  endif()
+  set(tree "${deb}.multiarch")
+  file(REMOVE_RECURSE "${tree}")
+  execute_process(COMMAND dpkg-deb -R "${deb}" "${tree}" RESULT_VARIABLE rc ERROR_VARIABLE err)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "bioxen: dpkg-deb -R ${name} failed: ${err}")
+  endif()
+  file(READ "${tree}/DEBIAN/control" control)
+  if(NOT control MATCHES "\nMulti-Arch:")
+    string(REGEX REPLACE "(\nArchitecture: [^\n]*)" "\\1\nMulti-Arch: same" control "${control}")
+    if(NOT control MATCHES "\nMulti-Arch: same\n")
+      message(FATAL_ERROR "bioxen: ${name} has no Architecture field to put Multi-Arch after")
+    endif()
+    file(WRITE "${tree}/DEBIAN/control" "${control}")
+  endif()
+  execute_process(COMMAND dpkg-deb --root-owner-group -Zxz -b "${tree}" "${deb}"
+                  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "bioxen: dpkg-deb -b ${name} failed: ${err}")
+  endif()
+  file(REMOVE_RECURSE "${tree}")
+  message(STATUS "bioxen: ${name}: Multi-Arch: same")
+endforeach()
