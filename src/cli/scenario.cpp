@@ -653,7 +653,7 @@ ScenarioOverride parse_scenario_override(std::string_view argument) {
     details["set"] = shown;
     fail_argument(fmt::format("--set '{}': path {}", shown, e.message()), details);
   }
-  o.value = parse_override_value(argument.substr(eq + 1));
+  o.value = std::string(argument.substr(eq + 1));
   return o;
 }
 
@@ -670,11 +670,11 @@ Scenario parse_scenario_with_overrides(nlohmann::json j, std::string_view source
           (!j.contains("chassis") || j["chassis"].is_string())) {
         nlohmann::json copy = j;
         copy["chassis"] = {{"base", j.contains("chassis") ? j["chassis"] : "ecoli"}};
-        apply_scenario_override(copy, o.path, o.value);
+        apply_scenario_override(copy, o.path, parse_override_value(o.value));
         j = std::move(copy);
         continue;
       }
-      apply_scenario_override(j, o.path, o.value);
+      apply_scenario_override(j, o.path, parse_override_value(o.value));
     } catch (const BioXenException& e) {
       auto details = e.details();
       details["set"] = o.argument;

@@ -147,7 +147,7 @@ nlohmann::json parse_override_value(std::string_view text);
 struct ScenarioOverride {
   std::string argument;  ///< as given: "vms[0].allocation.ribosomes=8"
   std::string path;      ///< "vms[0].allocation.ribosomes"
-  nlohmann::json value;  ///< parse_override_value() of the text after the first '='
+  std::string value;     ///< the text after the first '=' (parse_override_value() reads it)
 };
 
 /// Splits and checks a `--set` argument: PATH=VALUE with a well-formed PATH. Errors:
