@@ -251,6 +251,10 @@ class LineEditor {
     ::el_set(el_, EL_ADDFN, "bioxen-complete", "complete a command, VM id or file name",
              &LineEditor::complete);
     ::el_set(el_, EL_BIND, "^I", "bioxen-complete", nullptr);
+    // What readline users expect of these keys (libedit's Emacs map binds them otherwise).
+    ::el_set(el_, EL_BIND, "^R", "em-inc-search-prev", nullptr);
+    ::el_set(el_, EL_BIND, "^W", "ed-delete-prev-word", nullptr);
+    ::el_set(el_, EL_BIND, "^U", "vi-kill-line-prev", nullptr);
     (void)::el_source(el_, nullptr);  // ~/.editrc, when there is one
     load_history();
   }
