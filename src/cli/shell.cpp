@@ -124,12 +124,6 @@ void without_sigint(F&& f) {
   (void)::pthread_sigmask(SIG_SETMASK, &old, nullptr);
 }
 
-void print_warning(const BioXenException& e) {
-  std::fflush(stdout);
-  fmt::print(stderr, "warning [{}]: {}\n", error_code_string(e.code()), e.message());
-  std::fflush(stderr);
-}
-
 /// What a read of one line gave.
 enum class ReadResult { line, end, interrupted };
 
@@ -198,6 +192,12 @@ class TerminalLines {
 };
 
 #if BIOXEN_HAVE_LINE_EDITOR
+
+void print_warning(const BioXenException& e) {
+  std::fflush(stdout);
+  fmt::print(stderr, "warning [{}]: {}\n", error_code_string(e.code()), e.message());
+  std::fflush(stderr);
+}
 
 /// The longest common prefix of `words` (not empty).
 std::string common_prefix(const std::vector<std::string>& words) {

@@ -94,7 +94,7 @@ class PtyShell {
   bool started() const { return pid_ > 0; }
 
   /// Types `keys`.
-  void send(std::string_view keys) {
+  void send(std::string_view keys) const {
     while (!keys.empty()) {
       const ssize_t n = ::write(fd_, keys.data(), keys.size());
       if (n < 0 && errno == EINTR) continue;
