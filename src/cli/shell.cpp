@@ -12,18 +12,22 @@
 #include <bioxen/monitor.hpp>
 #include <bioxen/version.hpp>
 
+#include <poll.h>
 #include <pthread.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <charconv>
 #include <chrono>
+#include <clocale>
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
+#include <cwchar>
 #include <filesystem>
 #include <functional>
 #include <iostream>
@@ -120,16 +124,80 @@ void without_sigint(F&& f) {
   (void)::pthread_sigmask(SIG_SETMASK, &old, nullptr);
 }
 
+/// What a read of one line gave.
+enum class ReadResult { line, end, interrupted };
+
+/// Waits until `fd` has input; false when Ctrl-C comes first (or came before). SIGINT is
+/// blocked but for the wait itself (ppoll), so a signal that arrives just before the wait is
+/// not lost: it interrupts the wait.
+bool wait_for_input(int fd) {
+  sigset_t block;
+  sigset_t old;
+  sigemptyset(&block);
+  sigaddset(&block, SIGINT);
+  (void)::pthread_sigmask(SIG_BLOCK, &block, &old);
+  sigset_t during = old;
+  sigdelset(&during, SIGINT);
+  int error = 0;
+  bool ready = false;
+  while (!interrupted()) {
+    pollfd p{fd, POLLIN, 0};
+    const int r = ::ppoll(&p, 1, nullptr, &during);
+    if (r > 0) {
+      ready = true;
+      break;
+    }
+    if (r < 0 && errno != EINTR) {
+      error = errno;
+      break;
+    }
+  }
+  (void)::pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  if (error != 0) {
+    throw BioXenException(BioXenErrorCode::io_error,
+                          fmt::format("cannot read the terminal: {}", std::strerror(error)));
+  }
+  return ready;
+}
+
+/// Plain lines from the terminal on standard input, read directly (not through a FILE's
+/// buffer) so that each wait can be interrupted by Ctrl-C.
+class TerminalLines {
+ public:
+  ReadResult read(std::string& line) {
+    line.clear();
+    for (;;) {
+      if (pos_ == len_) {
+        if (!wait_for_input(STDIN_FILENO)) return ReadResult::interrupted;
+        const ssize_t n = ::read(STDIN_FILENO, buffer_.data(), buffer_.size());
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+          throw BioXenException(BioXenErrorCode::io_error,
+                                fmt::format("cannot read the terminal: {}", std::strerror(errno)));
+        }
+        if (n == 0) return line.empty() ? ReadResult::end : ReadResult::line;
+        pos_ = 0;
+        len_ = static_cast<std::size_t>(n);
+      }
+      const char c = buffer_[pos_++];
+      if (c == '\n') return ReadResult::line;
+      line += c;
+    }
+  }
+
+ private:
+  std::array<char, 4096> buffer_{};
+  std::size_t pos_ = 0;
+  std::size_t len_ = 0;
+};
+
+#if BIOXEN_HAVE_LINE_EDITOR
+
 void print_warning(const BioXenException& e) {
   std::fflush(stdout);
   fmt::print(stderr, "warning [{}]: {}\n", error_code_string(e.code()), e.message());
   std::fflush(stderr);
 }
-
-/// What a read of one line gave.
-enum class ReadResult { line, end, interrupted };
-
-#if BIOXEN_HAVE_LINE_EDITOR
 
 /// The longest common prefix of `words` (not empty).
 std::string common_prefix(const std::vector<std::string>& words) {
@@ -161,6 +229,9 @@ class LineEditor {
 
   LineEditor(Completer completer, std::optional<std::filesystem::path> history_file)
       : completer_(std::move(completer)), history_file_(std::move(history_file)) {
+    // The terminal's character set (UTF-8 ...), for libedit's conversions only.
+    if (const char* old = std::setlocale(LC_CTYPE, nullptr); old != nullptr) old_ctype_ = old;
+    (void)std::setlocale(LC_CTYPE, "");
     hist_ = ::history_init();
     el_ = ::el_init("bioxen", stdin, stdout, stderr);
     if (hist_ == nullptr || el_ == nullptr) {
@@ -174,11 +245,16 @@ class LineEditor {
     ::el_set(el_, EL_CLIENTDATA, this);
     ::el_set(el_, EL_EDITOR, "emacs");
     ::el_set(el_, EL_SIGNAL, 1);  // libedit restores the terminal around signals
+    ::el_set(el_, EL_GETCFN, &LineEditor::read_char);
     ::el_set(el_, EL_PROMPT, &LineEditor::prompt_of);
     ::el_set(el_, EL_HIST, ::history, hist_);
     ::el_set(el_, EL_ADDFN, "bioxen-complete", "complete a command, VM id or file name",
              &LineEditor::complete);
     ::el_set(el_, EL_BIND, "^I", "bioxen-complete", nullptr);
+    // What readline users expect of these keys (libedit's Emacs map binds them otherwise).
+    ::el_set(el_, EL_BIND, "^R", "em-inc-search-prev", nullptr);
+    ::el_set(el_, EL_BIND, "^W", "ed-delete-prev-word", nullptr);
+    ::el_set(el_, EL_BIND, "^U", "vi-kill-line-prev", nullptr);
     (void)::el_source(el_, nullptr);  // ~/.editrc, when there is one
     load_history();
   }
@@ -193,7 +269,7 @@ class LineEditor {
     errno = 0;
     const char* text = ::el_gets(el_, &count);
     if (text == nullptr) {
-      if (count < 0 && errno == EINTR && interrupted()) return ReadResult::interrupted;
+      if (count < 0 && interrupted()) return ReadResult::interrupted;
       if (count < 0) {
         throw BioXenException(BioXenErrorCode::io_error,
                               fmt::format("cannot read the terminal: {}", std::strerror(errno)));
@@ -255,6 +331,39 @@ class LineEditor {
     if (hist_ != nullptr) ::history_end(hist_);
     el_ = nullptr;
     hist_ = nullptr;
+    if (!old_ctype_.empty()) (void)std::setlocale(LC_CTYPE, old_ctype_.c_str());
+  }
+
+  /// libedit's character input: one character from standard input, after a wait that Ctrl-C
+  /// interrupts (then -1, which makes el_gets() return).
+  static int read_char(EditLine* el, wchar_t* out) {
+    void* data = nullptr;
+    ::el_get(el, EL_CLIENTDATA, &data);
+    auto* self = static_cast<LineEditor*>(data);
+    for (;;) {
+      try {
+        if (!wait_for_input(STDIN_FILENO)) {
+          errno = EINTR;
+          return -1;
+        }
+      } catch (...) {
+        return -1;  // never let an exception into libedit's C frames
+      }
+      char c = 0;
+      const ssize_t n = ::read(STDIN_FILENO, &c, 1);
+      if (n == 0) return 0;
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        return -1;
+      }
+      const std::size_t r = std::mbrtowc(out, &c, 1, &self->mb_state_);
+      if (r == static_cast<std::size_t>(-2)) continue;  // more bytes of one character
+      if (r == static_cast<std::size_t>(-1)) {          // not in the character set
+        self->mb_state_ = std::mbstate_t{};
+        *out = static_cast<wchar_t>(static_cast<unsigned char>(c));
+      }
+      return 1;
+    }
   }
 
   /// The directories of the history file that do not exist yet, made with mode 0700.
@@ -344,6 +453,8 @@ class LineEditor {
   std::optional<std::filesystem::path> history_file_;
   bool save_allowed_ = true;
   std::string prompt_;
+  std::string old_ctype_;
+  std::mbstate_t mb_state_{};
   EditLine* el_ = nullptr;
   History* hist_ = nullptr;
 };
@@ -554,7 +665,8 @@ class Shell {
   int run() {
     const SigintScope sigint{o_.interactive};
     std::string editor_off = o_.line_editor_off_reason;
-    if (o_.interactive && o_.line_editor) {
+    if (o_.input != ShellOptions::Input::stream) terminal_ = std::make_unique<TerminalLines>();
+    if (o_.input == ShellOptions::Input::editor) {
 #if BIOXEN_HAVE_LINE_EDITOR
       editor_ = std::make_unique<LineEditor>(
           [this](std::string_view line) { return shell_completions(line, completion_vms()); },
@@ -622,6 +734,7 @@ class Shell {
       fmt::print("{}", prompt_text);
       std::fflush(stdout);
     }
+    if (terminal_) return terminal_->read(line);
     if (std::getline(in_, line)) return ReadResult::line;
     if (o_.interactive && interrupted()) {
       // The read was interrupted (EINTR), not the end of input: read on.
@@ -644,6 +757,7 @@ class Shell {
       fmt::print("\n");
       if (!command) throw Cancelled{};
     }
+    clear_interrupt();
     while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) {
       line.pop_back();
     }
@@ -968,6 +1082,7 @@ class Shell {
   ChassisType chassis_ = ChassisType::ecoli;
   std::unique_ptr<BioXenHypervisor> hv_;
   std::unique_ptr<ProductionMonitor> mon_;
+  std::unique_ptr<TerminalLines> terminal_;
 #if BIOXEN_HAVE_LINE_EDITOR
   std::unique_ptr<LineEditor> editor_;
 #endif
@@ -1043,12 +1158,13 @@ void add_shell_command(CLI::App& app, Action& action) {
         so.interactive = stdin_is_terminal();
         if (so.interactive) {
           const char* editing = std::getenv("BIOXEN_LINE_EDITOR");
+          so.input = ShellOptions::Input::terminal;
           if (!stdout_is_terminal()) {
             so.line_editor_off_reason = "standard output is not a terminal";
           } else if (editing != nullptr && std::string_view(editing) == "off") {
             so.line_editor_off_reason = "BIOXEN_LINE_EDITOR=off";
           } else {
-            so.line_editor = true;
+            so.input = ShellOptions::Input::editor;
             so.history_file = shell_history_file_from_environment();
           }
         }

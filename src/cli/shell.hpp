@@ -31,12 +31,16 @@ struct ShellOptions {
   /// sessions also take Ctrl-C (SIGINT) for themselves while they last: it cancels the
   /// command that runs (a `run` stops at the end of a quantum) or clears the line typed.
   bool interactive = false;
-  /// Read the lines through the line editor (libedit) on standard input and output, which
-  /// must be terminals; `in` is then not read. Without a line editor in the build the session
-  /// says so once and reads `in`.
-  bool line_editor = false;
-  /// Why line editing is off in an interactive session, said once at the start (empty: it
-  /// is on, or the session is piped).
+  /// Where the lines come from: `in` (piped input), or the terminal on standard input,
+  /// read directly so that Ctrl-C is never lost between two reads; `in` is then not read.
+  enum class Input {
+    stream,    ///< std::getline on `in`
+    terminal,  ///< plain lines from the terminal (no editing, history or completion)
+    editor,    ///< the line editor, libedit (`terminal` in a build without it, said once)
+  };
+  Input input = Input::stream;
+  /// Why line editing is off in an interactive session (input `terminal` or `stream`), said
+  /// once at the start.
   std::string line_editor_off_reason;
   /// Where the line editor's history is loaded from and saved to (nullopt: this session's
   /// history only).
