@@ -308,7 +308,7 @@ void add_demo_command(CLI::App& app, Action& action) {
       "demo", "Run the production workflow on the embedded default (no files needed)");
   sub->add_option("--quanta", o->quanta, "Quanta of 100 ms to run (the default is 20 minutes)")
       ->capture_default_str()
-      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{100'000'000}));
+      ->check(whole_number_in(1, 100'000'000));
   sub->add_option("--policy", o->policy, "Scheduler policy")
       ->capture_default_str()
       ->check(CLI::IsMember(policies));
