@@ -142,7 +142,9 @@ ATP and genome space are time-shared among guest genomes by a hypervisor
 with a time-quantum scheduler.
 
 This package holds libbioxen.so.${_bioxen_soversion}, the compiled part of the library.")
-set(CPACK_DEBIAN_LIBRARY_PACKAGE_GENERATE_SHLIBS ON)
+# (CPack 3.25 reads GENERATE_SHLIBS for all packages only; the library package is the only
+# one with a shared object.)
+set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS ON)
 set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS_POLICY ">=")
 
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_NAME "bioxen")
@@ -185,7 +187,8 @@ if(_bioxen_deb)
     endif()
   endforeach()
   # Multi-Arch: same on the library packages (their files are identical across architectures
-  # or under lib/<triplet>), added after CPack has built them.
+  # or under lib/<triplet>), and the ldconfig trigger in place of CPack's maintainer scripts
+  # that call ldconfig, both after CPack has built them.
   set(CPACK_BIOXEN_MULTIARCH_SAME_PACKAGES "libbioxen-dev;${BIOXEN_DEB_LIBRARY_PACKAGE}")
   set(CPACK_POST_BUILD_SCRIPTS "${PROJECT_SOURCE_DIR}/packaging/deb_post_build.cmake")
 endif()
