@@ -13,7 +13,7 @@
 #
 # The .deb packages need BIOXEN_PACKAGE_CONTACT (their Maintainer); without it cpack makes
 # the .tar.gz only. Each .deb holds /usr/share/doc/<package>/copyright (packaging/copyright,
-# DEP-5) and changelog.Debian.gz; its binaries are stripped; the library packages are
+# DEP-5) and its Debian changelog; its binaries are stripped; the library packages are
 # Multi-Arch: same (packaging/deb_post_build.cmake adds the field, which CPack 3.25 cannot).
 #
 # Included from the top-level CMakeLists.txt when BIOXEN_INSTALL is on.
@@ -142,7 +142,9 @@ ATP and genome space are time-shared among guest genomes by a hypervisor
 with a time-quantum scheduler.
 
 This package holds libbioxen.so.${_bioxen_soversion}, the compiled part of the library.")
-set(CPACK_DEBIAN_LIBRARY_PACKAGE_GENERATE_SHLIBS ON)
+# (CPack 3.25 reads GENERATE_SHLIBS for all packages only; the library package is the only
+# one with a shared object.)
+set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS ON)
 set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS_POLICY ">=")
 
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_NAME "bioxen")
@@ -162,12 +164,15 @@ if(_bioxen_type STREQUAL "SHARED_LIBRARY")
   set(CPACK_DEBIAN_RUNTIME_PACKAGE_DEPENDS "${BIOXEN_DEB_LIBRARY_PACKAGE} (= ${PROJECT_VERSION})")
 endif()
 
-# /usr/share/doc/<package>/copyright and changelog.Debian.gz in every .deb (Debian policy
+# /usr/share/doc/<package>/copyright and the Debian changelog in every .deb (Debian policy
 # 12.5 and 12.7). The changelog is generated: one entry for this version, dated from its
-# CHANGELOG.md entry, signed by the Maintainer, compressed with gzip -9n.
+# CHANGELOG.md entry, signed by the Maintainer, compressed with gzip -9n. The packages are
+# native (version x.y.z, no Debian revision: the project makes them itself), and the Debian
+# changelog of a native package is changelog.gz (lintian: changelog.Debian.gz there is
+# wrong-name-for-changelog-of-native-package).
 if(_bioxen_deb)
   include("${PROJECT_SOURCE_DIR}/packaging/debian_changelog.cmake")
-  bioxen_debian_changelog("${PROJECT_BINARY_DIR}/changelog.Debian.gz")
+  bioxen_debian_changelog("${PROJECT_BINARY_DIR}/debian/changelog.gz")
   set(_bioxen_deb_docs
     "libbioxen-dev\;bioxen_development"
     "${BIOXEN_DEB_LIBRARY_PACKAGE}\;bioxen_library"
@@ -177,12 +182,13 @@ if(_bioxen_deb)
     list(GET _pair 1 _comp)
     if(_comp IN_LIST CPACK_COMPONENTS_ALL)
       install(FILES "${PROJECT_SOURCE_DIR}/packaging/copyright"
-                    "${PROJECT_BINARY_DIR}/changelog.Debian.gz"
+                    "${PROJECT_BINARY_DIR}/debian/changelog.gz"
         DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/doc/${_pkg} COMPONENT ${_comp})
     endif()
   endforeach()
   # Multi-Arch: same on the library packages (their files are identical across architectures
-  # or under lib/<triplet>), added after CPack has built them.
+  # or under lib/<triplet>), and the ldconfig trigger in place of CPack's maintainer scripts
+  # that call ldconfig, both after CPack has built them.
   set(CPACK_BIOXEN_MULTIARCH_SAME_PACKAGES "libbioxen-dev;${BIOXEN_DEB_LIBRARY_PACKAGE}")
   set(CPACK_POST_BUILD_SCRIPTS "${PROJECT_SOURCE_DIR}/packaging/deb_post_build.cmake")
 endif()

@@ -1,8 +1,8 @@
 # bioxen_debian_changelog(<out.gz>): writes the Debian changelog of this version's packages
-# (/usr/share/doc/<package>/changelog.Debian.gz) — one entry, for PROJECT_VERSION, signed by
-# BIOXEN_PACKAGE_CONTACT and dated from the version's CHANGELOG.md entry
-# "## [x.y.z] - YYYY-MM-DD" (so the same source always gives the same file), compressed with
-# gzip -9n as Debian's tools do. Included by cmake/bioxenCPack.cmake.
+# (/usr/share/doc/<package>/changelog.gz, its name in a native package): one entry, for
+# PROJECT_VERSION, signed by BIOXEN_PACKAGE_CONTACT and dated from the version's CHANGELOG.md
+# entry "## [x.y.z] - YYYY-MM-DD" (so the same source always gives the same file), compressed
+# with gzip -9n as Debian's tools do. Included by cmake/bioxenCPack.cmake.
 include_guard(GLOBAL)
 
 function(bioxen_debian_changelog out)
@@ -15,9 +15,11 @@ function(bioxen_debian_changelog out)
       "empty: no .deb packages)")
   endif()
   # Days since 1970-01-01 of the civil date (H. Hinnant's days_from_civil), in integers.
-  math(EXPR y "${CMAKE_MATCH_1}")
-  string(REGEX REPLACE "^0" "" m "${CMAKE_MATCH_2}")
-  string(REGEX REPLACE "^0" "" d "${CMAKE_MATCH_3}")
+  set(y "${CMAKE_MATCH_1}")
+  set(m "${CMAKE_MATCH_2}")
+  set(d "${CMAKE_MATCH_3}")
+  string(REGEX REPLACE "^0" "" m "${m}")
+  string(REGEX REPLACE "^0" "" d "${d}")
   if(m LESS_EQUAL 2)
     math(EXPR y "${y} - 1")
   endif()
@@ -43,14 +45,14 @@ function(bioxen_debian_changelog out)
   string(APPEND text "    /usr/share/doc/bioxen/CHANGELOG.md.\n\n")
   string(APPEND text " -- ${BIOXEN_PACKAGE_CONTACT}  ${date}\n")
   get_filename_component(dir "${out}" DIRECTORY)
-  file(WRITE "${dir}/changelog.Debian" "${text}")
+  file(WRITE "${dir}/changelog" "${text}")
   find_program(BIOXEN_GZIP gzip)
   if(NOT BIOXEN_GZIP)
-    message(FATAL_ERROR "bioxen: gzip not found; it compresses changelog.Debian")
+    message(FATAL_ERROR "bioxen: gzip not found; it compresses the Debian changelog")
   endif()
-  execute_process(COMMAND "${BIOXEN_GZIP}" -9nc "${dir}/changelog.Debian" OUTPUT_FILE "${out}"
+  execute_process(COMMAND "${BIOXEN_GZIP}" -9nc "${dir}/changelog" OUTPUT_FILE "${out}"
                   RESULT_VARIABLE rc)
   if(NOT rc EQUAL 0)
-    message(FATAL_ERROR "bioxen: gzip failed (${rc}) on changelog.Debian")
+    message(FATAL_ERROR "bioxen: gzip failed (${rc}) on the Debian changelog")
   endif()
 endfunction()

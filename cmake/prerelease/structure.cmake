@@ -12,6 +12,9 @@ set(REQUIRED_FILES
   cmake/bioxenConfig.cmake.in cmake/bioxen.pc.in cmake/bioxenInstall.cmake
   cmake/bioxenCPack.cmake cmake/bioxenDocs.cmake cmake/setup-debian.sh
   cmake/pre_release_validation.cmake
+  packaging/copyright packaging/bioxen.1.in packaging/bioxen.bash-completion
+  packaging/debian_changelog.cmake packaging/deb_post_build.cmake
+  packaging/cpack_project_config.cmake src/libbioxen.map
   include/bioxen/bioxen.hpp include/bioxen/version.hpp include/bioxen/error.hpp
   src/CMakeLists.txt tests/CMakeLists.txt examples/CMakeLists.txt
   tests/packaging/packaging.cmake tests/packaging/run_consumer.cmake
