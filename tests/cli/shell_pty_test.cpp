@@ -311,7 +311,7 @@ TEST_F(ShellPty, TabCompletesCommandsAndVmIds) {
   ASSERT_TRUE(sh.expect("beta2: running."));
   ASSERT_TRUE(sh.expect(prompt_end));
   sh.send_to_editor(ctrl_d);
-  EXPECT_EQ(sh.wait_exit(), 0);
+  EXPECT_EQ(sh.wait_exit(), 0) << "output after the last expected text:\n" << visible(sh.rest());
 }
 
 TEST_F(ShellPty, UpRecallsThePreviousLineAndHistoryIsKept) {
@@ -333,7 +333,7 @@ TEST_F(ShellPty, UpRecallsThePreviousLineAndHistoryIsKept) {
     ASSERT_TRUE(sh.expect(prompt_end));
     sh.send("quit\r");
     ASSERT_TRUE(sh.expect("Bye."));
-    EXPECT_EQ(sh.wait_exit(), 0);
+    EXPECT_EQ(sh.wait_exit(), 0) << "output after the last expected text:\n" << visible(sh.rest());
   }
   // Saved for the user only, in directories made for the user only.
   ASSERT_TRUE(fs::is_regular_file(history_));
@@ -349,7 +349,7 @@ TEST_F(ShellPty, UpRecallsThePreviousLineAndHistoryIsKept) {
     ASSERT_TRUE(sh.expect(prompt_end));
     sh.send(up + "\r");
     ASSERT_TRUE(sh.expect("Bye."));  // it was "quit"
-    EXPECT_EQ(sh.wait_exit(), 0);
+    EXPECT_EQ(sh.wait_exit(), 0) << "output after the last expected text:\n" << visible(sh.rest());
   }
 }
 
@@ -364,7 +364,7 @@ TEST_F(ShellPty, NoHistoryFileWhenTurnedOff) {
   ASSERT_TRUE(sh.expect("Ran 1 quanta: virtual time 0.200 s"));
   ASSERT_TRUE(sh.expect(prompt_end));
   sh.send_to_editor(ctrl_d);
-  EXPECT_EQ(sh.wait_exit(), 0);
+  EXPECT_EQ(sh.wait_exit(), 0) << "output after the last expected text:\n" << visible(sh.rest());
   EXPECT_FALSE(fs::exists(dir_ / "off"));
   EXPECT_FALSE(fs::exists(dir_ / ".local" / "state" / "bioxen" / "history"));
 }
@@ -383,7 +383,7 @@ TEST_F(ShellPty, ForeignHistoryFileIsNotOverwritten) {
   ASSERT_TRUE(sh.expect("Ran 1 quanta"));
   ASSERT_TRUE(sh.expect(prompt_end));
   sh.send_to_editor(ctrl_d);
-  EXPECT_EQ(sh.wait_exit(), 0);
+  EXPECT_EQ(sh.wait_exit(), 0) << "output after the last expected text:\n" << visible(sh.rest());
   std::ifstream in(history_);
   std::stringstream ss;
   ss << in.rdbuf();
@@ -396,7 +396,7 @@ TEST_F(ShellPty, CtrlCStopsALongRunAndKeepsTheSession) {
   ASSERT_TRUE(sh.expect(prompt_end));
   interrupt_a_long_run(sh);
   sh.send_to_editor(ctrl_d);
-  EXPECT_EQ(sh.wait_exit(), 0);
+  EXPECT_EQ(sh.wait_exit(), 0) << "output after the last expected text:\n" << visible(sh.rest());
 }
 
 TEST_F(ShellPty, CtrlCClearsTheLineAndCancelsAQuestion) {
@@ -421,7 +421,7 @@ TEST_F(ShellPty, CtrlCClearsTheLineAndCancelsAQuestion) {
   ASSERT_TRUE(sh.expect("No VMs yet"));
   ASSERT_TRUE(sh.expect(prompt_end));
   sh.send_to_editor(ctrl_d);
-  EXPECT_EQ(sh.wait_exit(), 0);
+  EXPECT_EQ(sh.wait_exit(), 0) << "output after the last expected text:\n" << visible(sh.rest());
 }
 
 #else  // a build without libedit
@@ -433,7 +433,7 @@ TEST_F(ShellPty, SaysLineEditingIsMissing) {
   ASSERT_TRUE(sh.expect(prompt_end));
   interrupt_a_long_run(sh);
   sh.send(ctrl_d);
-  EXPECT_EQ(sh.wait_exit(), 0);
+  EXPECT_EQ(sh.wait_exit(), 0) << "output after the last expected text:\n" << visible(sh.rest());
 }
 
 #endif
@@ -464,7 +464,7 @@ TEST_F(ShellPty, PlainReadingSaysSoAndTakesCtrlC) {
   ASSERT_TRUE(sh.expect(prompt_end));
   interrupt_a_long_run(sh);
   sh.send(ctrl_d);
-  EXPECT_EQ(sh.wait_exit(), 0);
+  EXPECT_EQ(sh.wait_exit(), 0) << "output after the last expected text:\n" << visible(sh.rest());
   EXPECT_FALSE(fs::exists(history_));
 }
 
