@@ -21,6 +21,7 @@
 #include "bioxen/observer.hpp"
 #include "bioxen/resource_manager.hpp"
 #include "bioxen/scheduler.hpp"
+#include "bioxen/sweep.hpp"
 #include "bioxen/types.hpp"
 #include "bioxen/validation.hpp"
 #include "bioxen/version.hpp"

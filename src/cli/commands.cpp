@@ -110,12 +110,14 @@ int run_cli(int argc, char** argv) {
                        "Print the version and exit");
   app.require_subcommand(1);
   app.footer(
-      "Exit codes: 0 ok, 2 usage error, 3 invalid configuration or input, 4 runtime failure.\n" +
+      "Exit codes: 0 ok, 2 usage error, 3 invalid configuration or input, 4 runtime failure, 5 "
+      "some points of a sweep failed, 130 a sweep interrupted.\n" +
       guide_footer());
 
   Action action;
   add_demo_command(app, action);
   add_run_command(app, action);
+  add_sweep_command(app, action);
   add_shell_command(app, action);
   add_config_command(app, action);
   add_types_command(app, action);

@@ -24,6 +24,7 @@ void add_config_command(CLI::App& app, Action& action);
 void add_types_command(CLI::App& app, Action& action);
 void add_genome_command(CLI::App& app, Action& action);
 void add_validate_command(CLI::App& app, Action& action);
+void add_sweep_command(CLI::App& app, Action& action);
 
 /// Parses the command line and runs the selected command; returns the process exit code
 /// (docs/CLI.md): 0 ok, 2 usage, 3 invalid configuration or input, 4 runtime failure.

@@ -25,6 +25,8 @@ enum ExitCode : int {
   exit_usage = 2,          ///< bad command line: unknown option, missing argument
   exit_invalid_input = 3,  ///< invalid configuration, scenario, genome or other input
   exit_runtime = 4,        ///< the run itself failed: admission refused, bad transition, I/O
+  exit_points_failed = 5,  ///< a sweep ran every point and some failed (their rows say why)
+  exit_interrupted = 130,  ///< a sweep stopped by Ctrl-C (128 + SIGINT, as shells report it)
 };
 
 /// The exit code of a BioXen error: input codes (BX003, BX005, BX009, BX011, BX012, BX013)

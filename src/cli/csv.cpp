@@ -34,6 +34,16 @@ std::string csv_number(double value) {
   return text;
 }
 
+std::string csv_json(const nlohmann::json& v) {
+  if (v.is_string()) return csv_field(v.get<std::string>());
+  if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
+  if (v.is_number_unsigned()) return fmt::format("{}", v.get<std::uint64_t>());
+  if (v.is_number_integer()) return fmt::format("{}", v.get<std::int64_t>());
+  if (v.is_number_float()) return csv_number(v.get<double>());
+  if (v.is_null()) return {};
+  return csv_field(v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
 namespace {
 
 /// Appends one row: the fields joined by commas, then a line feed.
@@ -49,17 +59,6 @@ void add_row(std::string& out, const std::vector<std::string>& fields) {
 
 std::string csv_count(std::uint64_t n) { return fmt::format("{}", n); }
 std::string csv_bool(bool b) { return b ? "true" : "false"; }
-
-/// A JSON value of a VM's status as a CSV field.
-std::string csv_json(const nlohmann::json& v) {
-  if (v.is_string()) return csv_field(v.get<std::string>());
-  if (v.is_boolean()) return csv_bool(v.get<bool>());
-  if (v.is_number_unsigned()) return csv_count(v.get<std::uint64_t>());
-  if (v.is_number_integer()) return fmt::format("{}", v.get<std::int64_t>());
-  if (v.is_number_float()) return csv_number(v.get<double>());
-  if (v.is_null()) return {};
-  return csv_field(v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-}
 
 }  // namespace
 

@@ -5,6 +5,7 @@
 // pandas.read_csv or Python's csv module read without options.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 
@@ -22,6 +23,11 @@ std::string csv_field(std::string_view text);
 /// (24519739.0) so that readers type the column as floating point; NaN is an empty field (a
 /// missing value for pandas), infinities `inf` and `-inf`.
 std::string csv_number(double value);
+
+/// A JSON value as a CSV field: a string as csv_field(), true/false, an integer as it is, a
+/// floating-point number as csv_number(), null as an empty field, an array or object as its
+/// JSON text (quoted).
+std::string csv_json(const nlohmann::json& v);
 
 /// The time series of a recorded run in long form: one row per bucket of consecutive quanta
 /// and VM (every VM that existed at some point of the run, in order of first appearance),

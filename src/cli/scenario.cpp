@@ -496,35 +496,6 @@ namespace {
   throw BioXenException(BioXenErrorCode::invalid_argument, std::move(message), std::move(details));
 }
 
-bool is_key_char(char c) noexcept {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-         c == '-';
-}
-
-/// "vms[0].allocation": the path up to and including `steps[0..n)`.
-std::string path_text(const std::vector<PathStep>& steps, std::size_t n) {
-  std::string out;
-  for (std::size_t i = 0; i < n; ++i) {
-    if (steps[i].is_index) {
-      out += fmt::format("[{}]", steps[i].index);
-    } else {
-      if (!out.empty()) out += '.';
-      out += steps[i].key;
-    }
-  }
-  return out;
-}
-
-/// "a string (\"ecoli\")", "an array of 2", "null": what a value is, for messages.
-std::string value_kind(const nlohmann::json& v) {
-  if (v.is_array()) return fmt::format("an array of {}", v.size());
-  if (v.is_object()) return "an object";
-  const std::string text = v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  if (v.is_null()) return "null";
-  if (text.size() > 40) return std::string(detail::json_kind(v));
-  return fmt::format("{} ({})", detail::json_kind(v), text);
-}
-
 /// The field of an error from parse_scenario() (details "field"), or "".
 std::string error_field(const BioXenException& e) {
   const auto& d = e.details();
@@ -542,91 +513,6 @@ bool field_within(std::string_view field, std::string_view path) {
 }
 
 }  // namespace
-
-std::vector<PathStep> parse_scenario_path(std::string_view path) {
-  const auto fail = [&](std::size_t pos, std::string_view what) {
-    fail_argument(fmt::format("'{}': {} at position {}", detail::printable(path), what, pos + 1),
-                  {{"path", detail::printable(path)}, {"position", pos + 1}});
-  };
-  if (path.empty()) fail_argument("the path is empty (write e.g. vms[0].allocation.ribosomes)");
-  std::vector<PathStep> steps;
-  std::size_t i = 0;
-  const auto key = [&](std::size_t at) {
-    std::size_t end = at;
-    while (end < path.size() && is_key_char(path[end])) ++end;
-    if (end == at) {
-      fail(at, at < path.size()
-                   ? fmt::format("expected a key, got '{}'", detail::printable(path.substr(at, 1)))
-                   : std::string("expected a key after the end"));
-    }
-    steps.push_back(PathStep{std::string(path.substr(at, end - at)), 0, false});
-    return end;
-  };
-  i = key(0);
-  while (i < path.size()) {
-    if (path[i] == '.') {
-      i = key(i + 1);
-    } else if (path[i] == '[') {
-      std::size_t end = i + 1;
-      while (end < path.size() && path[end] >= '0' && path[end] <= '9') ++end;
-      if (end == i + 1) fail(i + 1, "expected an index (digits) after '['");
-      if (end >= path.size() || path[end] != ']') fail(end, "expected ']' after the index");
-      std::size_t index = 0;
-      const auto [ptr, ec] = std::from_chars(path.data() + i + 1, path.data() + end, index);
-      if (ec != std::errc{} || ptr != path.data() + end) fail(i + 1, "the index is too large");
-      steps.push_back(PathStep{{}, index, true});
-      i = end + 1;
-    } else {
-      fail(i, fmt::format("expected '.' or '[', got '{}'", detail::printable(path.substr(i, 1))));
-    }
-  }
-  return steps;
-}
-
-void apply_scenario_override(nlohmann::json& scenario, std::string_view path,
-                             const nlohmann::json& value) {
-  const std::vector<PathStep> steps = parse_scenario_path(path);
-  const auto fail = [&](std::size_t step, const std::string& why) {
-    fail_argument(why, {{"path", std::string(path)}, {"at", path_text(steps, step + 1)}});
-  };
-  nlohmann::json result = scenario;  // changed only when every step applies
-  nlohmann::json* at = &result;
-  for (std::size_t i = 0; i < steps.size(); ++i) {
-    const PathStep& step = steps[i];
-    const bool last = i + 1 == steps.size();
-    const std::string here = path_text(steps, i);  // "" at the top level
-    const std::string there = path_text(steps, i + 1);
-    const std::string container = here.empty() ? "the scenario" : fmt::format("'{}'", here);
-    if (step.is_index) {
-      if (!at->is_array()) {
-        fail(i, fmt::format("{} is {}, not an array: there is no {}", container, value_kind(*at),
-                            there));
-      }
-      if (step.index >= at->size()) {
-        fail(i, at->empty()
-                    ? fmt::format("there is no {}: {} is empty", there, container)
-                    : fmt::format("there is no {}: {} has {} element{} (0 to {})", there, container,
-                                  at->size(), at->size() == 1 ? "" : "s", at->size() - 1));
-      }
-      at = &(*at)[step.index];
-      continue;
-    }
-    if (!at->is_object()) {
-      fail(i, fmt::format("{} is {}, not an object: there is no {}", container, value_kind(*at),
-                          there));
-    }
-    if (!at->contains(step.key)) {
-      if (!last && steps[i + 1].is_index) {
-        fail(i, fmt::format("there is no {} (no key '{}' in {})", path_text(steps, i + 2), step.key,
-                            container));
-      }
-      (*at)[step.key] = nlohmann::json::object();  // filled by the next steps
-    }
-    at = &(*at)[step.key];
-  }
-  *at = value;
-  scenario = std::move(result);
-}
 
 nlohmann::json parse_override_value(std::string_view text) {
   nlohmann::json j;

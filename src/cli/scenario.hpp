@@ -8,6 +8,7 @@
 #include <bioxen/chassis.hpp>
 #include <bioxen/config.hpp>
 #include <bioxen/genome.hpp>
+#include <bioxen/sweep.hpp>
 
 #include <chrono>
 #include <cstdint>
@@ -113,30 +114,11 @@ struct LengthOverride {
 Scenario parse_scenario(const nlohmann::json& j, std::string_view source,
                         const std::filesystem::path& base_dir, const LengthOverride& length = {});
 
-/// One step of a path into a scenario's JSON: an object key or an array index.
-struct PathStep {
-  std::string key;        ///< the key, when !is_index
-  std::size_t index = 0;  ///< the index, when is_index
-  bool is_index = false;
-};
-
-/// Parses a path into a scenario's JSON, written as the scenario's error messages write
-/// fields: `vms[0].allocation.ribosomes`, `config.scheduler_policy`, `quanta`. A key is one or
-/// more of A-Z, a-z, 0-9, `_` and `-`; an index is decimal digits in brackets; the path starts
-/// with a key. A malformed path is BioXenException(invalid_argument) saying what is wrong
-/// where, e.g. "'vms[x]': expected an index (digits) after '[' at position 5".
-std::vector<PathStep> parse_scenario_path(std::string_view path);
-
-/// Sets the value at `path` (parse_scenario_path()) in `scenario` to `value`. Every step but
-/// the last must lead to what exists: a key into an object (a missing key followed by another
-/// key becomes an empty object, so `vms[0].allocation.ribosomes` works on a VM without
-/// `allocation`), an index into an array, less than its size. The last step may add a key to
-/// an object, not an element to an array. Whether the result is a valid scenario is for
-/// parse_scenario() to say. Errors: BioXenException(invalid_argument) naming the path and the
-/// step ("no VM at vms[3]: vms has 2 elements (0 to 1)", "'name' is a string, not an
-/// object: cannot take key 'x'"); `scenario` is then unchanged.
-void apply_scenario_override(nlohmann::json& scenario, std::string_view path,
-                             const nlohmann::json& value);
+// Paths into a scenario's JSON (PathStep, parse_scenario_path(), apply_scenario_override())
+// are the library's (<bioxen/sweep.hpp>), shared with sweeps.
+using bioxen::apply_scenario_override;
+using bioxen::parse_scenario_path;
+using bioxen::PathStep;
 
 /// The value of a `--set` argument: JSON when the text parses as JSON strictly (a number,
 /// true, false, null, a quoted string, an array, an object), else the text itself as a
