@@ -479,6 +479,157 @@ TEST_F(Tool, RunRuntimeFailuresExitFour) {
   EXPECT_EQ(e["error"]["exit_code"], 4);
 }
 
+// --- sweep ---------------------------------------------------------------------------------
+
+/// A small sweep: two guests, their ribosome units and the policy varied (3 x 3 points, a
+/// minute of virtual time), one value (200 units) that admission refuses.
+std::string small_sweep(const std::string& extra = "") {
+  return R"({"name": "small",
+    "base": {"chassis": "ecoli", "config": {"log_level": "WARNING"}, "duration": "1m",
+             "vms": [{"id": "g1", "type": "syn3a_recoded", "allocation": {"ribosomes": 10}},
+                     {"id": "g2", "type": "ecoli", "allocation": {"ribosomes": 10}}]},
+    "parameters": [
+      {"path": "vms[0].allocation.ribosomes", "name": "g1_units", "values": [5, 20, 200]},
+      {"path": "config.scheduler_policy", "name": "policy",
+       "values": ["round_robin", "fair_share", "priority"]}])" +
+         extra + "}";
+}
+
+TEST_F(Tool, SweepWritesOneRowPerPointInOrderWhateverTheThreads) {
+  spit(path("s.json"), small_sweep());
+  const Result one =
+      run({"sweep", "s.json", "--out", "one.csv", "--jsonl", "one.jsonl", "--jobs", "1"});
+  EXPECT_EQ(one.exit_code, 5) << one.out << one.err;  // the 200-unit points fail
+  EXPECT_CONTAINS(one.out, "Sweep small: 9 points, 9 run (3 failed) in ");
+  const Result two =
+      run({"sweep", "s.json", "--out", "two.csv", "--jsonl", "two.jsonl", "--jobs", "2"});
+  EXPECT_EQ(two.exit_code, 5) << two.err;
+  const std::string csv = slurp(path("one.csv"));
+  EXPECT_EQ(csv, slurp(path("two.csv")));  // the same bytes with 1 and 2 threads
+  EXPECT_EQ(slurp(path("one.jsonl")), slurp(path("two.jsonl")));
+  std::istringstream lines(csv);
+  std::string line;
+  std::getline(lines, line);
+  EXPECT_EQ(line.rfind("point,g1_units,policy,status,error_code,error_message,host_state,", 0), 0U)
+      << line;
+  EXPECT_CONTAINS(line, ",g1.amino_acids,");
+  EXPECT_CONTAINS(line, ",g2.boot_time_s,");
+  for (int i = 0; i < 9; ++i) {
+    ASSERT_TRUE(std::getline(lines, line));
+    EXPECT_EQ(line.rfind(std::to_string(i) + ",", 0), 0U) << line;
+    if (i >= 6) {
+      EXPECT_CONTAINS(line, ",failed,BX");  // 200 units: more than the host has
+    } else {
+      EXPECT_CONTAINS(line, ",ok,,,growing,");
+    }
+  }
+  EXPECT_FALSE(std::getline(lines, line)) << line;
+  // Each JSON line parses, in point order.
+  std::istringstream jl(slurp(path("one.jsonl")));
+  for (int i = 0; i < 9; ++i) {
+    ASSERT_TRUE(std::getline(jl, line));
+    const json j = parse_json(line);
+    EXPECT_EQ(j["point"], i);
+    EXPECT_EQ(j["status"], i >= 6 ? "failed" : "ok");
+    if (i < 6) {
+      EXPECT_GT(j["metrics"]["g1.amino_acids"].get<double>(), 0) << line;
+    }
+  }
+  // Without a file the CSV goes to stdout, the summary to stderr.
+  const Result out = run({"sweep", "s.json", "--jobs", "2"});
+  EXPECT_EQ(out.out, csv);
+  EXPECT_CONTAINS(out.err, "Sweep small: 9 points");
+}
+
+TEST_F(Tool, SweepResumeRunsOnlyTheMissingPoints) {
+  spit(path("s.json"), small_sweep());
+  ASSERT_EQ(run({"sweep", "s.json", "--out", "full.csv"}).exit_code, 5);
+  const std::string full = slurp(path("full.csv"));
+  // A file with the header and points 0, 1 and 4, as a killed sweep leaves it.
+  std::istringstream lines(full);
+  std::vector<std::string> rows;
+  for (std::string l; std::getline(lines, l);) rows.push_back(l + "\n");
+  ASSERT_EQ(rows.size(), 10U);
+  spit(path("part.csv"), rows[0] + rows[1] + rows[2] + rows[5]);
+  const Result again = run({"sweep", "s.json", "--out", "part.csv"});
+  expect_error(again, 2, "BX011", "'part.csv' exists: --resume to continue");
+  EXPECT_EQ(slurp(path("part.csv")), rows[0] + rows[1] + rows[2] + rows[5]);  // untouched
+  const Result resumed = run({"sweep", "s.json", "--out", "part.csv", "--resume", "--json"});
+  EXPECT_EQ(resumed.exit_code, 5) << resumed.err;
+  const json j = parse_json(resumed.out);
+  EXPECT_EQ(j["resumed"], 3);
+  EXPECT_EQ(j["run"], 6);
+  EXPECT_EQ(j["format_version"], 1);
+  EXPECT_EQ(slurp(path("part.csv")), full);
+  // Results of another sweep are refused, and left as they are.
+  spit(path("other.csv"), "point,x\n0,1\n");
+  const Result other = run({"sweep", "s.json", "--out", "other.csv", "--resume"});
+  expect_error(other, 3, "BX005",
+               "other.csv:1: its columns are not this sweep's (the first line differs)");
+  EXPECT_EQ(slurp(path("other.csv")), "point,x\n0,1\n");
+  // A row whose values are not the point's.
+  std::string edited = rows[0] + rows[1];
+  edited.replace(edited.find("\n0,5,") + 3, 1, "7");
+  spit(path("edited.csv"), edited);
+  expect_error(run({"sweep", "s.json", "--out", "edited.csv", "--resume"}), 3, "BX005",
+               "edited.csv:2: point 0 has g1_units = '7', this sweep's point 0 has '5'");
+  // --overwrite starts again.
+  const Result over = run({"sweep", "s.json", "--out", "other.csv", "--overwrite"});
+  EXPECT_EQ(over.exit_code, 5) << over.err;
+  EXPECT_EQ(slurp(path("other.csv")), full);
+}
+
+TEST_F(Tool, SweepKilledMidwayLeavesWholeRowsAndResumes) {
+  // Enough to be killed in the middle: 58 points of three hours, seconds on one thread.
+  spit(path("long.json"), R"({"name": "long",
+    "base": {"chassis": "ecoli", "config": {"log_level": "WARNING"}, "duration": "3h",
+             "vms": [{"id": "g", "type": "syn3a_recoded"}]},
+    "parameters": [{"path": "vms[0].allocation.ribosomes",
+                    "range": {"from": 1, "to": 58, "steps": 58, "integer": true}}]})");
+  ASSERT_EQ(run({"sweep", "long.json", "--out", "ref.csv", "--jobs", "2"}).exit_code, 0);
+  const std::string ref = slurp(path("ref.csv"));
+  // The same sweep on one thread, killed (SIGKILL) once its file holds two rows (results
+  // are published about once a second).
+  const std::string cmd =
+      "cd " + quote(dir_.string()) + " && { " + quote(BIOXEN_CLI_EXE) +
+      " sweep long.json --out cut.csv --jobs 1 >/dev/null 2>&1 & pid=$!; "
+      "while [ \"$(cat cut.csv 2>/dev/null | wc -l)\" -lt 3 ]; do sleep 0.02; done; "
+      "kill -9 $pid; wait $pid; true; } 2>/dev/null";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  const std::string cut = slurp(path("cut.csv"));
+  ASSERT_FALSE(cut.empty());
+  ASSERT_LT(cut.size(), ref.size()) << "the sweep ended before it was killed: make it longer";
+  EXPECT_EQ(ref.compare(0, cut.size(), cut), 0) << "not a prefix of whole rows:\n" << cut;
+  EXPECT_EQ(cut.back(), '\n');
+  std::vector<std::string> leftovers;
+  for (const auto& e : fs::directory_iterator(dir_)) {
+    if (e.path().filename().string().find("cut.csv.") == 0) leftovers.push_back(e.path());
+  }
+  EXPECT_TRUE(leftovers.empty()) << leftovers.front();
+  const Result resumed = run({"sweep", "long.json", "--out", "cut.csv", "--resume"});
+  EXPECT_EQ(resumed.exit_code, 0) << resumed.err;
+  EXPECT_EQ(slurp(path("cut.csv")), ref);
+}
+
+TEST_F(Tool, SweepErrorsBeforeAnythingRuns) {
+  spit(path("bad_value.json"),
+       small_sweep().replace(small_sweep().find("[5, 20, 200]"), 12, "[5, -3, 200]"));
+  expect_error(run({"sweep", "bad_value.json", "--out", "r.csv"}), 3, "BX005",
+               "bad_value.json: parameters[0]: vms[0].allocation.ribosomes = -3: ");
+  EXPECT_FALSE(fs::exists(path("r.csv")));
+  spit(path("syntax.json"), "{\n  \"base\": {},\n  \"parameters\": [,]\n}\n");
+  expect_error(run({"sweep", "syntax.json"}), 3, "BX005", "syntax.json:3:");
+  spit(path("path.json"), small_sweep().replace(small_sweep().find("vms[0].allocation.ribosomes"),
+                                                27, "vms[4].allocation.ribosomes"));
+  expect_error(run({"sweep", "path.json"}), 3, "BX005",
+               "path.json: parameters[0]: vms[4].allocation.ribosomes = 5: there is no vms[4]: "
+               "'vms' has 2 elements (0 to 1)");
+  expect_error(run({"sweep", "missing.json"}), 3, "BX012", "missing.json");
+  expect_error(run({"sweep", "path.json", "--resume"}), 2, "BX011",
+               "--resume needs the results to continue");
+  expect_error(run({"sweep", "path.json", "--jobs", "0"}), 2, "BX011", "out of range (1 to 1024)");
+}
+
 // --- shell ---------------------------------------------------------------------------------
 
 TEST_F(Tool, PipedShellSession) {
@@ -1222,6 +1373,7 @@ std::vector<std::pair<std::string, json>> every_json(
       {"config", "init", "--path", "c.json", "--json"},
       {"config", "show", "--path", "c.json", "--json"},
       {"config", "validate", "--path", "c.json", "--json"},
+      {"sweep", "sweep.json", "--json", "--out", "sw.csv", "--jsonl", "sw.jsonl", "--overwrite"},
       {"run", "missing.json", "--json"},
   };
   for (const auto& args : commands) {
@@ -1235,6 +1387,7 @@ std::vector<std::pair<std::string, json>> every_json(
 
 TEST_F(Tool, EveryJsonOutputHasAFormatVersionAndEveryKeyIsDocumented) {
   spit(path("small.json"), small_scenario);
+  spit(path("sweep.json"), small_sweep());
   const auto outputs =
       every_json([this](const std::vector<std::string>& a) { return run(a); }, "small.json");
   // Objects whose keys are data (VM ids, operations, error codes, media, gene types, config

@@ -56,7 +56,7 @@ case "$mode" in
     if ! complete -p bioxen 2>/dev/null | grep -q -- '-F _bioxen'; then
       fail "the completion script does not register _bioxen for bioxen"
     fi
-    expect "config demo genome run shell types validate" ""
+    expect "config demo genome run shell sweep types validate" ""
     expect "demo" de
     expect "--help --version" --
     expect "--policy" demo --po

@@ -1,0 +1,162 @@
+// BioXen — biological hypervisor simulator.
+// SPDX-License-Identifier: MIT
+//
+// `bioxen sweep`'s parts in-process (src/cli/sweep_output.hpp): the results files under I/O
+// faults (a full disk never leaves a partial or changed file, and the sweep can be resumed),
+// the CSV record reader, and scenario points run on several threads at once (label
+// concurrency: the ThreadSanitizer build runs it) giving the same rows as on one.
+#include <gtest/gtest.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "detail/text_io.hpp"
+#include "sweep_output.hpp"
+
+namespace bioxen::cli {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+
+/// Two guests, a minute, their ribosome units and the policy varied; point 2 (40 + 40 units)
+/// is refused at admission.
+Sweep small_sweep() {
+  return parse_sweep(json::parse(R"({"name": "small",
+    "base": {"chassis": "ecoli", "config": {"log_level": "WARNING"}, "duration": "1m",
+             "vms": [{"id": "g1", "type": "syn3a_recoded", "allocation": {"ribosomes": 10}},
+                     {"id": "g2", "type": "ecoli", "allocation": {"ribosomes": 40}}]},
+    "parameters": [
+      {"path": "vms[0].allocation.ribosomes", "name": "g1_units", "values": [5, 20, 40]},
+      {"path": "config.scheduler_policy", "name": "policy", "values": ["round_robin", "priority"]}]})"),
+                     "small.json", ".");
+}
+
+/// The rows of every point, by index, run with `jobs` threads.
+std::map<std::uint64_t, std::string> rows(const Sweep& s, const SweepColumns& c, unsigned jobs) {
+  std::map<std::uint64_t, std::string> out;
+  SweepRunOptions o;
+  o.jobs = jobs;
+  (void)run_sweep(
+      s, [&](const SweepPoint& p) { return scenario_point_metrics(s, p); },
+      [&](SweepPointResult&& r) { out[r.index] = sweep_csv_row(s, c, r) + sweep_jsonl_row(s, r); },
+      o);
+  return out;
+}
+
+TEST(SweepCli, ScenarioPointsOnThreadsGiveTheRowsOfOneThread) {
+  const Sweep s = small_sweep();
+  const SweepColumns c = sweep_columns(s);
+  EXPECT_EQ(c.vm_ids, (std::vector<std::string>{"g1", "g2"}));
+  const auto one = rows(s, c, 1);
+  ASSERT_EQ(one.size(), 6U);
+  EXPECT_NE(one.at(0).find(",ok,"), std::string::npos) << one.at(0);
+  EXPECT_NE(one.at(4).find(",failed,BX002,"), std::string::npos) << one.at(4);
+  EXPECT_EQ(rows(s, c, 3), one);
+}
+
+TEST(SweepCli, ResultsFilesSurviveEveryFaultAndResume) {
+  const fs::path dir =
+      fs::temp_directory_path() / ("bioxen_sweep_cli_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const Sweep s = small_sweep();
+  const SweepColumns c = sweep_columns(s);
+  const auto all = rows(s, c, 2);
+  const auto csv_row = [&](std::uint64_t i) {
+    const std::string& r = all.at(i);
+    return r.substr(0, r.find('\n') + 1);
+  };
+  const auto jsonl_row = [&](std::uint64_t i) {
+    const std::string& r = all.at(i);
+    return r.substr(r.find('\n') + 1);
+  };
+  const fs::path csv = dir / "r.csv";
+  const fs::path jsonl = dir / "r.jsonl";
+  SweepResults results{csv, jsonl, sweep_csv_header(c), s};
+  results.add(0, csv_row(0), jsonl_row(0));
+  results.add(3, csv_row(3), jsonl_row(3));
+  ASSERT_TRUE(results.publish());
+  const std::string csv_before = slurp(csv);
+  const std::string jsonl_before = slurp(jsonl);
+  EXPECT_EQ(csv_before, sweep_csv_header(c) + csv_row(0) + csv_row(3));
+  results.add(1, csv_row(1), jsonl_row(1));
+  for (const char* step : {"create", "write", "fsync", "rename"}) {
+    for (int err : {ENOSPC, EIO}) {
+      SCOPED_TRACE(std::string(step) + " " + std::strerror(err));
+      const detail::ScopedIoFaultForTesting fault(
+          [&](std::string_view st) { return st == step ? err : 0; });
+      try {
+        (void)results.publish();
+        ADD_FAILURE() << "published";
+      } catch (const BioXenException& e) {
+        EXPECT_EQ(e.code(), BioXenErrorCode::io_error);
+        EXPECT_EQ(e.message(),
+                  "cannot write '" + csv.string() + "': " + step + ": " + std::strerror(err));
+      }
+      EXPECT_EQ(slurp(csv), csv_before);  // whole rows, as last published
+      EXPECT_EQ(slurp(jsonl), jsonl_before);
+      EXPECT_EQ(std::distance(fs::directory_iterator(dir), {}), 2);  // no temporary file left
+    }
+  }
+  // What a resumed sweep reads back: the points published.
+  SweepResults again{csv, jsonl, sweep_csv_header(c), s};
+  EXPECT_EQ(again.load(), 2U);
+  EXPECT_TRUE(again.has(0));
+  EXPECT_TRUE(again.has(3));
+  EXPECT_FALSE(again.has(1));
+  // A point only one of the two files holds is run again.
+  {
+    std::ofstream(jsonl, std::ios::binary | std::ios::trunc) << jsonl_row(3);
+    SweepResults one_file{csv, jsonl, sweep_csv_header(c), s};
+    EXPECT_EQ(one_file.load(), 1U);
+    EXPECT_TRUE(one_file.has(3));
+  }
+  // A repeated point, a point the sweep has not, a cut line.
+  for (const auto& [text, why] : std::vector<std::pair<std::string, std::string>>{
+           {sweep_csv_header(c) + csv_row(0) + csv_row(0), ":3: point 0 again"},
+           {sweep_csv_header(c) + "9" + csv_row(0).substr(1), ":2: point 9 is not in this sweep"},
+           {sweep_csv_header(c) + csv_row(0).substr(0, 20), ":2: not a complete CSV row"}}) {
+    std::ofstream(csv, std::ios::binary | std::ios::trunc) << text;
+    SweepResults bad{csv, {}, sweep_csv_header(c), s};
+    try {
+      (void)bad.load();
+      ADD_FAILURE() << "loaded " << text;
+    } catch (const BioXenException& e) {
+      EXPECT_EQ(e.code(), BioXenErrorCode::invalid_configuration);
+      EXPECT_NE(e.message().find(csv.string() + why), std::string::npos) << e.message();
+    }
+    EXPECT_EQ(bad.size(), 0U);
+  }
+  fs::remove_all(dir);
+}
+
+TEST(SweepCli, CsvRecordsWithQuotesCommasAndLineBreaks) {
+  const std::string text = "a,\"b,c\",\"say \"\"hi\"\"\",\"two\nlines\",\n1,2\n";
+  std::size_t pos = 0;
+  const auto r = split_csv_record(text, pos);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(*r, (std::vector<std::string>{"a", "b,c", "say \"hi\"", "two\nlines", ""}));
+  const auto r2 = split_csv_record(text, pos);
+  ASSERT_TRUE(r2);
+  EXPECT_EQ(*r2, (std::vector<std::string>{"1", "2"}));
+  EXPECT_EQ(pos, text.size());
+  for (const std::string bad : {"a\"b,c\n", "\"open\n", "\"x\"y,1\n", "no line feed"}) {
+    std::size_t p = 0;
+    EXPECT_FALSE(split_csv_record(bad, p)) << bad;
+  }
+}
+
+}  // namespace
+}  // namespace bioxen::cli
