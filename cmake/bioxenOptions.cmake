@@ -39,6 +39,12 @@ option(BIOXEN_BUILD_FUZZERS "Build the libFuzzer targets in tests/fuzz/ (clang o
 set(BIOXEN_WITH_LINE_EDITOR AUTO
     CACHE STRING "Line editor of bioxen shell, libedit: AUTO (when found), ON or OFF")
 set_property(CACHE BIOXEN_WITH_LINE_EDITOR PROPERTY STRINGS AUTO ON OFF)
+# `bioxen sweep` across machines with MPI (Debian's libopenmpi-dev and openmpi-bin; docs/SWEEPS.md).
+# AUTO: with it when CMake's FindMPI finds it; ON: it must be found; OFF: without it (a sweep
+# then runs on one machine's threads). The sanitizer, fuzz, tidy and packaging presets build
+# without it.
+set(BIOXEN_WITH_MPI AUTO CACHE STRING "MPI for bioxen sweep: AUTO (when found), ON or OFF")
+set_property(CACHE BIOXEN_WITH_MPI PROPERTY STRINGS AUTO ON OFF)
 
 # --- how it is built --------------------------------------------------------------------
 # OFF by default: a release built with a newer compiler must not fail on a warning that

@@ -2,7 +2,9 @@
 # Installs the Debian 12 packages BioXen needs that are missing on this machine.
 #
 #   sh cmake/setup-debian.sh           # to build the library, the tool and the examples
-#   sh cmake/setup-debian.sh --tests   # ... and to run the whole test suite (with chromium)
+#   sh cmake/setup-debian.sh --tests   # ... and to run the whole test suite (with chromium and
+#                                      # Open MPI, for the sweep test on two MPI ranks)
+#   --mpi       ... and Open MPI, for `bioxen sweep` across machines (docs/SWEEPS.md)
 #   --docs      ... and to build the HTML API reference (Doxygen)
 #   --release   ... and to build and check the release packages (cpack, dpkg-shlibdeps, lintian)
 #   --browser   ... and the headless browser of the HTML report test
@@ -18,7 +20,8 @@ packages="g++ cmake make pkg-config libfmt-dev libspdlog-dev nlohmann-json3-dev 
 check_only=0
 for arg in "$@"; do
   case "$arg" in
-    --tests) packages="$packages libgtest-dev libgmock-dev libbenchmark-dev clang-format git chromium" ;;
+    --tests) packages="$packages libgtest-dev libgmock-dev libbenchmark-dev clang-format git chromium libopenmpi-dev openmpi-bin" ;;
+    --mpi) packages="$packages libopenmpi-dev openmpi-bin" ;;
     --browser) packages="$packages chromium" ;;
     --clang) packages="$packages clang" ;;
     --tidy) packages="$packages clang clang-tidy" ;;
@@ -26,7 +29,7 @@ for arg in "$@"; do
     --release) packages="$packages dpkg-dev file lintian" ;;
     --check) check_only=1 ;;
     -h | --help)
-      sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
+      sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
       exit 0
       ;;
     *)

@@ -30,7 +30,7 @@ else()
   endif()
   run(out rc COMMAND "${CMAKE_COMMAND}" -S "${SRC_DIR}" -B "${BUILD_DIR}" ${extra_args}
       -DCMAKE_BUILD_TYPE=Release -DBIOXEN_WERROR=ON -DBIOXEN_BUILD_TESTS=${TESTS_BUILD}
-      -DBIOXEN_BUILD_EXAMPLES=ON -DBIOXEN_BUILD_CLI=ON -DBIOXEN_INSTALL=ON
+      -DBIOXEN_BUILD_EXAMPLES=ON -DBIOXEN_BUILD_CLI=ON -DBIOXEN_INSTALL=ON -DBIOXEN_WITH_MPI=OFF
       -DBIOXEN_BUILD_BENCHMARKS=${BENCH} -DBIOXEN_BUILD_DOCS=${BUILD_DOCS})
   # A clean configure prints no CMake warnings either (they are how CMake says "wrong").
   string(REGEX MATCHALL "CMake (Warning|Error)[^\n]*(\n  [^\n]+)?" warns "${out}")

@@ -9,18 +9,33 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <deque>
 #include <filesystem>
 #include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <stdexcept>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "commands.hpp"
 #include "common.hpp"
 #include "progress.hpp"
 #include "scenario.hpp"
 #include "sweep_output.hpp"
+
+#if BIOXEN_HAVE_MPI
+#define OMPI_SKIP_MPICXX 1  // the C API only (OpenMPI's C++ bindings are deprecated)
+#define MPICH_SKIP_MPICXX 1
+#include <mpi.h>
+#endif
 
 namespace bioxen::cli {
 
@@ -79,47 +94,303 @@ void check_output(const std::string& file, const SweepOptions& o) {
   }
 }
 
-int sweep_command(const SweepOptions& o) {
-  if (o.resume && o.out.empty() && o.jsonl.empty()) {
-    throw CommandError(exit_usage, BioXenErrorCode::invalid_argument,
-                       "--resume needs the results to continue: --out FILE or --jsonl FILE");
+#if BIOXEN_HAVE_MPI
+/// Whether an MPI launcher (mpirun/mpiexec of Open MPI, or a PMI/PMIx launcher such as
+/// Slurm's srun) started this process: only then does the sweep initialise MPI, so a plain
+/// `bioxen sweep` never does.
+bool launched_by_mpi() {
+  for (const char* v : {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK", "PMI_SIZE"}) {
+    if (std::getenv(v) != nullptr) return true;
   }
-  check_output(o.out, o);
-  check_output(o.jsonl, o);
-  const Sweep sweep = [&] {
-    try {
-      return read_sweep_file(o.sweep);
-    } catch (const BioXenException& e) {
-      throw CommandError(exit_invalid_input, e);
+  return false;
+}
+
+/// MPI for the life of the object (MPI_THREAD_FUNNELED: only this thread calls MPI).
+class MpiSession {
+ public:
+  MpiSession() {
+    int provided = 0;
+    if (MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided) != MPI_SUCCESS ||
+        provided < MPI_THREAD_FUNNELED) {
+      throw CommandError(exit_runtime, BioXenErrorCode::io_error,
+                         "MPI_Init_thread failed (MPI_THREAD_FUNNELED is needed)");
     }
-  }();
-  // Every value on its own, before anything runs: a value the scenario schema refuses is an
-  // error naming the parameter and the value.
-  try {
-    check_sweep_values(sweep, [&](const nlohmann::json& scenario) {
-      (void)parse_scenario(scenario, sweep.base_source, sweep.base_dir);
-    });
-  } catch (const BioXenException& e) {
-    throw CommandError(exit_invalid_input, e);
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
+    MPI_Comm_size(MPI_COMM_WORLD, &size_);
+  }
+  ~MpiSession() { MPI_Finalize(); }
+  MpiSession(const MpiSession&) = delete;
+  MpiSession& operator=(const MpiSession&) = delete;
+
+  int rank() const noexcept { return rank_; }
+  int size() const noexcept { return size_; }
+
+ private:
+  int rank_ = 0;
+  int size_ = 1;
+};
+
+constexpr int tag_row = 1;   ///< a finished point: index, then its CSV and JSON-line rows
+constexpr int tag_done = 2;  ///< a rank finished: points run and failed
+
+/// A finished point on its way from a worker thread to the thread that talks MPI.
+struct FinishedPoint {
+  std::uint64_t index = 0;
+  bool failed = false;
+  std::string csv;
+  std::string jsonl;
+};
+
+/// Point rows from the worker threads of run_sweep(), for the MPI thread to take.
+class RowQueue {
+ public:
+  void push(FinishedPoint p) {
+    {
+      const std::lock_guard lock{mutex_};
+      rows_.push_back(std::move(p));
+    }
+    cv_.notify_one();
+  }
+  void close() {
+    {
+      const std::lock_guard lock{mutex_};
+      closed_ = true;
+    }
+    cv_.notify_one();
+  }
+  /// What is queued, after waiting up to `wait` for something; `closed` says whether no more
+  /// will come.
+  std::deque<FinishedPoint> take(std::chrono::milliseconds wait, bool& closed) {
+    std::unique_lock lock{mutex_};
+    cv_.wait_for(lock, wait, [&] { return closed_ || !rows_.empty(); });
+    std::deque<FinishedPoint> out;
+    out.swap(rows_);
+    closed = closed_;
+    return out;
   }
 
-  const SweepColumns columns = sweep_columns(sweep);
-  SweepResults results{o.out, o.jsonl, sweep_csv_header(columns), sweep};
-  std::uint64_t resumed = 0;
-  if (o.resume) {
+ private:
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  std::deque<FinishedPoint> rows_;
+  bool closed_ = false;
+};
+
+std::string pack(const FinishedPoint& p) {
+  std::string out(sizeof(std::uint64_t) * 3 + 1, '\0');
+  const std::uint64_t header[3] = {p.index, p.csv.size(), p.jsonl.size()};
+  std::memcpy(out.data(), header, sizeof header);
+  out[sizeof header] = p.failed ? 1 : 0;
+  return out + p.csv + p.jsonl;
+}
+
+FinishedPoint unpack(const std::string& bytes) {
+  FinishedPoint p;
+  std::uint64_t header[3] = {};
+  if (bytes.size() < sizeof header + 1) throw std::runtime_error("a short MPI message");
+  std::memcpy(header, bytes.data(), sizeof header);
+  if (bytes.size() != sizeof header + 1 + header[1] + header[2]) {
+    throw std::runtime_error("an MPI message of the wrong size");
+  }
+  p.index = header[0];
+  p.failed = bytes[sizeof header] != 0;
+  p.csv = bytes.substr(sizeof header + 1, header[1]);
+  p.jsonl = bytes.substr(sizeof header + 1 + header[1], header[2]);
+  return p;
+}
+
+/// Runs this rank's share of the points (index % size == rank) on its threads. Rank 0 also
+/// receives every other rank's rows, adds them to `results` and publishes; the others send
+/// theirs to rank 0. Returns the summary over all ranks (on rank 0; the others: their own).
+SweepRunSummary run_distributed(const MpiSession& mpi, const Sweep& sweep,
+                                const SweepColumns& columns, SweepResults& results,
+                                SweepRunOptions ro, bool files, ProgressBar& bar) {
+  ro.shard = static_cast<std::uint64_t>(mpi.rank());
+  ro.shards = static_cast<std::uint64_t>(mpi.size());
+  RowQueue queue;
+  SweepRunSummary local;
+  std::exception_ptr failure;
+  std::thread runner([&] {
     try {
-      resumed = results.load();
+      local = run_sweep(
+          sweep, [&](const SweepPoint& p) { return scenario_point_metrics(sweep, p); },
+          [&](SweepPointResult&& r) {
+            queue.push(
+                {r.index, !r.ok(), sweep_csv_row(sweep, columns, r), sweep_jsonl_row(sweep, r)});
+          },
+          ro);
+    } catch (...) {
+      failure = std::current_exception();
+    }
+    queue.close();
+  });
+  SweepRunSummary total;
+  std::uint64_t done = 0;
+  bool local_closed = false;
+  int ranks_done = 1;  // this rank counts when its queue closes
+  bool local_counted = false;
+  try {
+    while (!local_closed || (mpi.rank() == 0 && ranks_done < mpi.size())) {
+      for (auto& p : queue.take(std::chrono::milliseconds{20}, local_closed)) {
+        if (mpi.rank() == 0) {
+          results.add(p.index, std::move(p.csv), std::move(p.jsonl));
+          bar.update(++done);
+        } else {
+          const std::string bytes = pack(p);
+          MPI_Send(bytes.data(), static_cast<int>(bytes.size()), MPI_BYTE, 0, tag_row,
+                   MPI_COMM_WORLD);
+        }
+      }
+      if (local_closed && !local_counted) {
+        local_counted = true;
+        if (mpi.rank() != 0) {
+          const std::uint64_t counts[3] = {local.run, local.failed, failure ? 1U : 0U};
+          MPI_Send(counts, 3, MPI_UINT64_T, 0, tag_done, MPI_COMM_WORLD);
+        }
+      }
+      if (mpi.rank() != 0) continue;
+      for (;;) {  // every message waiting from the other ranks
+        int waiting = 0;
+        MPI_Status st;
+        MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_COMM_WORLD, &waiting, &st);
+        if (waiting == 0) break;
+        if (st.MPI_TAG == tag_done) {
+          std::uint64_t counts[3] = {};
+          MPI_Recv(counts, 3, MPI_UINT64_T, st.MPI_SOURCE, tag_done, MPI_COMM_WORLD,
+                   MPI_STATUS_IGNORE);
+          total.run += counts[0];
+          total.failed += counts[1];
+          if (counts[2] != 0) {
+            throw CommandError(exit_runtime, BioXenErrorCode::io_error,
+                               fmt::format("MPI rank {} failed", st.MPI_SOURCE));
+          }
+          ++ranks_done;
+          continue;
+        }
+        int bytes = 0;
+        MPI_Get_count(&st, MPI_BYTE, &bytes);
+        std::string buffer(static_cast<std::size_t>(bytes), '\0');
+        MPI_Recv(buffer.data(), bytes, MPI_BYTE, st.MPI_SOURCE, tag_row, MPI_COMM_WORLD,
+                 MPI_STATUS_IGNORE);
+        FinishedPoint p = unpack(buffer);
+        results.add(p.index, std::move(p.csv), std::move(p.jsonl));
+        bar.update(++done);
+      }
+      if (files) results.publish(std::chrono::milliseconds{1000});
+    }
+  } catch (...) {
+    runner.join();
+    throw;
+  }
+  runner.join();
+  if (failure) std::rethrow_exception(failure);
+  if (mpi.rank() != 0) return local;
+  total.points = done;
+  total.run += local.run;
+  total.failed += local.failed;
+  total.skipped = 0;
+  total.stopped = local.stopped;
+  return total;
+}
+#endif
+
+int sweep_command(const SweepOptions& o) {
+#if BIOXEN_HAVE_MPI
+  std::optional<MpiSession> mpi;
+  if (launched_by_mpi()) mpi.emplace();
+  const int rank = mpi ? mpi->rank() : 0;
+#else
+  const int rank = 0;
+#endif
+  // Before anything runs: the options, the sweep, every value, the results resumed. Under MPI
+  // every rank does this and they agree on whether to go on; rank 0 reports a failure.
+  std::optional<Sweep> sweep;
+  std::optional<SweepColumns> columns;
+  std::optional<SweepResults> results;
+  std::uint64_t resumed = 0;
+  std::exception_ptr prepare_failure;
+  try {
+    if (o.resume && o.out.empty() && o.jsonl.empty()) {
+      throw CommandError(exit_usage, BioXenErrorCode::invalid_argument,
+                         "--resume needs the results to continue: --out FILE or --jsonl FILE");
+    }
+    if (rank == 0) {
+      check_output(o.out, o);
+      check_output(o.jsonl, o);
+    }
+    try {
+      sweep.emplace(read_sweep_file(o.sweep));
     } catch (const BioXenException& e) {
       throw CommandError(exit_invalid_input, e);
     }
+    // Every value on its own: a value the scenario schema refuses is an error naming the
+    // parameter and the value.
+    try {
+      check_sweep_values(*sweep, [&](const nlohmann::json& scenario) {
+        (void)parse_scenario(scenario, sweep->base_source, sweep->base_dir);
+      });
+    } catch (const BioXenException& e) {
+      throw CommandError(exit_invalid_input, e);
+    }
+    columns.emplace(sweep_columns(*sweep));
+    // Only rank 0 writes the files.
+    results.emplace(rank == 0 ? o.out : std::string(), rank == 0 ? o.jsonl : std::string(),
+                    sweep_csv_header(*columns), *sweep);
+    if (o.resume && rank == 0) {
+      try {
+        resumed = results->load();
+      } catch (const BioXenException& e) {
+        throw CommandError(exit_invalid_input, e);
+      }
+    }
+  } catch (...) {
+    prepare_failure = std::current_exception();
   }
+#if BIOXEN_HAVE_MPI
+  if (mpi) {
+    int failed_here = prepare_failure ? 1 : 0;
+    int failed_anywhere = 0;
+    MPI_Allreduce(&failed_here, &failed_anywhere, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+    if (failed_anywhere != 0) {
+      if (rank == 0 && prepare_failure) std::rethrow_exception(prepare_failure);
+      if (rank == 0) {
+        throw CommandError(exit_runtime, BioXenErrorCode::io_error,
+                           "another MPI rank could not read the sweep (is the file on every "
+                           "machine, at the same path?)");
+      }
+      return exit_invalid_input;  // rank 0 says why
+    }
+  }
+#endif
+  if (prepare_failure) std::rethrow_exception(prepare_failure);
+
+  // The points that have rows (resumed), on every rank.
+  std::vector<std::uint64_t> done_points;
+  for (std::uint64_t i = 0; i < sweep->point_count(); ++i) {
+    if (results->has(i)) done_points.push_back(i);
+  }
+#if BIOXEN_HAVE_MPI
+  if (mpi) {
+    std::uint64_t n = done_points.size();
+    MPI_Bcast(&n, 1, MPI_UINT64_T, 0, MPI_COMM_WORLD);
+    done_points.resize(n);
+    if (n > 0) {
+      MPI_Bcast(done_points.data(), static_cast<int>(n), MPI_UINT64_T, 0, MPI_COMM_WORLD);
+    }
+  }
+#endif
+  const std::set<std::uint64_t> done_set(done_points.begin(), done_points.end());
 
   SweepRunOptions ro;
   ro.jobs = o.jobs;
-  ro.skip = [&](std::uint64_t i) { return results.has(i); };
+  ro.skip = [&](std::uint64_t i) { return done_set.count(i) != 0; };
   ro.stop = &sweep_interrupted;
-  const std::uint64_t to_run = sweep_points_to_run(sweep, ro).size();
+  const std::uint64_t to_run = sweep->point_count() - done_set.size();
   const unsigned jobs = o.jobs != 0 ? o.jobs : std::max(1U, std::thread::hardware_concurrency());
+  int ranks = 1;
+#if BIOXEN_HAVE_MPI
+  if (mpi) ranks = mpi->size();
+#endif
 
   const bool files = !o.out.empty() || !o.jsonl.empty();
   const auto start = std::chrono::steady_clock::now();
@@ -127,27 +398,35 @@ int sweep_command(const SweepOptions& o) {
   SweepRunSummary summary;
   {
     const SweepSigint sigint;
-    ProgressBar bar{"sweeping", to_run, !o.no_progress && !o.json && ProgressBar::default_enabled(),
+    ProgressBar bar{"sweeping", to_run,
+                    rank == 0 && !o.no_progress && !o.json && ProgressBar::default_enabled(),
                     std::chrono::milliseconds{150}, "points"};
-    if (files) results.publish();  // the header (and a resumed file, checked) from the start
     try {
-      summary = run_sweep(
-          sweep, [&](const SweepPoint& p) { return scenario_point_metrics(sweep, p); },
-          [&](SweepPointResult&& r) {
-            results.add(r.index, sweep_csv_row(sweep, columns, r), sweep_jsonl_row(sweep, r));
-            if (files) results.publish(std::chrono::milliseconds{1000});
-            bar.update(++done);
-          },
-          ro);
+      if (files && rank == 0) results->publish();  // the header (and what was resumed)
+#if BIOXEN_HAVE_MPI
+      if (mpi) {
+        summary = run_distributed(*mpi, *sweep, *columns, *results, ro, files, bar);
+      } else
+#endif
+      {
+        summary = run_sweep(
+            *sweep, [&](const SweepPoint& p) { return scenario_point_metrics(*sweep, p); },
+            [&](SweepPointResult&& r) {
+              results->add(r.index, sweep_csv_row(*sweep, *columns, r), sweep_jsonl_row(*sweep, r));
+              if (files) results->publish(std::chrono::milliseconds{1000});
+              bar.update(++done);
+            },
+            ro);
+      }
     } catch (const BioXenException& e) {
       bar.finish();
-      // Rows published so far stay; the rest are lost, which --resume runs again.
+      // Rows published so far stay; the rest are lost, and --resume runs them again.
       throw CommandError(exit_runtime, e);
     }
     bar.finish();
-    if (files) {
+    if (files && rank == 0) {
       try {
-        results.publish();
+        results->publish();
       } catch (const BioXenException& e) {
         throw CommandError(exit_runtime, e);
       }
@@ -156,38 +435,46 @@ int sweep_command(const SweepOptions& o) {
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const bool interrupted = summary.stopped && sweep_interrupted.load();
-
+  int code = interrupted ? exit_interrupted : summary.failed > 0 ? exit_points_failed : exit_ok;
+#if BIOXEN_HAVE_MPI
+  if (mpi) {
+    MPI_Bcast(&code, 1, MPI_INT, 0, MPI_COMM_WORLD);  // every rank exits as rank 0 does
+    if (rank != 0) return code;
+  }
+#endif
+  const std::string name = sweep->name.empty() ? o.sweep : sweep->name;
   if (o.json) {
     nlohmann::json j = {{"format_version", json_format_version},
-                        {"sweep", sweep.name.empty() ? o.sweep : sweep.name},
-                        {"points", sweep.point_count()},
+                        {"sweep", name},
+                        {"points", sweep->point_count()},
                         {"resumed", resumed},
                         {"run", summary.run},
                         {"failed", summary.failed},
                         {"interrupted", interrupted},
                         {"jobs", jobs},
+                        {"ranks", ranks},
                         {"wall_seconds", seconds}};
     if (!o.out.empty()) j["out"] = o.out;
     if (!o.jsonl.empty()) j["jsonl"] = o.jsonl;
     print_json(j);
   } else {
-    if (!files) fmt::print("{}", results.csv_text());
+    if (!files) fmt::print("{}", results->csv_text());
     std::FILE* to = files ? stdout : stderr;  // stdout holds the CSV when no file is named
-    fmt::print(to, "Sweep {}: {} points, {} run ({} failed){} in {:.1f} s on {} thread{}.\n",
-               sweep.name.empty() ? o.sweep : sweep.name, format_count(sweep.point_count()),
-               format_count(summary.run), format_count(summary.failed),
+    fmt::print(to, "Sweep {}: {} points, {} run ({} failed){} in {:.1f} s on {} thread{}{}.\n",
+               name, format_count(sweep->point_count()), format_count(summary.run),
+               format_count(summary.failed),
                resumed > 0 ? fmt::format(", {} from the results resumed", format_count(resumed))
                            : std::string(),
-               seconds, jobs, jobs == 1 ? "" : "s");
+               seconds, jobs, jobs == 1 ? "" : "s",
+               ranks > 1 ? fmt::format(" in each of {} MPI processes", ranks) : std::string());
     if (!o.out.empty()) fmt::print(to, "Results (CSV) written to {}\n", o.out);
     if (!o.jsonl.empty()) fmt::print(to, "Results (JSON lines) written to {}\n", o.jsonl);
     if (interrupted) {
       fmt::print(stderr, "Interrupted: {} of {} points have results; --resume runs the rest.\n",
-                 format_count(results.size()), format_count(sweep.point_count()));
+                 format_count(results->size()), format_count(sweep->point_count()));
     }
   }
-  if (interrupted) return exit_interrupted;
-  return summary.failed > 0 ? exit_points_failed : exit_ok;
+  return code;
 }
 
 }  // namespace
