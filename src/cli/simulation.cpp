@@ -112,7 +112,7 @@ class Runner {
     } catch (const BioXenException& e) {
       fail_at(fmt::format("{}: chassis/config", s.source), e);
     }
-    if (s.config.enable_monitoring) {
+    if (s.config.enable_monitoring && o.monitor) {
       monitor_ = std::make_unique<ProductionMonitor>(*hv_);
     } else if (o.prometheus) {
       throw CommandError(exit_invalid_input, BioXenErrorCode::invalid_argument,

@@ -34,6 +34,10 @@ struct SimulationOptions {
   /// scenario must enable monitoring.
   bool prometheus = false;
   bool progress = true;      ///< draw a progress bar when stdout is a terminal
+  /// Watch the run with a ProductionMonitor when the scenario enables monitoring
+  /// (config.enable_monitoring). false: never (a sweep's points: the monitor starts a thread
+  /// and measures wall-clock latencies, and a point's row uses none of it).
+  bool monitor = true;
   bool use_factory = false;  ///< create VMs through create_bio_vm (the demo's way)
   /// Called after each VM of the scenario is created (the demo prints it); may be empty.
   std::function<void(const VmSpec&)> on_created;

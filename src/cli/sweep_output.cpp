@@ -116,6 +116,7 @@ std::vector<SweepMetric> scenario_point_metrics(const Sweep& sweep, const SweepP
   const Scenario s = parse_scenario(point.scenario, sweep.base_source, sweep.base_dir);
   SimulationOptions options;
   options.progress = false;
+  options.monitor = false;  // nothing of it is in the row, and it costs a thread per point
   const SimulationResult r = run_simulation(s, options);
 
   std::vector<VmStatus> all = r.vms;
