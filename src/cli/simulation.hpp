@@ -33,7 +33,7 @@ struct SimulationOptions {
   /// Keep the monitor's Prometheus exposition at the end (SimulationResult::prometheus); the
   /// scenario must enable monitoring.
   bool prometheus = false;
-  bool progress = true;      ///< draw a progress bar when stdout is a terminal
+  bool progress = true;  ///< draw a progress bar when stdout is a terminal
   /// Watch the run with a ProductionMonitor when the scenario enables monitoring
   /// (config.enable_monitoring). false: never (a sweep's points: the monitor starts a thread
   /// and measures wall-clock latencies, and a point's row uses none of it).

@@ -34,9 +34,9 @@ struct SweepColumns {
 SweepColumns sweep_columns(const Sweep& sweep);
 
 /// Runs the point's scenario (parse_scenario() with the sweep's base_dir, then
-/// run_simulation() without a progress bar or a monitor) and measures it: the host, the guests in total and
-/// each VM that exists at the end or was destroyed by an event. Every number is of virtual
-/// time, so a point gives the same metrics on any thread, any number of times.
+/// run_simulation() without a progress bar or a monitor) and measures it: the host, the guests in
+/// total and each VM that exists at the end or was destroyed by an event. Every number is of
+/// virtual time, so a point gives the same metrics on any thread, any number of times.
 std::vector<SweepMetric> scenario_point_metrics(const Sweep& sweep, const SweepPoint& point);
 
 /// The header line of the CSV results (with its line feed).

@@ -31,9 +31,11 @@ const bioxen::Sweep& the_sweep() {
 void BM_PointsAlone(benchmark::State& state) {
   const bioxen::Sweep& sweep = the_sweep();
   std::vector<bioxen::SweepPoint> points;
-  for (std::uint64_t i = 0; i < sweep.point_count(); ++i) points.push_back(bioxen::sweep_point(sweep, i));
+  for (std::uint64_t i = 0; i < sweep.point_count(); ++i)
+    points.push_back(bioxen::sweep_point(sweep, i));
   for (auto _ : state) {
-    for (const auto& p : points) benchmark::DoNotOptimize(bioxen::cli::scenario_point_metrics(sweep, p));
+    for (const auto& p : points)
+      benchmark::DoNotOptimize(bioxen::cli::scenario_point_metrics(sweep, p));
   }
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(points.size()));
 }
@@ -47,7 +49,8 @@ void sweep_on(benchmark::State& state, unsigned jobs) {
     bioxen::SweepRunOptions o;
     o.jobs = jobs;
     (void)bioxen::run_sweep(
-        sweep, [&](const bioxen::SweepPoint& p) { return bioxen::cli::scenario_point_metrics(sweep, p); },
+        sweep,
+        [&](const bioxen::SweepPoint& p) { return bioxen::cli::scenario_point_metrics(sweep, p); },
         [&](bioxen::SweepPointResult&& r) {
           results.add(r.index, bioxen::cli::sweep_csv_row(sweep, columns, r),
                       bioxen::cli::sweep_jsonl_row(sweep, r));
@@ -61,7 +64,9 @@ void sweep_on(benchmark::State& state, unsigned jobs) {
 void BM_SweepOneThread(benchmark::State& state) { sweep_on(state, 1); }
 BENCHMARK(BM_SweepOneThread)->Unit(benchmark::kMillisecond)->UseRealTime();
 
-void BM_SweepThreads(benchmark::State& state) { sweep_on(state, static_cast<unsigned>(state.range(0))); }
+void BM_SweepThreads(benchmark::State& state) {
+  sweep_on(state, static_cast<unsigned>(state.range(0)));
+}
 BENCHMARK(BM_SweepThreads)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
