@@ -140,4 +140,16 @@ std::string html_escape(std::string_view text) {
   return out;
 }
 
+ScopedSigaction::ScopedSigaction(int signal, void (*handler)(int)) noexcept : signal_(signal) {
+  struct sigaction sa {};
+  sa.sa_handler = handler;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = 0;
+  active_ = ::sigaction(signal, &sa, &old_) == 0;
+}
+
+ScopedSigaction::~ScopedSigaction() {
+  if (active_) (void)::sigaction(signal_, &old_, nullptr);
+}
+
 }  // namespace bioxen::cli

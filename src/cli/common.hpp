@@ -4,6 +4,7 @@
 // What every command of the tool shares: exit codes, error reporting, files, number format.
 #pragma once
 
+#include <signal.h>
 #include <bioxen/error_details.hpp>
 
 #include <cstdint>
@@ -72,6 +73,24 @@ std::string format_si(double value);
 std::string format_seconds(double seconds);
 /// A percentage with one decimal: "42.5 %".
 std::string format_percent(double percent);
+
+/// Installs `handler` for `signal` (sa_flags 0: no SA_RESTART, so a blocking read returns
+/// EINTR) for the life of the object and restores the previous action at the end.
+/// active() is false when sigaction failed (errno says why) and nothing was changed.
+class ScopedSigaction {
+ public:
+  ScopedSigaction(int signal, void (*handler)(int)) noexcept;
+  ~ScopedSigaction();
+  ScopedSigaction(const ScopedSigaction&) = delete;
+  ScopedSigaction& operator=(const ScopedSigaction&) = delete;
+
+  bool active() const noexcept { return active_; }
+
+ private:
+  int signal_;
+  struct sigaction old_ {};
+  bool active_ = false;
+};
 
 /// Escapes &, <, >, " and ' for HTML text and attribute values.
 std::string html_escape(std::string_view text);

@@ -83,27 +83,17 @@ class SigintScope {
  public:
   explicit SigintScope(bool enable) {
     if (!enable) return;
-    struct sigaction sa {};
-    sa.sa_handler = on_sigint;
-    sigemptyset(&sa.sa_mask);
-    sa.sa_flags = 0;
     clear_interrupt();
-    active_ = ::sigaction(SIGINT, &sa, &old_) == 0;
-    if (!active_) {
+    scope_.emplace(SIGINT, on_sigint);
+    if (!scope_->active()) {
       throw BioXenException(
           BioXenErrorCode::io_error,
           fmt::format("cannot take Ctrl-C (sigaction SIGINT): {}", std::strerror(errno)));
     }
   }
-  ~SigintScope() {
-    if (active_) (void)::sigaction(SIGINT, &old_, nullptr);
-  }
-  SigintScope(const SigintScope&) = delete;
-  SigintScope& operator=(const SigintScope&) = delete;
 
  private:
-  struct sigaction old_ {};
-  bool active_ = false;
+  std::optional<ScopedSigaction> scope_;
 };
 
 /// Runs `f` with SIGINT blocked in this thread, so that the threads it starts (the monitor's)

@@ -62,22 +62,10 @@ void on_sweep_sigint(int /*signal*/) { sweep_interrupted.store(true); }
 /// points finish and their rows are written. The previous action is restored at the end.
 class SweepSigint {
  public:
-  SweepSigint() {
-    struct sigaction sa {};
-    sa.sa_handler = on_sweep_sigint;
-    sigemptyset(&sa.sa_mask);
-    sweep_interrupted.store(false);
-    active_ = ::sigaction(SIGINT, &sa, &old_) == 0;
-  }
-  ~SweepSigint() {
-    if (active_) (void)::sigaction(SIGINT, &old_, nullptr);
-  }
-  SweepSigint(const SweepSigint&) = delete;
-  SweepSigint& operator=(const SweepSigint&) = delete;
+  SweepSigint() : scope_(SIGINT, on_sweep_sigint) { sweep_interrupted.store(false); }
 
  private:
-  struct sigaction old_ {};
-  bool active_ = false;
+  ScopedSigaction scope_;
 };
 
 /// Refuses to write over results that exist unless --resume or --overwrite says what to do.
