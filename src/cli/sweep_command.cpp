@@ -287,8 +287,25 @@ int sweep_command(const SweepOptions& o) {
   std::optional<MpiSession> mpi;
   if (launched_by_mpi()) mpi.emplace();
   const int rank = mpi ? mpi->rank() : 0;
+  // Output complete before a rank may exit (mpirun ends the job at the first failing exit).
+  const auto finish_output = [] {
+    std::fflush(stdout);
+    std::fflush(stderr);
+  };
+  // A failure while the ranks run: rank 0's error, then every rank ends with its code (the
+  // others may be waiting for rows or for rank 0).
+  const auto abort_mpi_job = [&](const CommandError& e) {
+    if (!mpi) return;
+    if (rank == 0) {
+      print_error(e);
+      if (o.json) print_json(error_json(e));
+    }
+    finish_output();
+    MPI_Abort(MPI_COMM_WORLD, e.exit_code());
+  };
 #else
   const int rank = 0;
+  const auto abort_mpi_job = [](const CommandError&) {};
 #endif
   // Before anything runs: the options, the sweep, every value, the results resumed. Under MPI
   // every rank does this and they agree on whether to go on; rank 0 reports a failure.
@@ -340,13 +357,25 @@ int sweep_command(const SweepOptions& o) {
     int failed_anywhere = 0;
     MPI_Allreduce(&failed_here, &failed_anywhere, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
     if (failed_anywhere != 0) {
-      if (rank == 0 && prepare_failure) std::rethrow_exception(prepare_failure);
+      // Rank 0 says why before any rank exits: mpirun ends the job when the first process
+      // exits with a failure, which could be before rank 0 had printed.
+      int code = exit_invalid_input;
       if (rank == 0) {
-        throw CommandError(exit_runtime, BioXenErrorCode::io_error,
-                           "another MPI rank could not read the sweep (is the file on every "
-                           "machine, at the same path?)");
+        try {
+          if (prepare_failure) std::rethrow_exception(prepare_failure);
+          throw CommandError(exit_runtime, BioXenErrorCode::io_error,
+                             "another MPI rank could not read the sweep (is the file on every "
+                             "machine, at the same path?)");
+        } catch (const BioXenException& e) {
+          print_error(e);
+          if (o.json) print_json(error_json(e));
+          code = exit_code_of(e);
+        }
       }
-      return exit_invalid_input;  // rank 0 says why
+      MPI_Bcast(&code, 1, MPI_INT, 0, MPI_COMM_WORLD);
+      finish_output();
+      MPI_Barrier(MPI_COMM_WORLD);
+      return code;
     }
   }
 #endif
@@ -409,6 +438,7 @@ int sweep_command(const SweepOptions& o) {
     } catch (const BioXenException& e) {
       bar.finish();
       // Rows published so far stay; the rest are lost, and --resume runs them again.
+      abort_mpi_job(CommandError(exit_runtime, e));
       throw CommandError(exit_runtime, e);
     }
     bar.finish();
@@ -416,6 +446,7 @@ int sweep_command(const SweepOptions& o) {
       try {
         results->publish();
       } catch (const BioXenException& e) {
+        abort_mpi_job(CommandError(exit_runtime, e));
         throw CommandError(exit_runtime, e);
       }
     }
@@ -427,7 +458,10 @@ int sweep_command(const SweepOptions& o) {
 #if BIOXEN_HAVE_MPI
   if (mpi) {
     MPI_Bcast(&code, 1, MPI_INT, 0, MPI_COMM_WORLD);  // every rank exits as rank 0 does
-    if (rank != 0) return code;
+    if (rank != 0) {
+      MPI_Barrier(MPI_COMM_WORLD);  // after rank 0 has printed (see finish_output())
+      return code;
+    }
   }
 #endif
   const std::string name = sweep->name.empty() ? o.sweep : sweep->name;
@@ -462,6 +496,12 @@ int sweep_command(const SweepOptions& o) {
                  format_count(results->size()), format_count(sweep->point_count()));
     }
   }
+#if BIOXEN_HAVE_MPI
+  if (mpi) {
+    finish_output();
+    MPI_Barrier(MPI_COMM_WORLD);
+  }
+#endif
   return code;
 }
 
