@@ -3,6 +3,7 @@
 #include "report.hpp"
 
 #include "common.hpp"
+#include "report_detail.hpp"
 
 #include <fmt/core.h>
 #include <fmt/format.h>
@@ -14,7 +15,7 @@
 
 namespace bioxen::cli {
 
-namespace {
+namespace report_detail {
 
 // Tableau 10: distinguishable, colour-blind friendly enough, prints well.
 constexpr const char* palette[] = {"#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
@@ -40,17 +41,6 @@ double nice_step(double range, int target) {
   return nice * mag;
 }
 
-/// The time unit of an axis: seconds, minutes or hours, by the run's length.
-struct TimeUnit {
-  double seconds;
-  const char* name;
-};
-TimeUnit time_unit(double t_max) {
-  if (t_max <= 300.0) return {1.0, "s"};
-  if (t_max <= 3.0 * 3600.0) return {60.0, "min"};
-  return {3600.0, "h"};
-}
-
 std::string tick_label(double v, double step) {
   if (v == 0.0) return "0";
   // Axis ticks are round numbers: "5 k", "12.5 M" rather than "5.00 k".
@@ -61,6 +51,83 @@ std::string tick_label(double v, double step) {
   if (step >= 1.0) return fmt::format("{:g}", v);
   const int decimals = std::max(0, static_cast<int>(std::ceil(-std::log10(step))));
   return fmt::format("{:.{}f}", v, decimals);
+}
+
+const char* const style_sheet = R"css(
+:root { --fg: #1f2328; --muted: #59636e; --line: #d8dee4; --bg: #f6f8fa; }
+* { box-sizing: border-box; }
+body { margin: 0; color: var(--fg); background: #fff;
+  font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "DejaVu Sans", Arial, sans-serif; }
+main { max-width: 1200px; margin: 0 auto; padding: 22px 28px 40px; }
+h1 { font-size: 25px; margin: 0 0 2px; }
+h2 { font-size: 17px; margin: 0; }
+h3 { font-size: 15px; margin: 18px 0 4px; }
+.sub { color: var(--muted); margin: 0 0 16px; }
+.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(150px, 1fr)); gap: 10px; margin-bottom: 16px; }
+.card { border: 1px solid var(--line); border-radius: 8px; padding: 8px 14px; background: var(--bg); }
+.card .label { font-size: 12px; color: var(--muted); text-transform: uppercase; letter-spacing: .04em; }
+.card .value { font-size: 21px; font-weight: 600; font-variant-numeric: tabular-nums; }
+section.panel { border: 1px solid var(--line); border-radius: 8px; padding: 12px 16px 8px; margin-bottom: 14px; }
+.note { color: var(--muted); font-size: 13px; margin: 2px 0 4px; }
+.grid2 { display: grid; grid-template-columns: 1fr 1fr; gap: 14px; }
+.grid2 > section.panel { margin-bottom: 0; }
+@media (max-width: 900px) { .grid2 { grid-template-columns: 1fr; } }
+.legend { display: flex; flex-wrap: wrap; gap: 4px 18px; margin: 4px 0 14px; font-size: 14px; }
+.swatch { display: inline-block; width: 12px; height: 12px; border-radius: 2px; margin-right: 6px; vertical-align: -1px; }
+.key { display: inline-block; width: 18px; height: 0; border-top: 2px solid #222; margin: 0 6px 0 0; vertical-align: 4px; }
+.key.dashed { border-top: 2px dashed #888; }
+svg.chart { width: 100%; height: auto; display: block; }
+svg text { font-size: 12px; fill: #3b424a; }
+svg .axis-title { fill: var(--muted); }
+svg .grid { stroke: #e6eaee; stroke-width: 1; }
+svg .baseline { stroke: #9aa4ae; stroke-width: 1; }
+svg .area { fill-opacity: .78; stroke: #fff; stroke-width: .6; }
+svg .line { fill: none; stroke-width: 2; }
+svg .line.available { stroke: #888; stroke-dasharray: 6 4; stroke-width: 1.5; }
+svg .line.at-work { stroke: #222; stroke-width: 1.6; }
+svg .line.growth { stroke: #2f8f46; stroke-width: 2.2; }
+svg .line.reference { stroke: #888; stroke-dasharray: 6 4; stroke-width: 1.5; }
+svg .stalled { fill: #e15759; }
+.key.growth { border-top-color: #2f8f46; }
+.swatch.stalled { background: #e15759; opacity: .35; }
+.headline { font-size: 17px; font-weight: 600; margin: -8px 0 16px; }
+svg .lane { fill: #f3f5f7; }
+svg .state { fill-opacity: .16; }
+svg .state.paused { fill: #c9a227; fill-opacity: .45; }
+svg .state.stopped { fill: #9aa4ae; fill-opacity: .45; }
+svg .boot { fill: #fff; stroke: #222; stroke-width: 1.5; }
+svg .marker { stroke: #d12; stroke-width: 1; stroke-dasharray: 3 3; }
+svg .marker-label { fill: #d12; font-size: 11px; font-weight: 600; }
+.tables { overflow-x: auto; }
+table { border-collapse: collapse; font-size: 13.5px; margin: 4px 0 10px; min-width: 50%; }
+th, td { padding: 4px 12px; border-bottom: 1px solid var(--line); text-align: left; white-space: nowrap; }
+th { background: var(--bg); font-weight: 600; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+footer { color: var(--muted); font-size: 12.5px; margin-top: 20px; }
+svg circle.pt { stroke: #fff; stroke-width: 1; }
+svg circle.ref { fill: #fff; stroke-width: 1.6; }
+.dot { display: inline-block; width: 10px; height: 10px; border-radius: 50%; border: 1.6px solid #59636e; margin-right: 6px; vertical-align: -1px; }
+)css";
+
+}  // namespace report_detail
+
+namespace {
+
+using report_detail::color;
+using report_detail::nice_step;
+using report_detail::num;
+using report_detail::style_sheet;
+using report_detail::tick_label;
+
+/// The time unit of an axis: seconds, minutes or hours, by the run's length.
+struct TimeUnit {
+  double seconds;
+  const char* name;
+};
+TimeUnit time_unit(double t_max) {
+  if (t_max <= 300.0) return {1.0, "s"};
+  if (t_max <= 3.0 * 3600.0) return {60.0, "min"};
+  return {3600.0, "h"};
 }
 
 /// The plotting area of one chart (viewBox units).
@@ -557,59 +624,6 @@ std::string html_table(const Table& t) {
   }
   return out + "</tbody>\n</table>\n";
 }
-
-constexpr const char* style_sheet = R"css(
-:root { --fg: #1f2328; --muted: #59636e; --line: #d8dee4; --bg: #f6f8fa; }
-* { box-sizing: border-box; }
-body { margin: 0; color: var(--fg); background: #fff;
-  font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "DejaVu Sans", Arial, sans-serif; }
-main { max-width: 1200px; margin: 0 auto; padding: 22px 28px 40px; }
-h1 { font-size: 25px; margin: 0 0 2px; }
-h2 { font-size: 17px; margin: 0; }
-h3 { font-size: 15px; margin: 18px 0 4px; }
-.sub { color: var(--muted); margin: 0 0 16px; }
-.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(150px, 1fr)); gap: 10px; margin-bottom: 16px; }
-.card { border: 1px solid var(--line); border-radius: 8px; padding: 8px 14px; background: var(--bg); }
-.card .label { font-size: 12px; color: var(--muted); text-transform: uppercase; letter-spacing: .04em; }
-.card .value { font-size: 21px; font-weight: 600; font-variant-numeric: tabular-nums; }
-section.panel { border: 1px solid var(--line); border-radius: 8px; padding: 12px 16px 8px; margin-bottom: 14px; }
-.note { color: var(--muted); font-size: 13px; margin: 2px 0 4px; }
-.grid2 { display: grid; grid-template-columns: 1fr 1fr; gap: 14px; }
-.grid2 > section.panel { margin-bottom: 0; }
-@media (max-width: 900px) { .grid2 { grid-template-columns: 1fr; } }
-.legend { display: flex; flex-wrap: wrap; gap: 4px 18px; margin: 4px 0 14px; font-size: 14px; }
-.swatch { display: inline-block; width: 12px; height: 12px; border-radius: 2px; margin-right: 6px; vertical-align: -1px; }
-.key { display: inline-block; width: 18px; height: 0; border-top: 2px solid #222; margin: 0 6px 0 0; vertical-align: 4px; }
-.key.dashed { border-top: 2px dashed #888; }
-svg.chart { width: 100%; height: auto; display: block; }
-svg text { font-size: 12px; fill: #3b424a; }
-svg .axis-title { fill: var(--muted); }
-svg .grid { stroke: #e6eaee; stroke-width: 1; }
-svg .baseline { stroke: #9aa4ae; stroke-width: 1; }
-svg .area { fill-opacity: .78; stroke: #fff; stroke-width: .6; }
-svg .line { fill: none; stroke-width: 2; }
-svg .line.available { stroke: #888; stroke-dasharray: 6 4; stroke-width: 1.5; }
-svg .line.at-work { stroke: #222; stroke-width: 1.6; }
-svg .line.growth { stroke: #2f8f46; stroke-width: 2.2; }
-svg .line.reference { stroke: #888; stroke-dasharray: 6 4; stroke-width: 1.5; }
-svg .stalled { fill: #e15759; }
-.key.growth { border-top-color: #2f8f46; }
-.swatch.stalled { background: #e15759; opacity: .35; }
-.headline { font-size: 17px; font-weight: 600; margin: -8px 0 16px; }
-svg .lane { fill: #f3f5f7; }
-svg .state { fill-opacity: .16; }
-svg .state.paused { fill: #c9a227; fill-opacity: .45; }
-svg .state.stopped { fill: #9aa4ae; fill-opacity: .45; }
-svg .boot { fill: #fff; stroke: #222; stroke-width: 1.5; }
-svg .marker { stroke: #d12; stroke-width: 1; stroke-dasharray: 3 3; }
-svg .marker-label { fill: #d12; font-size: 11px; font-weight: 600; }
-.tables { overflow-x: auto; }
-table { border-collapse: collapse; font-size: 13.5px; margin: 4px 0 10px; min-width: 50%; }
-th, td { padding: 4px 12px; border-bottom: 1px solid var(--line); text-align: left; white-space: nowrap; }
-th { background: var(--bg); font-weight: 600; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
-footer { color: var(--muted); font-size: 12.5px; margin-top: 20px; }
-)css";
 
 }  // namespace
 

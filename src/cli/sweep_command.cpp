@@ -5,7 +5,9 @@
 // --overwrite] [--json] [--no-progress]`: runs every point of a parameter sweep on a pool of
 // threads and writes one row per point, in point order.
 #include <fmt/core.h>
+#include <fmt/format.h>
 #include <bioxen/sweep.hpp>
+#include <bioxen/version.hpp>
 
 #include <atomic>
 #include <chrono>
@@ -27,9 +29,11 @@
 
 #include "commands.hpp"
 #include "common.hpp"
+#include "detail/text_io.hpp"
 #include "progress.hpp"
 #include "scenario.hpp"
 #include "sweep_output.hpp"
+#include "sweep_report.hpp"
 
 #if BIOXEN_HAVE_MPI
 #define OMPI_SKIP_MPICXX 1  // the C API only (OpenMPI's C++ bindings are deprecated)
@@ -50,7 +54,79 @@ struct SweepOptions {
   bool overwrite = false;
   bool json = false;
   bool no_progress = false;
+  std::string report;
+  std::string report_x;
+  std::string report_lines;
+  std::vector<std::string> report_metrics;
+  std::string report_reference;
 };
+
+/// The metrics a sweep report charts unless --report-metrics names others.
+const std::vector<std::string>& default_report_metrics() {
+  static const std::vector<std::string> names = {"host_growth_rate_per_h", "host_slowdown",
+                                                 "guest_translation_fraction", "jain_fairness"};
+  return names;
+}
+
+/// The sweep report's chart: the options, or the first parameter against the default metrics
+/// with, when the sweep has two parameters or more, one line per value of the first other
+/// parameter. A column the results lack is a usage error
+/// naming the columns there are.
+SweepChartSpec report_chart(const SweepOptions& o, const Sweep& sweep,
+                            const SweepColumns& columns) {
+  SweepChartSpec spec;
+  spec.x = !o.report_x.empty() ? o.report_x : columns.names.at(1);
+  if (!o.report_lines.empty()) {
+    spec.lines = o.report_lines;
+  } else if (sweep.parameters.size() >= 2) {
+    // The first parameter that is not on the x axis.
+    for (std::size_t k = 0; k < sweep.parameters.size(); ++k) {
+      if (columns.names.at(1 + k) != spec.x) {
+        spec.lines = columns.names.at(1 + k);
+        break;
+      }
+    }
+  }
+  if (spec.lines == spec.x) spec.lines.clear();
+  spec.metrics = o.report_metrics.empty() ? default_report_metrics() : o.report_metrics;
+  const auto missing = missing_chart_columns(spec, columns.names);
+  if (!missing.empty()) {
+    throw CommandError(
+        exit_usage, BioXenErrorCode::invalid_argument,
+        fmt::format("the report names columns this sweep's results do not have: {} (the "
+                    "columns: {})",
+                    fmt::join(missing, ", "), fmt::join(columns.names, ", ")),
+        {{"columns", columns.names}});
+  }
+  return spec;
+}
+
+/// Writes the sweep report of the rows in `results` (all the points, or those run before an
+/// interruption).
+void write_report(const SweepOptions& o, const Sweep& sweep, const SweepResults& results,
+                  const SweepChartSpec& chart, const std::optional<ColumnTable>& reference,
+                  std::uint64_t failed, double seconds) {
+  SweepReportData d;
+  d.title = fmt::format("BioXen sweep: {}", sweep.name.empty() ? o.sweep : sweep.name);
+  std::vector<std::string> parameter_names;
+  for (const auto& p : sweep.parameters) parameter_names.push_back(p.name);
+  d.subtitle = fmt::format("{} points ({}) over {}{}", format_count(sweep.point_count()),
+                           to_string(sweep.combination), fmt::join(parameter_names, ", "),
+                           sweep.description.empty() ? std::string() : ". " + sweep.description);
+  d.generator = fmt::format("bioxen {} from {}", bioxen::version(), o.sweep);
+  d.highlights = {{"points", format_count(sweep.point_count())},
+                  {"with results", format_count(results.size())},
+                  {"failed", format_count(failed)},
+                  {"wall time", fmt::format("{:.1f} s", seconds)}};
+  d.chart = chart;
+  d.results = parse_column_table(results.csv_text(), o.sweep);
+  d.reference = reference;
+  if (reference) {
+    d.reference_label =
+        fmt::format("reference: {}", std::filesystem::path(o.report_reference).filename().string());
+  }
+  write_sweep_report(o.report, d);
+}
 
 /// Set by SIGINT while a sweep runs: no further point starts.
 std::atomic<bool> sweep_interrupted{false};
@@ -312,6 +388,8 @@ int sweep_command(const SweepOptions& o) {
   std::optional<Sweep> sweep;
   std::optional<SweepColumns> columns;
   std::optional<SweepResults> results;
+  SweepChartSpec chart;
+  std::optional<ColumnTable> reference;
   std::uint64_t resumed = 0;
   std::exception_ptr prepare_failure;
   try {
@@ -338,6 +416,25 @@ int sweep_command(const SweepOptions& o) {
       throw CommandError(exit_invalid_input, e);
     }
     columns.emplace(sweep_columns(*sweep));
+    if (!o.report.empty()) {
+      chart = report_chart(o, *sweep, *columns);
+      if (!o.report_reference.empty()) {
+        try {
+          reference.emplace(
+              parse_column_table(detail::read_text_file(o.report_reference, "reference data file"),
+                                 o.report_reference));
+        } catch (const BioXenException& e) {
+          throw CommandError(exit_invalid_input, e);
+        }
+        if (!reference->column(chart.x)) {
+          throw CommandError(
+              exit_invalid_input, BioXenErrorCode::invalid_configuration,
+              fmt::format("{}: the reference data has no column '{}' (the report's x axis)",
+                          o.report_reference, chart.x),
+              {{"file", o.report_reference}});
+        }
+      }
+    }
     // Only rank 0 writes the files.
     results.emplace(rank == 0 ? o.out : std::string(), rank == 0 ? o.jsonl : std::string(),
                     sweep_csv_header(*columns), *sweep);
@@ -464,6 +561,13 @@ int sweep_command(const SweepOptions& o) {
     }
   }
 #endif
+  if (!o.report.empty()) {
+    try {
+      write_report(o, *sweep, *results, chart, reference, summary.failed, seconds);
+    } catch (const BioXenException& e) {
+      throw CommandError(exit_runtime, e);
+    }
+  }
   const std::string name = sweep->name.empty() ? o.sweep : sweep->name;
   if (o.json) {
     nlohmann::json j = {{"format_version", json_format_version},
@@ -478,6 +582,7 @@ int sweep_command(const SweepOptions& o) {
                         {"wall_seconds", seconds}};
     if (!o.out.empty()) j["out"] = o.out;
     if (!o.jsonl.empty()) j["jsonl"] = o.jsonl;
+    if (!o.report.empty()) j["report"] = o.report;
     print_json(j);
   } else {
     if (!files) fmt::print("{}", results->csv_text());
@@ -491,6 +596,7 @@ int sweep_command(const SweepOptions& o) {
                ranks > 1 ? fmt::format(" in each of {} MPI processes", ranks) : std::string());
     if (!o.out.empty()) fmt::print(to, "Results (CSV) written to {}\n", o.out);
     if (!o.jsonl.empty()) fmt::print(to, "Results (JSON lines) written to {}\n", o.jsonl);
+    if (!o.report.empty()) fmt::print(to, "Report (HTML) written to {}\n", o.report);
     if (interrupted) {
       fmt::print(stderr, "Interrupted: {} of {} points have results; --resume runs the rest.\n",
                  format_count(results->size()), format_count(sweep->point_count()));
@@ -528,13 +634,33 @@ void add_sweep_command(CLI::App& app, Action& action) {
   resume->excludes(overwrite);
   sub->add_flag("--json", o->json, "Print a summary as JSON on stdout");
   sub->add_flag("--no-progress", o->no_progress, "Never draw the progress bar");
+  auto* report = sub->add_option(
+      "--report", o->report,
+      "Write a self-contained HTML report with line charts of the results to this file");
+  sub->add_option("--report-x", o->report_x,
+                  "The report's x axis: a column of the results (default: the first parameter)")
+      ->needs(report);
+  sub->add_option("--report-lines", o->report_lines,
+                  "One line per value of this column (default: the first other parameter)")
+      ->needs(report);
+  sub->add_option("--report-metrics", o->report_metrics,
+                  "The columns charted, one chart each, comma-separated (default: "
+                  "host_growth_rate_per_h,host_slowdown,guest_translation_fraction,jain_fairness)")
+      ->delimiter(',')
+      ->needs(report);
+  sub->add_option("--report-reference", o->report_reference,
+                  "Data drawn beside the model: a CSV or TSV file whose columns are named as "
+                  "the report's")
+      ->needs(report);
   sub->footer(
       "Without --out or --jsonl the CSV goes to standard output. Exit codes: 0 every point ran, "
       "5 some points failed (their rows say why), 130 interrupted (Ctrl-C; --resume "
       "continues).\n"
       "Examples: bioxen sweep examples/sweeps/growth_law.json --out growth.csv\n"
       "          bioxen sweep policies.json --jsonl policies.jsonl --jobs 2\n"
-      "          bioxen sweep big.json --out big.csv --resume\n");
+      "          bioxen sweep big.json --out big.csv --resume\n"
+      "          bioxen sweep examples/sweeps/policies.json --report policies.html --report-x vms "
+      "--report-lines policy\n");
   sub->callback([o, &action] {
     action = [o] { return guarded(o->json, [&] { return sweep_command(*o); }); };
   });

@@ -14,26 +14,7 @@ bioxen=$1
 scenarios=$2
 work=$3
 
-browser=""
-for candidate in chromium chromium-browser google-chrome; do
-  if command -v "$candidate" >/dev/null 2>&1; then
-    browser=$(command -v "$candidate")
-    break
-  fi
-done
-if [ -z "$browser" ]; then
-  echo "SKIPPED: Chromium is not installed; run 'sh cmake/setup-debian.sh --browser' to install it"
-  exit 77
-fi
-
-failures=0
-fail() {
-  echo "FAIL: $*"
-  failures=$((failures + 1))
-}
-pass() {
-  echo "ok: $*"
-}
+. "$(dirname "$0")/browser_lib.sh"
 
 rm -rf "$work"
 mkdir -p "$work"
@@ -56,29 +37,6 @@ if grep -Eiq '<(script|link|iframe|object|embed|img)' "$report"; then
   fail "the HTML has script, link, iframe, object, embed or img elements"
 fi
 [ "$failures" -eq 0 ] && pass "no scripts, links, images or URLs; CSP default-src 'none'"
-
-# Runs Chromium on a file: chrome NAME FILE [extra flags...] -> $work/NAME.{dom,log,netlog}
-chrome() {
-  name=$1
-  file=$2
-  shift 2
-  profile="$work/profile-$name"
-  rm -rf "$profile"
-  timeout 120 "$browser" --headless --no-sandbox --disable-gpu --disable-background-networking \
-    --disable-component-update --disable-sync --no-first-run --user-data-dir="$profile" \
-    --enable-logging=stderr --v=1 --log-net-log="$work/$name.netlog" "$@" "file://$file" \
-    >"$work/$name.dom" 2>"$work/$name.log"
-  status=$?
-  rm -rf "$profile"
-  return $status
-}
-
-# Requests the page itself made (Chromium's own update and account checks are not the
-# page's: their network isolation key is not the file:// page).
-page_requests() {
-  grep '"network_isolation_key":"file://' "$1" | grep -o '"url":"[a-z]*:[^"]*"' |
-    grep -v '"url":"\(file\|data\):' | sort -u
-}
 
 # 3. Load the report: DOM and screenshot.
 chrome dom "$report" --dump-dom || fail "Chromium --dump-dom failed (see $work/dom.log)"
@@ -121,7 +79,7 @@ fi
 
 # 6. DOM checks: each chart is there and has data for each VM (and the host).
 dom="$work/dom.dom"
-count() { grep -o "$1" "$2" | wc -l | tr -d ' '; }
+
 chart() { sed -n "/data-chart=\"$1\"/,/<\/svg>/p" "$dom" >"$work/chart-$1.svg"; }
 for c in allocation schedule atp proteins host; do
   chart "$c"

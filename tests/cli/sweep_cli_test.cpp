@@ -18,6 +18,7 @@
 
 #include "detail/text_io.hpp"
 #include "sweep_output.hpp"
+#include "sweep_report.hpp"
 
 namespace bioxen::cli {
 namespace {
@@ -155,6 +156,92 @@ TEST(SweepCli, CsvRecordsWithQuotesCommasAndLineBreaks) {
   for (const std::string bad : {"a\"b,c\n", "\"open\n", "\"x\"y,1\n", "no line feed"}) {
     std::size_t p = 0;
     EXPECT_FALSE(split_csv_record(bad, p)) << bad;
+  }
+}
+
+// The sweep report's tables: CSV as the sweep writes it, TSV with provenance comments.
+TEST(ColumnTable, ReadsCsvWithQuotedFieldsAndTsvWithComments) {
+  const ColumnTable csv =
+      parse_column_table("a,b\r\n1,\"x, \"\"y\"\"\"\n\n2,\"two\nlines\"", "r.csv");
+  ASSERT_EQ(csv.header, (std::vector<std::string>{"a", "b"}));
+  ASSERT_EQ(csv.rows.size(), 2U);
+  EXPECT_EQ(csv.rows[0][1], "x, \"y\"");
+  EXPECT_EQ(csv.rows[1][1], "two\nlines");
+  const ColumnTable tsv = parse_column_table("# source\n# more\nx\ty\n1\t2\n3\t\n", "d.tsv");
+  ASSERT_EQ(tsv.header, (std::vector<std::string>{"x", "y"}));
+  ASSERT_EQ(tsv.rows.size(), 2U);
+  EXPECT_EQ(tsv.rows[1][1], "");
+  EXPECT_EQ(tsv.column("y"), 1U);
+  EXPECT_FALSE(tsv.column("z").has_value());
+}
+
+TEST(ColumnTable, ErrorsNameTheFileAndLine) {
+  const auto line_of = [](const std::string& text) -> std::string {
+    try {
+      (void)parse_column_table(text, "d.tsv");
+    } catch (const BioXenException& e) {
+      EXPECT_EQ(e.code(), BioXenErrorCode::invalid_configuration);
+      return e.what();
+    }
+    return "no error";
+  };
+  EXPECT_NE(line_of("# c\nx\ty\n1\t2\n1\n").find("d.tsv:4: 1 fields, but the header names 2"),
+            std::string::npos);
+  EXPECT_NE(line_of("x,y\n1,\"2\n").find("d.tsv:2: a malformed CSV record"), std::string::npos);
+  EXPECT_NE(line_of("# only comments\n").find("no header line"), std::string::npos);
+  EXPECT_NE(line_of("").find("d.tsv:1: no header line"), std::string::npos);
+}
+
+SweepReportData report_of(const std::string& csv) {
+  SweepReportData d;
+  d.title = "t";
+  d.results = parse_column_table(csv, "r.csv");
+  d.chart = {"x", "line", {"y"}};
+  return d;
+}
+
+std::size_t occurrences(const std::string& text, const std::string& what) {
+  std::size_t n = 0;
+  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
+TEST(SweepReport, OneLinePerValueSortedByXWithoutFailedPoints) {
+  SweepReportData d = report_of(
+      "point,x,line,status,y\n0,2,a,ok,4\n1,1,a,ok,1\n2,3,a,failed,\n3,1,b,ok,2\n4,2,b,ok,3\n");
+  d.reference = parse_column_table("x\tline\ty\n1.5\ta\t2\n1\tb.0\t9\n2\tb\t2.5\n", "ref.tsv");
+  const std::string html = render_sweep_report(d);
+  EXPECT_NE(html.find("data-metric=\"y\" data-series=\"2\" data-points=\"4\""), std::string::npos);
+  EXPECT_NE(html.find("<path class=\"line\" data-line=\"a\" data-points=\"2\""), std::string::npos);
+  EXPECT_NE(html.find("<path class=\"line\" data-line=\"b\" data-points=\"2\""), std::string::npos);
+  EXPECT_EQ(occurrences(html, "<circle class=\"pt\""), 4U);
+  // Reference rows go to the line of their value; "b.0" is no line (not a number).
+  EXPECT_EQ(occurrences(html, "<circle class=\"ref\" data-line=\"a\""), 1U);
+  EXPECT_EQ(occurrences(html, "<circle class=\"ref\" data-line=\"b\""), 1U);
+  EXPECT_NE(html.find("4 of 5 points (the others failed"), std::string::npos);
+  EXPECT_NE(html.find("default-src 'none'"), std::string::npos);
+}
+
+TEST(SweepReport, NumbersMatchAsNumbersAndNamesMakeACategoricalAxis) {
+  SweepReportData d = report_of("point,x,line,status,y\n0,fifo,24,ok,1\n1,lifo,24,ok,2\n");
+  d.reference = parse_column_table("x,line,y\nlifo,24.0,3\n", "ref.csv");
+  const std::string html = render_sweep_report(d);
+  EXPECT_EQ(occurrences(html, "<circle class=\"ref\" data-line=\"24\""), 1U);
+  EXPECT_NE(html.find(">fifo</text>"), std::string::npos);
+  EXPECT_NE(html.find(">lifo</text>"), std::string::npos);
+}
+
+TEST(SweepReport, AColumnTheResultsLackIsAnError) {
+  SweepReportData d = report_of("point,x,status,y\n0,1,ok,1\n");
+  d.chart.metrics = {"y", "nope"};
+  EXPECT_EQ(missing_chart_columns(d.chart, d.results.header),
+            (std::vector<std::string>{"lines 'line'", "metric 'nope'"}));
+  try {
+    (void)render_sweep_report(d);
+    FAIL() << "no error";
+  } catch (const BioXenException& e) {
+    EXPECT_EQ(e.code(), BioXenErrorCode::invalid_argument);
+    EXPECT_NE(std::string(e.what()).find("metric 'nope'"), std::string::npos);
   }
 }
 
