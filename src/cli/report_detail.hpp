@@ -7,6 +7,8 @@
 
 #include <cstddef>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace bioxen::cli::report_detail {
 
@@ -20,5 +22,13 @@ double nice_step(double range, int target);
 std::string tick_label(double v, double step);
 /// The reports' style sheet (inline in the page: the CSP allows no other).
 extern const char* const style_sheet;
+
+/// A report's page up to `<main>`: the Content-Security-Policy `default-src 'none'` (the page
+/// loads nothing), the title and the style sheet.
+std::string page_head(const std::string& title);
+/// Key figures as cards: (label, value); empty when there are none.
+std::string cards(const std::vector<std::pair<std::string, std::string>>& highlights);
+/// The footer naming the generator, and the end of the page.
+std::string page_foot(const std::string& generator);
 
 }  // namespace bioxen::cli::report_detail

@@ -7,7 +7,10 @@
 // concurrency: the ThreadSanitizer build runs it) giving the same rows as on one.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -243,6 +246,58 @@ TEST(SweepReport, AColumnTheResultsLackIsAnError) {
     EXPECT_EQ(e.code(), BioXenErrorCode::invalid_argument);
     EXPECT_NE(std::string(e.what()).find("metric 'nope'"), std::string::npos);
   }
+}
+
+// The growth-law example beside the data it is meant to reproduce: the Scott et al. 2010
+// unneeded-protein points (in the example's columns), each against the model's line of its
+// growth condition at its phi_Q (linear between the sweep's points, extended past the last).
+// The bound is the one docs/VALIDATION.md holds the model to (RMS of lambda / lambda0 <= 0.08;
+// the slow-down is 1 - lambda / lambda0, so the errors are the same).
+TEST(SweepCli, TheGrowthLawExampleReproducesScott2010WithinTheValidationRms) {
+  const std::string dir = std::string(BIOXEN_SOURCE_DIR) + "/examples/sweeps/";
+  const Sweep s = read_sweep_file(dir + "growth_law.json");
+  std::map<double, std::vector<std::pair<double, double>>> lines;  // doubling -> (phi_Q, slow-down)
+  SweepRunOptions o;
+  o.jobs = 2;
+  (void)run_sweep(
+      s, [&](const SweepPoint& p) { return scenario_point_metrics(s, p); },
+      [&](SweepPointResult&& r) {
+        ASSERT_TRUE(r.ok()) << r.error_message;
+        double phi = -1;
+        double slowdown = -1;
+        for (const auto& m : r.metrics) {
+          if (m.name == "guest_translation_fraction") phi = m.value.get<double>();
+          if (m.name == "host_slowdown") slowdown = m.value.get<double>();
+        }
+        lines[r.values.at(0).get<double>()].emplace_back(phi, slowdown);
+      },
+      o);
+  ASSERT_EQ(lines.size(), 3U);
+  const ColumnTable data = parse_column_table(
+      bioxen::detail::read_text_file(dir + "scott2010_unneeded_protein.tsv", "data"), "data");
+  const std::size_t dc = *data.column("host_doubling_alone_min");
+  const std::size_t xc = *data.column("guest_translation_fraction");
+  const std::size_t yc = *data.column("host_slowdown");
+  double sum = 0;
+  std::size_t n = 0;
+  for (const auto& row : data.rows) {
+    auto& line = lines.at(std::stod(row[dc]));
+    std::sort(line.begin(), line.end());
+    ASSERT_EQ(line.size(), 7U);
+    const double x = std::stod(row[xc]);
+    std::size_t k = 1;
+    while (k + 1 < line.size() && line[k].first < x) ++k;
+    const auto [x0, y0] = line[k - 1];
+    const auto [x1, y1] = line[k];
+    const double model = y0 + (y1 - y0) * (x - x0) / (x1 - x0);
+    sum += (model - std::stod(row[yc])) * (model - std::stod(row[yc]));
+    ++n;
+  }
+  ASSERT_EQ(n, 32U);
+  const double rms = std::sqrt(sum / static_cast<double>(n));
+  RecordProperty("rms", std::to_string(rms));
+  EXPECT_LE(rms, 0.08) << "RMS of the slow-down against Scott et al. 2010: " << rms;
+  std::printf("growth-law sweep vs Scott et al. 2010: %zu points, RMS %.4f\n", n, rms);
 }
 
 }  // namespace
