@@ -99,18 +99,6 @@ std::string format_si(double value) {
   return fmt::format("{:.{}f}", value, decimals);
 }
 
-std::string format_seconds(double seconds) {
-  if (!std::isfinite(seconds)) return "-";
-  if (seconds < 120.0) return fmt::format("{:.3f} s", seconds);
-  if (seconds < 3600.0) {
-    const auto minutes = static_cast<long>(seconds / 60.0);
-    return fmt::format("{} min {:04.1f} s", minutes, seconds - 60.0 * static_cast<double>(minutes));
-  }
-  const auto hours = static_cast<long>(seconds / 3600.0);
-  const auto minutes = static_cast<long>((seconds - 3600.0 * static_cast<double>(hours)) / 60.0);
-  return fmt::format("{} h {:02} min", hours, minutes);
-}
-
 std::string format_percent(double percent) { return fmt::format("{:.1f} %", percent); }
 
 std::string html_escape(std::string_view text) {

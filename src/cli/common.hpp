@@ -6,6 +6,7 @@
 
 #include <signal.h>
 #include <bioxen/error_details.hpp>
+#include <bioxen/scenario.hpp>
 
 #include <cstdint>
 #include <filesystem>
@@ -69,8 +70,9 @@ std::string format_count(std::uint64_t value);
 std::string format_count(double value);
 /// 1.5e6 -> "1.50 M", 1234 -> "1.23 k", 12.5 -> "12.5" (three significant digits).
 std::string format_si(double value);
-/// Virtual seconds for a table: "12.300 s" below two minutes, "2 min 05.0 s", "1 h 02 min".
-std::string format_seconds(double seconds);
+/// Virtual seconds for a table: "12.300 s" below two minutes, "2 min 05.0 s", "1 h 02 min"
+/// (the library's format_virtual_seconds()).
+inline std::string format_seconds(double seconds) { return format_virtual_seconds(seconds); }
 /// A percentage with one decimal: "42.5 %".
 std::string format_percent(double percent);
 

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <bioxen/metrics.hpp>
+#include <bioxen/scenario.hpp>
 #include <bioxen/types.hpp>
 #include <bioxen/work_model.hpp>
 
@@ -25,15 +26,6 @@ Table vm_table(const std::vector<VmStatus>& vms, const std::vector<VmStatus>& de
 /// Each VM's work in virtual time: running and active seconds, amino acids, proteins, ATP,
 /// boot time, context switches, throttles.
 Table work_table(const std::vector<VmStatus>& vms, const std::vector<VmStatus>& destroyed = {});
-
-/// One guest's part in the host's translation in the last quantum of a run.
-struct GuestShare {
-  std::string vm_id;
-  double amino_acids_per_s = 0.0;    ///< amino acids it polymerised per second
-  double translation_share = 0.0;    ///< of all amino acids the cell made (host and guests)
-  double ribosomes_on_chains = 0.0;  ///< physical ribosomes on its chains (running or frozen)
-  double ribosome_share = 0.0;       ///< ribosomes_on_chains / the chassis' active ribosomes
-};
 
 /// A doubling time for people: "73.1 min", "stalled" when the host does not grow.
 std::string format_doubling(const HostStatus& h);

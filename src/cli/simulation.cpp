@@ -19,17 +19,6 @@
 
 namespace bioxen::cli {
 
-ResourceAllocation to_allocation(const AllocationSpec& spec) {
-  ResourceAllocation r;
-  if (spec.ribosomes) r.ribosomes = static_cast<int>(*spec.ribosomes);
-  if (spec.atp_percentage) r.atp_percentage = *spec.atp_percentage;
-  if (spec.rna_polymerase) r.rna_polymerase = static_cast<int>(*spec.rna_polymerase);
-  if (spec.memory_kb) r.memory_kb = static_cast<std::int64_t>(*spec.memory_kb);
-  if (spec.priority) r.priority = static_cast<int>(*spec.priority);
-  if (spec.allow_incompatible_code) r.allow_incompatible_code = *spec.allow_incompatible_code;
-  return r;
-}
-
 SystemSample system_sample(const SystemResources& r) {
   return {static_cast<double>(r.available_ribosomes), static_cast<double>(r.allocated_ribosomes),
           r.total_atp_allocated};
@@ -69,211 +58,43 @@ HostSample host_sample(const HostStatus& h) {
           h.guest_translation_fraction};
 }
 
-namespace {
-
-/// Re-throws a library failure as a runtime failure (exit 4) naming where it happened.
-[[noreturn]] void fail_at(const std::string& where, const BioXenException& e) {
-  nlohmann::json details = e.details();
-  details["at"] = where;
-  throw CommandError(exit_code_of(e) == exit_invalid_input ? exit_invalid_input : exit_runtime,
-                     e.code(), fmt::format("{}: {}", where, e.message()), details);
-}
-
-/// Each VM's translation in the last quantum (`before` and `after` it; `q` its length).
-std::vector<GuestShare> guest_shares(const std::vector<VmStatus>& before,
-                                     const std::vector<VmStatus>& after, const HostStatus& host,
-                                     double q) {
-  const double all_aa_per_s = host.host_translation_aa_per_s + host.guest_translation_aa_per_s;
-  std::vector<GuestShare> out;
-  out.reserve(after.size());
-  for (const auto& v : after) {
-    GuestShare g;
-    g.vm_id = v.vm_id;
-    auto it = std::find_if(before.begin(), before.end(),
-                           [&](const VmStatus& b) { return b.vm_id == v.vm_id; });
-    // A VM created before the last quantum counts from zero; one re-created, too.
-    const std::uint64_t aa_before =
-        it != before.end() && it->amino_acids <= v.amino_acids ? it->amino_acids : 0;
-    g.amino_acids_per_s = q > 0 ? static_cast<double>(v.amino_acids - aa_before) / q : 0.0;
-    g.translation_share = all_aa_per_s > 0 ? g.amino_acids_per_s / all_aa_per_s : 0.0;
-    g.ribosomes_on_chains = v.ribosomes_on_chains;
-    g.ribosome_share =
-        host.active_ribosomes > 0 ? v.ribosomes_on_chains / host.active_ribosomes : 0.0;
-    out.push_back(std::move(g));
+SimulationResult run_simulation(const Scenario& scenario, const SimulationOptions& options) {
+  if (options.prometheus && !scenario.config.enable_monitoring) {
+    throw CommandError(exit_invalid_input, BioXenErrorCode::invalid_argument,
+                       fmt::format("--prometheus: {} turns monitoring off "
+                                   "(config.enable_monitoring is false), so there are no "
+                                   "metrics to export; enable it, e.g. with --set "
+                                   "config.enable_monitoring=true",
+                                   scenario.source),
+                       {{"file", scenario.source}, {"field", "config.enable_monitoring"}});
   }
-  return out;
-}
-
-class Runner {
- public:
-  Runner(const Scenario& s, const SimulationOptions& o) : s_(s), o_(o) {
-    try {
-      hv_ = std::make_unique<BioXenHypervisor>(s.config, s.chassis);
-    } catch (const BioXenException& e) {
-      fail_at(fmt::format("{}: chassis/config", s.source), e);
-    }
-    if (s.config.enable_monitoring && o.monitor) {
-      monitor_ = std::make_unique<ProductionMonitor>(*hv_);
-    } else if (o.prometheus) {
-      throw CommandError(exit_invalid_input, BioXenErrorCode::invalid_argument,
-                         fmt::format("--prometheus: {} turns monitoring off "
-                                     "(config.enable_monitoring is false), so there are no "
-                                     "metrics to export; enable it, e.g. with --set "
-                                     "config.enable_monitoring=true",
-                                     s.source),
-                         {{"file", s.source}, {"field", "config.enable_monitoring"}});
-    }
-    if (o.record) {
-      recorder_ = std::make_unique<TimeSeriesRecorder>(s.quantum_seconds());
-      recording_ = hv_->make_observer<RecordingObserver>(*hv_, *recorder_);
-    }
-  }
-
-  SimulationResult run() {
-    const auto wall_start = std::chrono::steady_clock::now();
-    if (monitor_) monitor_->start_monitoring(std::chrono::milliseconds{100});
-
-    SimulationResult r;
-    r.host_alone = hv_->get_host_status();  // before any guest: the host's reference growth
-    if (o_.on_host_alone) o_.on_host_alone(r.host_alone);
-    for (const auto& vm : s_.vms) create(vm, fmt::format("{} ({})", vm.field, vm.id));
-
-    ProgressBar bar{"simulating", s_.quanta, o_.progress && ProgressBar::default_enabled()};
-    std::vector<VmStatus> before;  ///< the VMs before the last quantum
-    std::size_t next = 0;
-    std::uint64_t q = 0;
-    while (true) {
-      while (next < s_.events.size() && s_.events[next].at_quantum == q) apply(s_.events[next++]);
-      if (q >= s_.quanta) break;
-      // Run up to the next event (the recording observer sees every quantum).
-      const std::uint64_t stop =
-          next < s_.events.size() ? std::min(s_.events[next].at_quantum, s_.quanta) : s_.quanta;
-      while (q < stop) {
-        // The last quantum runs alone, so that each guest's rate in it can be measured.
-        const bool last = q + 1 == s_.quanta;
-        if (last) {
-          before = hv_->list_vms();
-          hv_->run_scheduler();
-          ++q;
-        } else {
-          const std::uint64_t until = stop == s_.quanta ? stop - 1 : stop;
-          q += hv_->run_quanta(std::min<std::uint64_t>(until - q, 4096));
-        }
-        bar.update(q);
-      }
-    }
-    bar.finish();
-
-    r.vms = hv_->list_vms();
-    if (s_.quanta == 0) before = r.vms;  // no quantum ran: no rate
-    r.host = hv_->get_host_status();
-    r.guests = guest_shares(before, r.vms, r.host, s_.quantum_seconds());
-    r.destroyed = std::move(destroyed_);
-    r.resources = hv_->get_system_resources();
-    r.events = std::move(applied_);
-    r.chassis_info = hv_->get_chassis_info();
-    r.resource_summary = BioResourceManager{*hv_}.get_resource_summary();
-    if (monitor_) {
-      monitor_->stop_monitoring();
-      monitor_->sample_now();  // the end state, however short the run was in wall time
-      r.performance = monitor_->get_performance_summary();
-      if (o_.prometheus) r.prometheus = monitor_->to_prometheus();
-    }
-    if (recording_) hv_->remove_observer(recording_);
-    r.recorder = std::move(recorder_);
-    r.wall_seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
-    return r;
-  }
-
-  /// The demo keeps its factory handles to stop the VMs afterwards.
-  std::vector<BiologicalVM>& handles() { return handles_; }
-  BioXenHypervisor& hypervisor() { return *hv_; }
-
- private:
-  /// Creates (and starts) a VM; `where` names it in errors: "vms[1] (b)".
-  void create(const VmSpec& vm, const std::string& where) {
-    try {
-      if (o_.use_factory && !vm.genome && vm.allocation.empty() &&
-          validate_biological_type(vm.type)) {
-        handles_.push_back(create_bio_vm(*hv_, vm.id, vm.type, "basic"));
-        if (vm.start) handles_.back().start();
-      } else {
-        if (vm.genome) {
-          hv_->create_vm(vm.id, vm.genome, to_allocation(vm.allocation));
-        } else {
-          hv_->create_vm(vm.id, vm.type, to_allocation(vm.allocation));
-        }
-        if (vm.start) hv_->start_vm(vm.id);
-      }
-    } catch (const BioXenException& e) {
-      fail_at(where, e);
-    }
-    if (o_.on_created) o_.on_created(vm);
-  }
-
-  void apply(const EventSpec& ev) {
-    const double t = static_cast<double>(ev.at_quantum) * s_.quantum_seconds();
-    const std::string where =
-        fmt::format("{} (at {}: {} {})", ev.field, format_seconds(t), to_string(ev.action), ev.vm);
-    try {
-      switch (ev.action) {
-        case EventAction::create:
-          create(*ev.create, where);
-          break;
-        case EventAction::start:
-          hv_->start_vm(ev.vm);
-          break;
-        case EventAction::pause:
-          hv_->pause_vm(ev.vm);
-          break;
-        case EventAction::resume:
-          hv_->resume_vm(ev.vm);
-          break;
-        case EventAction::stop:
-          hv_->stop_vm(ev.vm);
-          break;
-        case EventAction::destroy: {
-          VmStatus last = hv_->get_vm_status(ev.vm);
-          hv_->destroy_vm(ev.vm);
-          destroyed_.push_back(std::move(last));
-          break;
-        }
-      }
-    } catch (const CommandError&) {
-      throw;
-    } catch (const BioXenException& e) {
-      fail_at(where, e);
-    }
-    applied_.push_back({ev.at_quantum, t, ev.field, std::string(to_string(ev.action)), ev.vm});
-    if (recorder_) {
+  SimulationResult result;
+  ScenarioRunOptions run;
+  run.prometheus = options.prometheus;
+  run.use_factory = options.use_factory;
+  run.on_created = options.on_created;
+  run.on_host_alone = options.on_host_alone;
+  if (options.record) {
+    result.recorder = std::make_unique<TimeSeriesRecorder>(scenario.quantum_seconds());
+    TimeSeriesRecorder& recorder = *result.recorder;
+    run.on_hypervisor = [&recorder](BioXenHypervisor& hv) {
+      (void)hv.make_observer<RecordingObserver>(hv, recorder);
+    };
+    run.on_event = [&recorder](const EventSpec& ev) {
       std::string label = fmt::format("{} {}", to_string(ev.action), ev.vm);
       if (ev.create) label += fmt::format(" ({})", ev.create->kind());
-      recorder_->mark(std::move(label));
-    }
+      recorder.mark(std::move(label));
+    };
   }
-
-  const Scenario& s_;
-  const SimulationOptions& o_;
-  std::unique_ptr<BioXenHypervisor> hv_;
-  std::unique_ptr<ProductionMonitor> monitor_;
-  std::unique_ptr<TimeSeriesRecorder> recorder_;
-  std::shared_ptr<HypervisorObserver> recording_;  ///< feeds recorder_, when recording
-  std::vector<BiologicalVM> handles_;
-  std::vector<VmStatus> destroyed_;
-  std::vector<AppliedEvent> applied_;
-};
-
-}  // namespace
-
-SimulationResult run_simulation(const Scenario& scenario, const SimulationOptions& options) {
-  Runner runner{scenario, options};
-  SimulationResult result = runner.run();
-  // The production workflow ends by stopping its VMs; handles made by the factory do so here.
-  for (auto& vm : runner.handles()) {
-    std::error_code ec;
-    if (runner.hypervisor().get_vm_state(vm.vm_id(), ec) == VMState::running && !ec) vm.stop();
-  }
+  // The bar starts once the scenario's VMs exist (after what on_created printed).
+  std::optional<ProgressBar> bar;
+  const bool draw = options.progress && ProgressBar::default_enabled();
+  run.on_progress = [&](std::uint64_t done, std::uint64_t total) {
+    if (!bar) bar.emplace("simulating", total, draw);
+    if (done > 0) bar->update(done);
+  };
+  static_cast<ScenarioResult&>(result) = run_scenario(scenario, run);
+  if (bar) bar->finish();
   return result;
 }
 

@@ -1,13 +1,13 @@
 // BioXen — biological hypervisor simulator.
 // SPDX-License-Identifier: MIT
 //
-// Runs a Scenario on an owned BioXenHypervisor: creates the VMs, applies the timed events,
-// advances virtual time, watches it with a ProductionMonitor and (optionally) records a time
-// series for the HTML report.
+// Runs a Scenario for the commands (the library's run_scenario() with a progress bar and,
+// optionally, a time series for the HTML report), and shows what it produced.
 #pragma once
 
 #include <bioxen/hypervisor.hpp>
 #include <bioxen/metrics.hpp>
+#include <bioxen/scenario.hpp>
 #include <bioxen/types.hpp>
 #include <bioxen/work_model.hpp>
 
@@ -33,11 +33,7 @@ struct SimulationOptions {
   /// Keep the monitor's Prometheus exposition at the end (SimulationResult::prometheus); the
   /// scenario must enable monitoring.
   bool prometheus = false;
-  bool progress = true;  ///< draw a progress bar when stdout is a terminal
-  /// Watch the run with a ProductionMonitor when the scenario enables monitoring
-  /// (config.enable_monitoring). false: never (a sweep's points: the monitor starts a thread
-  /// and measures wall-clock latencies, and a point's row uses none of it).
-  bool monitor = true;
+  bool progress = true;      ///< draw a progress bar when stdout is a terminal
   bool use_factory = false;  ///< create VMs through create_bio_vm (the demo's way)
   /// Called after each VM of the scenario is created (the demo prints it); may be empty.
   std::function<void(const VmSpec&)> on_created;
@@ -45,40 +41,16 @@ struct SimulationOptions {
   std::function<void(const HostStatus&)> on_host_alone;
 };
 
-/// An event as it was applied.
-struct AppliedEvent {
-  std::uint64_t quantum = 0;
-  double seconds = 0.0;  ///< virtual time
-  std::string field;     ///< "events[2]"
-  std::string action;
-  std::string vm;
-};
-
-/// What a run produced.
-struct SimulationResult {
-  std::vector<VmStatus> vms;        ///< VMs that exist at the end, creation order
-  std::vector<VmStatus> destroyed;  ///< last status of each VM destroyed during the run
-  SystemResources resources;        ///< at the end
-  std::optional<PerformanceSummary> performance;  ///< when config.enable_monitoring
-  std::vector<AppliedEvent> events;
+/// What a run produced: the library's result and, when options.record, the time series.
+struct SimulationResult : ScenarioResult {
   std::unique_ptr<TimeSeriesRecorder> recorder;  ///< when options.record
-  /// ProductionMonitor::to_prometheus() after the last quantum, when options.prometheus.
-  std::string prometheus;
-  nlohmann::json chassis_info;      ///< BioXenHypervisor::get_chassis_info()
-  nlohmann::json resource_summary;  ///< BioResourceManager::get_resource_summary()
-  HostStatus host_alone;            ///< the host before any VM existed (its reference growth)
-  HostStatus host;                  ///< the host after the last quantum
-  std::vector<GuestShare> guests;   ///< per VM existing at the end, creation order
-  double wall_seconds = 0.0;
 };
 
-/// Runs `scenario`. Failures (a refused allocation, an impossible transition) throw
-/// CommandError with exit code 4 naming the scenario field, e.g.
-/// "events[2] (at 20.000 s: resume vm1): [BX007] ...".
+/// Runs `scenario` (run_scenario()) with a progress bar on a terminal and, when
+/// options.record, a time series. Failures are run_scenario()'s, e.g. "events[2] (at 20.000 s:
+/// resume vm1): [BX007] ..." (exit code 4; 3 for an input error); --prometheus on a scenario
+/// without monitoring is invalid_argument (exit code 3).
 SimulationResult run_simulation(const Scenario& scenario, const SimulationOptions& options = {});
-
-/// The resolved ResourceAllocation of a spec (absent fields: automatic).
-ResourceAllocation to_allocation(const AllocationSpec& spec);
 
 /// What the recorder reads from a hypervisor after a quantum.
 SystemSample system_sample(const SystemResources& r);

@@ -6,48 +6,17 @@
 #include <fmt/format.h>
 #include <bioxen/detail/json_read.hpp>
 #include <bioxen/error_details.hpp>
-#include <bioxen/metrics.hpp>
 
 #include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <set>
-#include <span>
 
 #include "csv.hpp"
 #include "detail/text_io.hpp"
 #include "scenario.hpp"
-#include "simulation.hpp"
 
 namespace bioxen::cli {
-
-const std::vector<std::string>& sweep_point_metric_names() {
-  static const std::vector<std::string> names = {
-      "host_state",
-      "host_growth_rate_per_h",
-      "host_reference_growth_rate_per_h",
-      "host_doubling_time_min",
-      "host_slowdown",
-      "guest_translation_fraction",
-      "jain_fairness",
-      "virtual_seconds",
-      "vms",
-      "guests_amino_acids",
-      "guests_proteins",
-      "guests_atp_consumed",
-      "throttle_events",
-      "waiting_seconds",
-  };
-  return names;
-}
-
-const std::vector<std::string>& sweep_vm_metric_names() {
-  static const std::vector<std::string> names = {
-      "state",        "amino_acids",     "proteins",        "boot_time_s",
-      "atp_consumed", "throttle_events", "waiting_seconds", "ribosome_seconds",
-  };
-  return names;
-}
 
 namespace {
 
@@ -83,9 +52,6 @@ std::string join_csv(const std::vector<std::string>& fields) {
   return out;
 }
 
-/// A finite number as JSON, else null (JSON has no infinity).
-nlohmann::json number(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(); }
-
 }  // namespace
 
 SweepColumns sweep_columns(const Sweep& sweep) {
@@ -110,62 +76,6 @@ SweepColumns sweep_columns(const Sweep& sweep) {
     for (const auto& n : sweep_vm_metric_names()) c.names.push_back(fmt::format("{}.{}", id, n));
   }
   return c;
-}
-
-std::vector<SweepMetric> scenario_point_metrics(const Sweep& sweep, const SweepPoint& point) {
-  const Scenario s = parse_scenario(point.scenario, sweep.base_source, sweep.base_dir);
-  SimulationOptions options;
-  options.progress = false;
-  options.monitor = false;  // nothing of it is in the row, and it costs a thread per point
-  const SimulationResult r = run_simulation(s, options);
-
-  std::vector<VmStatus> all = r.vms;
-  all.insert(all.end(), r.destroyed.begin(), r.destroyed.end());
-  std::uint64_t aa = 0;
-  std::uint64_t proteins = 0;
-  std::uint64_t throttles = 0;
-  double atp = 0;
-  double waiting = 0;
-  std::vector<double> work;
-  for (const auto& v : all) {
-    aa += v.amino_acids;
-    proteins += v.proteins_completed;
-    throttles += v.throttle_events;
-    atp += v.atp_consumed;
-    waiting += v.waiting_seconds;
-  }
-  for (const auto& v : r.vms) work.push_back(v.ribosome_seconds);
-  const HostStatus& h = r.host;
-  const double lambda0 = h.reference_growth_rate_per_h;
-  std::vector<SweepMetric> m = {
-      {"host_state", h.state},
-      {"host_growth_rate_per_h", number(h.growth_rate_per_h)},
-      {"host_reference_growth_rate_per_h", number(lambda0)},
-      {"host_doubling_time_min", number(h.doubling_time_min)},
-      {"host_slowdown", lambda0 > 0 ? number(1.0 - h.growth_rate_per_h / lambda0) : nullptr},
-      {"guest_translation_fraction", number(h.guest_translation_fraction)},
-      {"jain_fairness", work.empty() ? nlohmann::json()
-                                     : number(jain_fairness_index(std::span<const double>(work)))},
-      {"virtual_seconds", number(static_cast<double>(r.resources.virtual_time_us) / 1e6)},
-      {"vms", all.size()},
-      {"guests_amino_acids", aa},
-      {"guests_proteins", proteins},
-      {"guests_atp_consumed", number(atp)},
-      {"throttle_events", throttles},
-      {"waiting_seconds", number(waiting)},
-  };
-  for (const auto& v : all) {
-    const auto col = [&](const char* n) { return fmt::format("{}.{}", v.vm_id, n); };
-    m.push_back({col("state"), std::string(to_string(v.state))});
-    m.push_back({col("amino_acids"), v.amino_acids});
-    m.push_back({col("proteins"), v.proteins_completed});
-    m.push_back({col("boot_time_s"), v.boot_complete ? number(v.boot_time_seconds) : nullptr});
-    m.push_back({col("atp_consumed"), number(v.atp_consumed)});
-    m.push_back({col("throttle_events"), v.throttle_events});
-    m.push_back({col("waiting_seconds"), number(v.waiting_seconds)});
-    m.push_back({col("ribosome_seconds"), number(v.ribosome_seconds)});
-  }
-  return m;
 }
 
 std::string sweep_csv_header(const SweepColumns& columns) {

@@ -6,6 +6,7 @@
 // order and which a resumed sweep reads back.
 #pragma once
 
+#include <bioxen/scenario.hpp>
 #include <bioxen/sweep.hpp>
 
 #include <chrono>
@@ -18,10 +19,8 @@
 
 namespace bioxen::cli {
 
-/// The metrics of a point that are not per VM, in column order (docs/CLI.md, "Sweep results").
-const std::vector<std::string>& sweep_point_metric_names();
-/// The metrics of each VM, in column order; the column is "<vm id>.<name>".
-const std::vector<std::string>& sweep_vm_metric_names();
+// What a point measures (sweep_point_metric_names(), sweep_vm_metric_names(),
+// scenario_point_metrics()) is the library's (<bioxen/scenario.hpp>).
 
 /// The columns of a sweep's results: "point", one per parameter (its name), "status",
 /// "error_code", "error_message", the point metrics, then the VM metrics of every VM a point
@@ -32,12 +31,6 @@ struct SweepColumns {
   std::vector<std::string> names;  ///< every column, in order
 };
 SweepColumns sweep_columns(const Sweep& sweep);
-
-/// Runs the point's scenario (parse_scenario() with the sweep's base_dir, then
-/// run_simulation() without a progress bar or a monitor) and measures it: the host, the guests in
-/// total and each VM that exists at the end or was destroyed by an event. Every number is of
-/// virtual time, so a point gives the same metrics on any thread, any number of times.
-std::vector<SweepMetric> scenario_point_metrics(const Sweep& sweep, const SweepPoint& point);
 
 /// The header line of the CSV results (with its line feed).
 std::string sweep_csv_header(const SweepColumns& columns);

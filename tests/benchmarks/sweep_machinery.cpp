@@ -34,8 +34,7 @@ void BM_PointsAlone(benchmark::State& state) {
   for (std::uint64_t i = 0; i < sweep.point_count(); ++i)
     points.push_back(bioxen::sweep_point(sweep, i));
   for (auto _ : state) {
-    for (const auto& p : points)
-      benchmark::DoNotOptimize(bioxen::cli::scenario_point_metrics(sweep, p));
+    for (const auto& p : points) benchmark::DoNotOptimize(bioxen::scenario_point_metrics(sweep, p));
   }
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(points.size()));
 }
@@ -50,7 +49,7 @@ void sweep_on(benchmark::State& state, unsigned jobs) {
     o.jobs = jobs;
     (void)bioxen::run_sweep(
         sweep,
-        [&](const bioxen::SweepPoint& p) { return bioxen::cli::scenario_point_metrics(sweep, p); },
+        [&](const bioxen::SweepPoint& p) { return bioxen::scenario_point_metrics(sweep, p); },
         [&](bioxen::SweepPointResult&& r) {
           results.add(r.index, bioxen::cli::sweep_csv_row(sweep, columns, r),
                       bioxen::cli::sweep_jsonl_row(sweep, r));

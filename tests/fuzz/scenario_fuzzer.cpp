@@ -38,23 +38,22 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view text = bioxen::fuzz::as_text(data, size);
   if (names_device_files(text)) return 0;
   const auto file = bioxen::fuzz::write_temp("scenario.json", text);
-  std::optional<bioxen::cli::Scenario> scenario;
+  std::optional<bioxen::Scenario> scenario;
   try {
     scenario = bioxen::cli::load_scenario(file);
   } catch (const bioxen::BioXenException&) {
     return 0;
   }
   using bioxen::fuzz::step;
-  step("scenario_to_json() and dump()",
-       [&] { (void)bioxen::cli::scenario_to_json(*scenario).dump(); });
+  step("scenario_to_json() and dump()", [&] { (void)bioxen::scenario_to_json(*scenario).dump(); });
 
   // The same file with a length of at most a few quanta.
   const nlohmann::json j = step("parse the file again",
                                 [&] { return bioxen::detail::parse_json_file_text(text, file); });
-  bioxen::cli::LengthOverride length;
+  bioxen::LengthOverride length;
   length.quanta = std::clamp<std::uint64_t>(scenario->quanta, 1, bioxen::fuzz::property_quanta);
-  const bioxen::cli::Scenario short_run = step("parse_scenario() with --quanta", [&] {
-    return bioxen::cli::parse_scenario(j, file.string(), file.parent_path(), length);
+  const bioxen::Scenario short_run = step("parse_scenario() with --quanta", [&] {
+    return bioxen::parse_scenario(j, file.string(), file.parent_path(), length);
   });
   bioxen::fuzz::check(short_run.quanta == *length.quanta, "--quanta did not set the length");
   bioxen::cli::SimulationOptions options;

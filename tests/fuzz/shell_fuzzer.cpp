@@ -39,7 +39,7 @@ bool within_budget(std::string_view text) {
       n = std::stoull(w);
     } else {
       try {
-        const auto d = bioxen::cli::parse_duration(w, "run");
+        const auto d = bioxen::parse_duration(w, "run");
         if (d.count() > static_cast<std::int64_t>(quanta_budget * quantum_us)) return false;
         n = (static_cast<std::uint64_t>(d.count()) + quantum_us - 1) / quantum_us;
       } catch (const bioxen::BioXenException&) {
