@@ -296,11 +296,26 @@ std::vector<SweepMetric> scenario_metrics(const ScenarioResult& r) {
   return m;
 }
 
-std::vector<SweepMetric> scenario_point_metrics(const Sweep& sweep, const SweepPoint& point) {
-  const Scenario s = parse_scenario(point.scenario, sweep.base_source, sweep.base_dir);
+namespace {
+
+std::vector<SweepMetric> point_metrics(const nlohmann::json& scenario, std::string_view source,
+                                       const std::filesystem::path& base_dir) {
+  const Scenario s = parse_scenario(scenario, source, base_dir);
   ScenarioRunOptions options;
   options.monitor = false;  // nothing of it is in the row, and it costs a thread per point
   return scenario_metrics(run_scenario(s, options));
+}
+
+}  // namespace
+
+std::vector<SweepMetric> scenario_point_metrics(const Sweep& sweep, const SweepPoint& point) {
+  return point_metrics(point.scenario, sweep.base_source, sweep.base_dir);
+}
+
+SweepPointFunction scenario_point_function(const Sweep& sweep) {
+  return [source = sweep.base_source, base_dir = sweep.base_dir](const SweepPoint& point) {
+    return point_metrics(point.scenario, source, base_dir);
+  };
 }
 
 }  // namespace bioxen

@@ -20,6 +20,7 @@
 #include "bioxen/monitor.hpp"
 #include "bioxen/observer.hpp"
 #include "bioxen/resource_manager.hpp"
+#include "bioxen/scenario.hpp"
 #include "bioxen/scheduler.hpp"
 #include "bioxen/sweep.hpp"
 #include "bioxen/types.hpp"

@@ -231,11 +231,16 @@ BIOXEN_API const std::vector<std::string>& sweep_vm_metric_names();
 /// end or was destroyed by an event (docs/CLI.md, "Sweep results").
 BIOXEN_API std::vector<SweepMetric> scenario_metrics(const ScenarioResult& result);
 
-/// The point function of `bioxen sweep` (a SweepPointFunction): parses the point's scenario
+/// What `bioxen sweep` measures of a point: parses the point's scenario
 /// with the sweep's base_dir, runs it without a monitor and measures it
 /// (scenario_metrics()). Every number is of virtual time, so a point gives the same metrics on
 /// any thread, any number of times.
 BIOXEN_API std::vector<SweepMetric> scenario_point_metrics(const Sweep& sweep,
                                                            const SweepPoint& point);
+
+/// scenario_point_metrics() for the points of `sweep`, as run_sweep() takes it:
+/// `run_sweep(sweep, scenario_point_function(sweep), on_point)`. It keeps a copy of what it
+/// needs of `sweep` (the source and base_dir).
+BIOXEN_API SweepPointFunction scenario_point_function(const Sweep& sweep);
 
 }  // namespace bioxen

@@ -277,7 +277,7 @@ SweepRunSummary run_distributed(const MpiSession& mpi, const Sweep& sweep,
   std::thread runner([&] {
     try {
       local = run_sweep(
-          sweep, [&](const SweepPoint& p) { return scenario_point_metrics(sweep, p); },
+          sweep, scenario_point_function(sweep),
           [&](SweepPointResult&& r) {
             queue.push(
                 {r.index, !r.ok(), sweep_csv_row(sweep, columns, r), sweep_jsonl_row(sweep, r)});
@@ -524,7 +524,7 @@ int sweep_command(const SweepOptions& o) {
 #endif
       {
         summary = run_sweep(
-            *sweep, [&](const SweepPoint& p) { return scenario_point_metrics(*sweep, p); },
+            *sweep, scenario_point_function(*sweep),
             [&](SweepPointResult&& r) {
               results->add(r.index, sweep_csv_row(*sweep, *columns, r), sweep_jsonl_row(*sweep, r));
               if (files) results->publish(std::chrono::milliseconds{1000});

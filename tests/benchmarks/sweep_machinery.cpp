@@ -4,14 +4,14 @@
 // The sweep machinery's cost per point (docs/PERFORMANCE.md, "Sweeps"): the points of
 // tests/benchmarks/sweep_4guests.json (a 4-guest, 1-hour scenario) run
 //   - BM_PointsAlone: one after another, each measured by the point function of `bioxen
-//     sweep` (scenario_point_metrics(): parse_scenario(), run_simulation(), the metrics) on
+//     sweep` (scenario_point_metrics(): parse_scenario(), run_scenario(), the metrics) on
 //     points expanded beforehand, no sweep;
 //   - BM_SweepOneThread: through run_sweep() on one thread, with each result made into its
 //     CSV and JSON-line rows and added to the results (SweepResults), as `bioxen sweep` does
 //     (without writing the file, which happens once a second);
 //   - BM_SweepThreads/N: the same on N threads (N = 2 on the 2-core CI machine).
 // The difference between the first two per point is the machinery's overhead.
-// Built with the tool (it uses the tool's scenario runner), when BIOXEN_BUILD_BENCHMARKS is ON.
+// Built with the tool (it uses the tool's results rows), when BIOXEN_BUILD_BENCHMARKS is ON.
 #include <benchmark/benchmark.h>
 
 #include <string>
@@ -48,8 +48,7 @@ void sweep_on(benchmark::State& state, unsigned jobs) {
     bioxen::SweepRunOptions o;
     o.jobs = jobs;
     (void)bioxen::run_sweep(
-        sweep,
-        [&](const bioxen::SweepPoint& p) { return bioxen::scenario_point_metrics(sweep, p); },
+        sweep, bioxen::scenario_point_function(sweep),
         [&](bioxen::SweepPointResult&& r) {
           results.add(r.index, bioxen::cli::sweep_csv_row(sweep, columns, r),
                       bioxen::cli::sweep_jsonl_row(sweep, r));
