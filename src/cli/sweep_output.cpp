@@ -165,6 +165,8 @@ std::optional<std::vector<std::string>> split_csv_record(const std::string& text
         }
         field += text[i++];
       }
+      // CRLF ends a record as LF does (RFC 4180's line break).
+      if (i + 1 < text.size() && text[i] == '\r' && text[i + 1] == '\n') ++i;
       if (i >= text.size() || (text[i] != ',' && text[i] != '\n')) return std::nullopt;
     } else {
       while (i < text.size() && text[i] != ',' && text[i] != '\n') {
@@ -172,6 +174,7 @@ std::optional<std::vector<std::string>> split_csv_record(const std::string& text
         field += text[i++];
       }
       if (i >= text.size()) return std::nullopt;  // no final line feed
+      if (text[i] == '\n' && !field.empty() && field.back() == '\r') field.pop_back();
     }
     fields.push_back(std::move(field));
     field.clear();

@@ -97,9 +97,10 @@ class SweepResults {
 };
 
 /// Splits one CSV record (RFC 4180: quoted fields may hold commas, doubled quotes and line
-/// breaks) starting at `pos` of `text`; advances `pos` past its line feed. nullopt when the
-/// record is malformed (a quote inside an unquoted field, an unterminated quote, text after a
-/// closing quote, no final line feed).
+/// breaks) starting at `pos` of `text`; advances `pos` past its line feed. The record ends with
+/// LF or CRLF (the CR is then not part of the last field). nullopt when the record is malformed
+/// (a quote inside an unquoted field, an unterminated quote, text after a closing quote, no
+/// final line feed).
 std::optional<std::vector<std::string>> split_csv_record(const std::string& text, std::size_t& pos);
 
 }  // namespace bioxen::cli

@@ -337,9 +337,6 @@ ColumnTable parse_column_table(const std::string& input, const std::string& sour
                    std::count(text.begin() + static_cast<std::ptrdiff_t>(start),
                               text.begin() + static_cast<std::ptrdiff_t>(pos), '\n')) -
                1;
-    if (!fields->empty() && !fields->back().empty() && fields->back().back() == '\r') {
-      fields->back().pop_back();
-    }
     return fields;
   };
   // Comments and blank lines, then the header.
