@@ -95,14 +95,21 @@ std::string sweep_csv_row(const Sweep& sweep, const SweepColumns& columns,
   }
   std::optional<std::string> unknown;
   if (result.ok()) {
+    // The metrics come in column order (the point's, then each VM's), so each search starts
+    // where the last one ended and wraps around: one comparison per metric, not one per column.
+    const auto first = columns.names.begin() + static_cast<std::ptrdiff_t>(fixed + 3);
+    auto next = first;
     for (const auto& metric : result.metrics) {
-      const auto at = std::find(columns.names.begin() + static_cast<std::ptrdiff_t>(fixed + 3),
-                                columns.names.end(), metric.name);
+      auto at = std::find(next, columns.names.end(), metric.name);
       if (at == columns.names.end()) {
-        unknown = metric.name;
-        break;
+        at = std::find(first, next, metric.name);
+        if (at == next) {
+          unknown = metric.name;
+          break;
+        }
       }
       fields[static_cast<std::size_t>(at - columns.names.begin())] = csv_json(metric.value);
+      next = at + 1;
     }
   }
   if (unknown) {

@@ -18,7 +18,6 @@
 #include <vector>
 
 #include "scenario.hpp"
-#include "simulation.hpp"
 #include "sweep_output.hpp"
 
 namespace {
@@ -66,6 +65,34 @@ void BM_SweepThreads(benchmark::State& state) {
   sweep_on(state, static_cast<unsigned>(state.range(0)));
 }
 BENCHMARK(BM_SweepThreads)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+/// The parts of the machinery on their own, per point: expanding a point (sweep_point()), and
+/// making a result into its CSV and JSON-line rows.
+void BM_ExpandPoint(benchmark::State& state) {
+  const bioxen::Sweep& sweep = the_sweep();
+  std::uint64_t i = 0;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(bioxen::sweep_point(sweep, i));
+    i = (i + 1) % sweep.point_count();
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_ExpandPoint)->Unit(benchmark::kMicrosecond);
+
+void BM_ResultRows(benchmark::State& state) {
+  const bioxen::Sweep& sweep = the_sweep();
+  const auto columns = bioxen::cli::sweep_columns(sweep);
+  bioxen::SweepPointResult r;
+  r.index = 0;
+  r.values = bioxen::sweep_point(sweep, 0).values;
+  r.metrics = bioxen::scenario_point_metrics(sweep, bioxen::sweep_point(sweep, 0));
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(bioxen::cli::sweep_csv_row(sweep, columns, r));
+    benchmark::DoNotOptimize(bioxen::cli::sweep_jsonl_row(sweep, r));
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_ResultRows)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 
