@@ -25,6 +25,7 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "commands.hpp"
@@ -248,19 +249,52 @@ std::string pack(const FinishedPoint& p) {
   return out + p.csv + p.jsonl;
 }
 
-FinishedPoint unpack(const std::string& bytes) {
-  FinishedPoint p;
-  std::uint64_t header[3] = {};
-  if (bytes.size() < sizeof header + 1) throw std::runtime_error("a short MPI message");
-  std::memcpy(header, bytes.data(), sizeof header);
-  if (bytes.size() != sizeof header + 1 + header[1] + header[2]) {
-    throw std::runtime_error("an MPI message of the wrong size");
+/// The points of a message of packed points (pack() one after another).
+std::vector<FinishedPoint> unpack(const std::string& bytes) {
+  std::vector<FinishedPoint> out;
+  std::size_t pos = 0;
+  constexpr std::size_t head = sizeof(std::uint64_t) * 3 + 1;
+  while (pos < bytes.size()) {
+    std::uint64_t header[3] = {};
+    if (bytes.size() - pos < head) throw std::runtime_error("a short MPI message");
+    std::memcpy(header, bytes.data() + pos, sizeof header);
+    if (header[1] > bytes.size() - pos - head ||
+        header[2] > bytes.size() - pos - head - header[1]) {
+      throw std::runtime_error("an MPI message of the wrong size");
+    }
+    FinishedPoint p;
+    p.index = header[0];
+    p.failed = bytes[pos + sizeof header] != 0;
+    p.csv = bytes.substr(pos + head, header[1]);
+    p.jsonl = bytes.substr(pos + head + header[1], header[2]);
+    pos += head + header[1] + header[2];
+    out.push_back(std::move(p));
   }
-  p.index = header[0];
-  p.failed = bytes[sizeof header] != 0;
-  p.csv = bytes.substr(sizeof header + 1, header[1]);
-  p.jsonl = bytes.substr(sizeof header + 1 + header[1], header[2]);
-  return p;
+  return out;
+}
+
+/// Waits for `request` without spinning: Open MPI's blocking calls poll a core at full speed,
+/// which a rank that waits (for rank 0's last points, for its sends to be received) would take
+/// from the worker threads of the ranks still running.
+void wait_politely(MPI_Request& request) {
+  for (;;) {
+    int done = 0;
+    MPI_Test(&request, &done, MPI_STATUS_IGNORE);
+    if (done != 0) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds{1});
+  }
+}
+
+/// MPI_Bcast and MPI_Barrier of MPI_COMM_WORLD, waited for without spinning (wait_politely()).
+void polite_bcast(void* data, int count, MPI_Datatype type) {
+  MPI_Request request = MPI_REQUEST_NULL;
+  MPI_Ibcast(data, count, type, 0, MPI_COMM_WORLD, &request);
+  wait_politely(request);
+}
+void polite_barrier() {
+  MPI_Request request = MPI_REQUEST_NULL;
+  MPI_Ibarrier(MPI_COMM_WORLD, &request);
+  wait_politely(request);
 }
 
 /// Runs this rank's share of the points (index % size == rank) on its threads. Rank 0 also
@@ -293,18 +327,35 @@ SweepRunSummary run_distributed(const MpiSession& mpi, const Sweep& sweep,
   bool local_closed = false;
   int ranks_done = 1;  // this rank counts when its queue closes
   bool local_counted = false;
+  // The other ranks send the rows of each wake-up as one message, without blocking: a blocking
+  // MPI_Send above the eager limit would spin until rank 0 posts its receive. Each message's
+  // buffer lives (a deque keeps it in place) until its send completes.
+  std::deque<std::pair<std::string, MPI_Request>> sending;
+  const auto reap = [&] {
+    while (!sending.empty()) {
+      int sent = 0;
+      MPI_Test(&sending.front().second, &sent, MPI_STATUS_IGNORE);
+      if (sent == 0) return;
+      sending.pop_front();
+    }
+  };
   try {
     while (!local_closed || (mpi.rank() == 0 && ranks_done < mpi.size())) {
+      std::string batch;
       for (auto& p : queue.take(std::chrono::milliseconds{20}, local_closed)) {
         if (mpi.rank() == 0) {
           results.add(p.index, std::move(p.csv), std::move(p.jsonl));
           bar.update(++done);
         } else {
-          const std::string bytes = pack(p);
-          MPI_Send(bytes.data(), static_cast<int>(bytes.size()), MPI_BYTE, 0, tag_row,
-                   MPI_COMM_WORLD);
+          batch += pack(p);
         }
       }
+      if (!batch.empty()) {
+        auto& [bytes, request] = sending.emplace_back(std::move(batch), MPI_REQUEST_NULL);
+        MPI_Isend(bytes.data(), static_cast<int>(bytes.size()), MPI_BYTE, 0, tag_row,
+                  MPI_COMM_WORLD, &request);
+      }
+      reap();
       if (local_closed && !local_counted) {
         local_counted = true;
         if (mpi.rank() != 0) {
@@ -313,11 +364,13 @@ SweepRunSummary run_distributed(const MpiSession& mpi, const Sweep& sweep,
         }
       }
       if (mpi.rank() != 0) continue;
+      bool received = false;
       for (;;) {  // every message waiting from the other ranks
         int waiting = 0;
         MPI_Status st;
         MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_COMM_WORLD, &waiting, &st);
         if (waiting == 0) break;
+        received = true;
         if (st.MPI_TAG == tag_done) {
           std::uint64_t counts[3] = {};
           MPI_Recv(counts, 3, MPI_UINT64_T, st.MPI_SOURCE, tag_done, MPI_COMM_WORLD,
@@ -336,12 +389,17 @@ SweepRunSummary run_distributed(const MpiSession& mpi, const Sweep& sweep,
         std::string buffer(static_cast<std::size_t>(bytes), '\0');
         MPI_Recv(buffer.data(), bytes, MPI_BYTE, st.MPI_SOURCE, tag_row, MPI_COMM_WORLD,
                  MPI_STATUS_IGNORE);
-        FinishedPoint p = unpack(buffer);
-        results.add(p.index, std::move(p.csv), std::move(p.jsonl));
-        bar.update(++done);
+        for (FinishedPoint& p : unpack(buffer)) {
+          results.add(p.index, std::move(p.csv), std::move(p.jsonl));
+          bar.update(++done);
+        }
       }
       if (files) results.publish(std::chrono::milliseconds{1000});
+      // This rank's points are done: wait for the others' without spinning (take() returns at
+      // once when the queue is closed).
+      if (local_closed && !received) std::this_thread::sleep_for(std::chrono::milliseconds{2});
     }
+    for (auto& [bytes, request] : sending) wait_politely(request);
   } catch (...) {
     runner.join();
     throw;
@@ -554,9 +612,9 @@ int sweep_command(const SweepOptions& o) {
   int code = interrupted ? exit_interrupted : summary.failed > 0 ? exit_points_failed : exit_ok;
 #if BIOXEN_HAVE_MPI
   if (mpi) {
-    MPI_Bcast(&code, 1, MPI_INT, 0, MPI_COMM_WORLD);  // every rank exits as rank 0 does
+    polite_bcast(&code, 1, MPI_INT);  // every rank exits as rank 0 does
     if (rank != 0) {
-      MPI_Barrier(MPI_COMM_WORLD);  // after rank 0 has printed (see finish_output())
+      polite_barrier();  // after rank 0 has printed (see finish_output())
       return code;
     }
   }
@@ -605,7 +663,7 @@ int sweep_command(const SweepOptions& o) {
 #if BIOXEN_HAVE_MPI
   if (mpi) {
     finish_output();
-    MPI_Barrier(MPI_COMM_WORLD);
+    polite_barrier();
   }
 #endif
   return code;
