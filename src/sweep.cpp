@@ -539,20 +539,48 @@ std::vector<std::uint64_t> sweep_points_to_run(const Sweep& sweep, const SweepRu
 
 SweepRunSummary run_sweep(const Sweep& sweep, const SweepPointFunction& run_point,
                           const SweepCallback& on_point, const SweepRunOptions& options) {
-  const std::vector<std::uint64_t> todo = sweep_points_to_run(sweep, options);
+  const bool supplied = static_cast<bool>(options.next_point);
+  const std::vector<std::uint64_t> todo =
+      supplied ? std::vector<std::uint64_t>{} : sweep_points_to_run(sweep, options);
   SweepRunSummary summary;
   summary.points = todo.size();
-  {
+  if (!supplied) {
     std::uint64_t in_shard = 0;
     for (std::uint64_t i = options.shard; i < sweep.point_count(); i += options.shards) ++in_shard;
     summary.skipped = in_shard - todo.size();
+    if (todo.empty()) return summary;
   }
-  if (todo.empty()) return summary;
   unsigned jobs = options.jobs != 0 ? options.jobs : std::thread::hardware_concurrency();
   jobs = std::max(1U, jobs);
-  if (jobs > todo.size()) jobs = static_cast<unsigned>(todo.size());
+  if (!supplied && jobs > todo.size()) jobs = static_cast<unsigned>(todo.size());
 
   std::atomic<std::size_t> next{0};
+  std::mutex supply_mutex;  // next_point calls and summary.points, with a supply
+  bool supply_ended = false;
+  /// The next point to run, or nullopt at the end.
+  const auto next_index = [&]() -> std::optional<std::uint64_t> {
+    if (!supplied) {
+      const std::size_t i = next.fetch_add(1);
+      if (i >= todo.size()) return std::nullopt;
+      return todo[i];
+    }
+    const std::lock_guard lock{supply_mutex};
+    if (supply_ended) return std::nullopt;
+    const std::optional<std::uint64_t> i = options.next_point();
+    if (!i) {
+      supply_ended = true;
+      return std::nullopt;
+    }
+    if (*i >= sweep.point_count()) {
+      supply_ended = true;
+      throw BioXenException(
+          BioXenErrorCode::invalid_argument,
+          fmt::format("next_point gave point {}; the sweep has {} points", *i, sweep.point_count()),
+          {{"point", *i}, {"points", sweep.point_count()}});
+    }
+    ++summary.points;
+    return i;
+  };
   std::atomic<bool> abort{false};
   std::mutex mutex;  // on_point calls, the summary and `failure`
   std::exception_ptr failure;
@@ -562,10 +590,18 @@ SweepRunSummary run_sweep(const Sweep& sweep, const SweepPointFunction& run_poin
   const auto work = [&] {
     for (;;) {
       if (stopping()) return;
-      const std::size_t i = next.fetch_add(1);
-      if (i >= todo.size()) return;
+      std::optional<std::uint64_t> i;
+      try {
+        i = next_index();
+      } catch (...) {
+        const std::lock_guard lock{mutex};
+        if (!failure) failure = std::current_exception();
+        abort = true;
+        return;
+      }
+      if (!i) return;
       SweepPointResult r;
-      r.index = todo[i];
+      r.index = *i;
       try {
         const auto at = value_indices(sweep, r.index);
         for (std::size_t k = 0; k < sweep.parameters.size(); ++k) {
@@ -605,7 +641,8 @@ SweepRunSummary run_sweep(const Sweep& sweep, const SweepPointFunction& run_poin
     for (unsigned t = 0; t < jobs; ++t) threads.emplace_back(work);
   }
   if (failure) std::rethrow_exception(failure);
-  summary.stopped = summary.run < summary.points;
+  summary.stopped = summary.run < summary.points ||
+                    (supplied && !supply_ended && options.stop != nullptr && options.stop->load());
   return summary;
 }
 

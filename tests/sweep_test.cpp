@@ -6,15 +6,18 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <fstream>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <set>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "bioxen/sweep.hpp"
@@ -370,6 +373,72 @@ TEST(SweepRun, StopLetsTheRunningPointsFinish) {
   EXPECT_GE(summary.run, 10U);
   EXPECT_LE(summary.run, 11U);  // at most the one other thread's point after the stop
   EXPECT_EQ(summary.run, n);
+}
+
+TEST(SweepRun, ASupplyOfPointsGivesThemOutOneCallAtATime) {
+  const Sweep s = grid(60);
+  // Points handed out from a list, as a process that asks another one for work would.
+  std::vector<std::uint64_t> supply = {59, 3, 17, 0, 42, 8, 9, 30};
+  std::size_t given = 0;
+  std::atomic<int> inside{0};
+  SweepRunOptions o;
+  o.skip = [](std::uint64_t) { return true; };  // not used with a supply
+  o.shards = 7;
+  o.next_point = [&]() -> std::optional<std::uint64_t> {
+    EXPECT_EQ(++inside, 1) << "next_point called by two threads at once";
+    std::this_thread::sleep_for(std::chrono::microseconds{200});
+    --inside;
+    if (given == supply.size()) return std::nullopt;
+    return supply[given++];
+  };
+  const auto out = run(s, 3, o);
+  std::map<std::uint64_t, std::string> expected;
+  const auto all = run(s, 1);
+  for (const auto i : supply) expected[i] = all.at(i);
+  EXPECT_EQ(out, expected);
+  EXPECT_EQ(given, supply.size());
+
+  // The summary counts what the supply gave; a stop ends it early.
+  o.jobs = 2;
+  given = 0;
+  std::atomic<bool> stop{false};
+  o.stop = &stop;
+  std::uint64_t n = 0;
+  const auto summary = bioxen::run_sweep(
+      s, square,
+      [&](SweepPointResult&&) {
+        if (++n == 3) stop = true;
+      },
+      o);
+  EXPECT_TRUE(summary.stopped);
+  EXPECT_EQ(summary.run, n);
+  EXPECT_EQ(summary.points, summary.run);
+  EXPECT_LE(summary.run, 4U);
+  stop = false;
+  given = 0;
+  const auto whole = bioxen::run_sweep(
+      s, square, [](SweepPointResult&&) {}, o);
+  EXPECT_FALSE(whole.stopped);
+  EXPECT_EQ(whole.points, supply.size());
+  EXPECT_EQ(whole.run, supply.size());
+  EXPECT_EQ(whole.failed, 3U);  // 59, 3 and 17: v % 7 == 3
+  EXPECT_EQ(whole.skipped, 0U);
+}
+
+TEST(SweepRun, ASuppliedIndexOutsideTheSweepEndsIt) {
+  const Sweep s = grid(10);
+  SweepRunOptions o;
+  int calls = 0;
+  o.next_point = [&]() -> std::optional<std::uint64_t> { return ++calls == 1 ? 4 : 10; };
+  int results = 0;
+  const auto [message, code] = error_of([&] {
+    (void)bioxen::run_sweep(
+        s, square, [&](SweepPointResult&&) { ++results; }, o);
+  });
+  EXPECT_EQ(code, BioXenErrorCode::invalid_argument);
+  EXPECT_EQ(message, "next_point gave point 10; the sweep has 10 points");
+  EXPECT_EQ(results, 1);  // point 4, before the bad index
+  EXPECT_EQ(calls, 2);
 }
 
 SweepRunOptions jobs(unsigned n) {

@@ -197,11 +197,18 @@ struct BIOXEN_API SweepRunOptions {
   std::uint64_t shards = 1;
   /// When set and it becomes true, no further point starts (the running ones finish).
   const std::atomic<bool>* stop = nullptr;
+  /// When set, the points come from this function instead of shard, shards and skip: each
+  /// thread calls it for its next point (never two threads at once; it may block, e.g. to ask
+  /// another process for work) and stops when it gives nullopt. This is how points are shared
+  /// out as threads become free across processes (`bioxen sweep` under MPI). An index outside
+  /// the sweep ends the sweep with invalid_argument.
+  std::function<std::optional<std::uint64_t>()> next_point;
 };
 
 /// What run_sweep() did.
 struct BIOXEN_API SweepRunSummary {
-  std::uint64_t points = 0;   ///< points of this shard not skipped (to run)
+  /// Points of this shard not skipped (to run); with next_point, the points it gave.
+  std::uint64_t points = 0;
   std::uint64_t run = 0;      ///< points run to a result (ok or failed)
   std::uint64_t failed = 0;   ///< of those, failed
   std::uint64_t skipped = 0;  ///< points of this shard that options.skip left out

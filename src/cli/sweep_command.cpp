@@ -195,8 +195,10 @@ class MpiSession {
   int size_ = 1;
 };
 
-constexpr int tag_row = 1;   ///< a finished point: index, then its CSV and JSON-line rows
+constexpr int tag_row = 1;   ///< finished points: index, then its CSV and JSON-line rows
 constexpr int tag_done = 2;  ///< a rank finished: points run and failed
+constexpr int tag_ask = 3;   ///< a rank asks rank 0 for points
+constexpr int tag_give = 4;  ///< rank 0's answer: point indices (none: there are no more)
 
 /// A finished point on its way from a worker thread to the thread that talks MPI.
 struct FinishedPoint {
@@ -206,7 +208,10 @@ struct FinishedPoint {
   std::string jsonl;
 };
 
-/// Point rows from the worker threads of run_sweep(), for the MPI thread to take.
+/// What the worker threads of run_sweep() and the thread that talks MPI share: the rows of
+/// finished points (workers to MPI) and, on the ranks other than 0, the points rank 0 gave
+/// this rank (MPI to workers). One lock and one condition for both, so that a worker about to
+/// run dry wakes the MPI thread at once.
 class RowQueue {
  public:
   void push(FinishedPoint p) {
@@ -214,24 +219,56 @@ class RowQueue {
       const std::lock_guard lock{mutex_};
       rows_.push_back(std::move(p));
     }
-    cv_.notify_one();
+    cv_.notify_all();
   }
   void close() {
     {
       const std::lock_guard lock{mutex_};
       closed_ = true;
     }
-    cv_.notify_one();
+    cv_.notify_all();
   }
-  /// What is queued, after waiting up to `wait` for something; `closed` says whether no more
-  /// will come.
-  std::deque<FinishedPoint> take(std::chrono::milliseconds wait, bool& closed) {
+  /// What is queued, after waiting up to `wait` for rows, the end, or (`low` > 0) fewer than
+  /// `low` points left to run; `closed` says whether no more rows will come.
+  std::deque<FinishedPoint> take(std::chrono::milliseconds wait, bool& closed,
+                                 std::size_t low = 0) {
     std::unique_lock lock{mutex_};
-    cv_.wait_for(lock, wait, [&] { return closed_ || !rows_.empty(); });
+    cv_.wait_for(lock, wait, [&] {
+      return closed_ || !rows_.empty() || (!supply_ended_ && points_.size() < low);
+    });
     std::deque<FinishedPoint> out;
     out.swap(rows_);
     closed = closed_;
     return out;
+  }
+
+  /// Points to run (empty: there are no more).
+  void give(const std::vector<std::uint64_t>& points) {
+    {
+      const std::lock_guard lock{mutex_};
+      if (points.empty()) supply_ended_ = true;
+      points_.insert(points_.end(), points.begin(), points.end());
+    }
+    cv_.notify_all();
+  }
+  /// Points given and not yet taken.
+  std::size_t points_left() {
+    const std::lock_guard lock{mutex_};
+    return points_.size();
+  }
+  /// A worker's next point (SweepRunOptions::next_point): waits until one is given or there
+  /// are no more, or `stop` is set.
+  std::optional<std::uint64_t> next_point(const std::atomic<bool>* stop) {
+    std::unique_lock lock{mutex_};
+    cv_.notify_all();  // the MPI thread may be waiting for a worker to run low
+    while (points_.empty() && !supply_ended_) {
+      if (stop != nullptr && stop->load()) return std::nullopt;
+      cv_.wait_for(lock, std::chrono::milliseconds{20});
+    }
+    if (points_.empty()) return std::nullopt;
+    const std::uint64_t i = points_.front();
+    points_.pop_front();
+    return i;
   }
 
  private:
@@ -239,6 +276,48 @@ class RowQueue {
   std::condition_variable cv_;
   std::deque<FinishedPoint> rows_;
   bool closed_ = false;
+  std::deque<std::uint64_t> points_;
+  bool supply_ended_ = false;
+};
+
+/// Rank 0's points not yet given out, shared as ranks ask: guided self-scheduling, each
+/// answer a share of what is left (half of it divided by the ranks, 1 to 1024 points), so that
+/// the first answers are large (few messages) and the last ones small (the ranks finish
+/// together, whatever their speed or the points' cost).
+class PointDealer {
+ public:
+  PointDealer(std::vector<std::uint64_t> points, int ranks)
+      : points_(std::move(points)), ranks_(static_cast<std::size_t>(ranks)) {}
+
+  std::vector<std::uint64_t> deal() {
+    const std::lock_guard lock{mutex_};
+    if (ended_) return {};
+    const std::size_t left = points_.size() - next_;
+    const std::size_t n =
+        std::min<std::size_t>(left, std::clamp<std::size_t>(left / (2 * ranks_), 1, 1024));
+    std::vector<std::uint64_t> out(points_.begin() + static_cast<std::ptrdiff_t>(next_),
+                                   points_.begin() + static_cast<std::ptrdiff_t>(next_ + n));
+    next_ += n;
+    return out;
+  }
+  /// One point for rank 0's own threads.
+  std::optional<std::uint64_t> one() {
+    const std::lock_guard lock{mutex_};
+    if (ended_ || next_ == points_.size()) return std::nullopt;
+    return points_[next_++];
+  }
+  /// Gives out nothing more (rank 0 stops or failed).
+  void end() {
+    const std::lock_guard lock{mutex_};
+    ended_ = true;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<std::uint64_t> points_;
+  std::size_t next_ = 0;
+  std::size_t ranks_;
+  bool ended_ = false;
 };
 
 std::string pack(const FinishedPoint& p) {
@@ -297,15 +376,25 @@ void polite_barrier() {
   wait_politely(request);
 }
 
-/// Runs this rank's share of the points (index % size == rank) on its threads. Rank 0 also
-/// receives every other rank's rows, adds them to `results` and publishes; the others send
-/// theirs to rank 0. Returns the summary over all ranks (on rank 0; the others: their own).
+/// Runs the points on every rank's threads. Rank 0 holds the points still to run and gives
+/// them out as ranks ask (PointDealer), its own threads included, so that every rank works
+/// until the last point whatever its speed; it receives every other rank's rows, adds them to
+/// `results` and publishes. The others ask for points before they run dry and send their rows
+/// to rank 0. Returns the summary over all ranks (on rank 0; the others: their own).
 SweepRunSummary run_distributed(const MpiSession& mpi, const Sweep& sweep,
                                 const SweepColumns& columns, SweepResults& results,
                                 SweepRunOptions ro, bool files, ProgressBar& bar) {
-  ro.shard = static_cast<std::uint64_t>(mpi.rank());
-  ro.shards = static_cast<std::uint64_t>(mpi.size());
+  const bool root = mpi.rank() == 0;
   RowQueue queue;
+  std::optional<PointDealer> dealer;
+  if (root) {
+    dealer.emplace(sweep_points_to_run(sweep, ro), mpi.size());
+    ro.next_point = [&] { return dealer->one(); };
+  } else {
+    ro.next_point = [&queue, stop = ro.stop] { return queue.next_point(stop); };
+  }
+  const std::size_t jobs =
+      ro.jobs != 0 ? ro.jobs : std::max(1U, std::thread::hardware_concurrency());
   SweepRunSummary local;
   std::exception_ptr failure;
   std::thread runner([&] {
@@ -319,6 +408,7 @@ SweepRunSummary run_distributed(const MpiSession& mpi, const Sweep& sweep,
           ro);
     } catch (...) {
       failure = std::current_exception();
+      if (dealer) dealer->end();
     }
     queue.close();
   });
@@ -327,10 +417,15 @@ SweepRunSummary run_distributed(const MpiSession& mpi, const Sweep& sweep,
   bool local_closed = false;
   int ranks_done = 1;  // this rank counts when its queue closes
   bool local_counted = false;
-  // The other ranks send the rows of each wake-up as one message, without blocking: a blocking
-  // MPI_Send above the eager limit would spin until rank 0 posts its receive. Each message's
-  // buffer lives (a deque keeps it in place) until its send completes.
+  // Messages leave without blocking (a blocking MPI_Send above the eager limit spins until the
+  // receiver posts its receive); each buffer lives (a deque keeps it in place) until its send
+  // completes.
   std::deque<std::pair<std::string, MPI_Request>> sending;
+  const auto send = [&](std::string bytes, int to, int tag) {
+    auto& [buffer, request] = sending.emplace_back(std::move(bytes), MPI_REQUEST_NULL);
+    MPI_Isend(buffer.data(), static_cast<int>(buffer.size()), MPI_BYTE, to, tag, MPI_COMM_WORLD,
+              &request);
+  };
   const auto reap = [&] {
     while (!sending.empty()) {
       int sent = 0;
@@ -339,38 +434,67 @@ SweepRunSummary run_distributed(const MpiSession& mpi, const Sweep& sweep,
       sending.pop_front();
     }
   };
+  // A rank other than 0 asks again when fewer points are left than its threads, or than half
+  // of the last answer, would run before the next one comes.
+  bool asked = false;
+  bool supply_ended = false;
+  std::size_t last_given = 0;
+  const auto receive = [&](const MPI_Status& st) {
+    int bytes = 0;
+    MPI_Get_count(&st, MPI_BYTE, &bytes);
+    std::string buffer(static_cast<std::size_t>(bytes), '\0');
+    MPI_Recv(buffer.data(), bytes, MPI_BYTE, st.MPI_SOURCE, st.MPI_TAG, MPI_COMM_WORLD,
+             MPI_STATUS_IGNORE);
+    return buffer;
+  };
   try {
-    while (!local_closed || (mpi.rank() == 0 && ranks_done < mpi.size())) {
+    while (!local_closed || (root && ranks_done < mpi.size())) {
+      const std::size_t low =
+          root || asked || supply_ended ? 0 : std::max(2 * jobs, last_given / 2);
+      // Rank 0 answers within 2 ms; the others wake for their rows, or a worker running low.
+      const auto wait = std::chrono::milliseconds{root || asked ? 2 : 20};
       std::string batch;
-      for (auto& p : queue.take(std::chrono::milliseconds{20}, local_closed)) {
-        if (mpi.rank() == 0) {
+      for (auto& p : queue.take(wait, local_closed, low)) {
+        if (root) {
           results.add(p.index, std::move(p.csv), std::move(p.jsonl));
           bar.update(++done);
         } else {
           batch += pack(p);
         }
       }
-      if (!batch.empty()) {
-        auto& [bytes, request] = sending.emplace_back(std::move(batch), MPI_REQUEST_NULL);
-        MPI_Isend(bytes.data(), static_cast<int>(bytes.size()), MPI_BYTE, 0, tag_row,
-                  MPI_COMM_WORLD, &request);
+      if (!batch.empty()) send(std::move(batch), 0, tag_row);
+      if (!root && !local_closed && !asked && !supply_ended &&
+          queue.points_left() < std::max(low, std::size_t{1})) {
+        send(std::string(1, '\0'), 0, tag_ask);
+        asked = true;
       }
       reap();
       if (local_closed && !local_counted) {
         local_counted = true;
-        if (mpi.rank() != 0) {
+        if (!root) {
           const std::uint64_t counts[3] = {local.run, local.failed, failure ? 1U : 0U};
           MPI_Send(counts, 3, MPI_UINT64_T, 0, tag_done, MPI_COMM_WORLD);
         }
       }
-      if (mpi.rank() != 0) continue;
+      if (root && ro.stop != nullptr && ro.stop->load()) dealer->end();
       bool received = false;
-      for (;;) {  // every message waiting from the other ranks
+      for (;;) {  // every message waiting
         int waiting = 0;
         MPI_Status st;
         MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_COMM_WORLD, &waiting, &st);
         if (waiting == 0) break;
         received = true;
+        if (!root) {  // rank 0's answer: points to run
+          const std::string buffer = receive(st);
+          std::vector<std::uint64_t> points(buffer.size() / sizeof(std::uint64_t));
+          if (!points.empty())
+            std::memcpy(points.data(), buffer.data(), points.size() * sizeof(std::uint64_t));
+          queue.give(points);
+          asked = false;
+          last_given = points.size();
+          supply_ended = points.empty();
+          continue;
+        }
         if (st.MPI_TAG == tag_done) {
           std::uint64_t counts[3] = {};
           MPI_Recv(counts, 3, MPI_UINT64_T, st.MPI_SOURCE, tag_done, MPI_COMM_WORLD,
@@ -384,17 +508,20 @@ SweepRunSummary run_distributed(const MpiSession& mpi, const Sweep& sweep,
           ++ranks_done;
           continue;
         }
-        int bytes = 0;
-        MPI_Get_count(&st, MPI_BYTE, &bytes);
-        std::string buffer(static_cast<std::size_t>(bytes), '\0');
-        MPI_Recv(buffer.data(), bytes, MPI_BYTE, st.MPI_SOURCE, tag_row, MPI_COMM_WORLD,
-                 MPI_STATUS_IGNORE);
+        const std::string buffer = receive(st);
+        if (st.MPI_TAG == tag_ask) {
+          const std::vector<std::uint64_t> points = dealer->deal();
+          std::string answer(points.size() * sizeof(std::uint64_t), '\0');
+          if (!points.empty()) std::memcpy(answer.data(), points.data(), answer.size());
+          send(std::move(answer), st.MPI_SOURCE, tag_give);
+          continue;
+        }
         for (FinishedPoint& p : unpack(buffer)) {
           results.add(p.index, std::move(p.csv), std::move(p.jsonl));
           bar.update(++done);
         }
       }
-      if (files) results.publish(std::chrono::milliseconds{1000});
+      if (root && files) results.publish(std::chrono::milliseconds{1000});
       // This rank's points are done: wait for the others' without spinning (take() returns at
       // once when the queue is closed).
       if (local_closed && !received) std::this_thread::sleep_for(std::chrono::milliseconds{2});
@@ -406,7 +533,7 @@ SweepRunSummary run_distributed(const MpiSession& mpi, const Sweep& sweep,
   }
   runner.join();
   if (failure) std::rethrow_exception(failure);
-  if (mpi.rank() != 0) return local;
+  if (!root) return local;
   total.points = done;
   total.run += local.run;
   total.failed += local.failed;

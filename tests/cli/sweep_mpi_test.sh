@@ -30,6 +30,15 @@ grep -q "in each of 2 MPI processes" mpi.txt || fail "not run on 2 ranks: $(cat 
 cmp local.csv mpi.csv || fail "the CSV of 2 ranks differs from the local one"
 cmp local.jsonl mpi.jsonl || fail "the JSON lines of 2 ranks differ from the local ones"
 
+# Three ranks of two threads each (more threads than cores): rank 0 shares the points out as
+# threads become free, and the files are the same bytes again.
+# shellcheck disable=SC2086
+"$mpiexec" $flags -np 3 "$bioxen" sweep "$sweep" --out mpi3.csv --jsonl mpi3.jsonl --jobs 2 \
+  --no-progress >mpi3.txt 2>&1 || fail "mpirun -np 3 exited with $?: $(cat mpi3.txt)"
+grep -q "in each of 3 MPI processes" mpi3.txt || fail "not run on 3 ranks: $(cat mpi3.txt)"
+cmp local.csv mpi3.csv || fail "the CSV of 3 ranks differs from the local one"
+cmp local.jsonl mpi3.jsonl || fail "the JSON lines of 3 ranks differ from the local ones"
+
 # Resume under MPI: the header and four rows of the local run, as a killed sweep leaves them.
 head -n 5 local.csv >part.csv
 # shellcheck disable=SC2086
@@ -47,4 +56,4 @@ rc=$?
 set -e
 [ "$rc" = 3 ] || fail "a malformed sweep under mpirun exited with $rc, not 3"
 [ "$(grep -c '^error \[BX005\]' bad.err)" = 1 ] || fail "not one error line: $(cat bad.err)"
-echo "ok: 2 ranks wrote the local results, resumed them, and refused a bad sweep"
+echo "ok: 2 and 3 ranks wrote the local results, 2 resumed them and refused a bad sweep"
