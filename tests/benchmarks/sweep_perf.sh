@@ -4,6 +4,7 @@
 # ranks, each the median of REPEAT runs (default 3) of the whole command.
 #   sh tests/benchmarks/sweep_perf.sh BIOXEN [MPIEXEC]
 # BIOXEN: a Release build of the tool (with -DBIOXEN_WITH_MPI=ON for the MPI figure).
+# MPIFLAGS: more options for MPIEXEC, e.g. "--mca pml ob1" (docs/SWEEPS.md: start-up).
 set -eu
 bioxen=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 mpiexec=${2:-}
@@ -37,12 +38,12 @@ printf '1 thread : %.2f s, %.2f points/s\n' "$t1" "$(echo "$points / $t1" | bc -
 printf '2 threads: %.2f s, %.2f points/s, parallel efficiency %.1f %%\n' "$t2" \
   "$(echo "$points / $t2" | bc -l)" "$(echo "100 * $t1 / (2 * $t2)" | bc -l)"
 if [ -n "$mpiexec" ]; then
-  flags="--oversubscribe"
+  flags="--oversubscribe ${MPIFLAGS:-}"
   if [ "$(id -u)" = 0 ]; then flags="$flags --allow-run-as-root"; fi
   # shellcheck disable=SC2086
   tm=$(median "$mpiexec" $flags -np 2 "$bioxen" sweep "$sweep" --out m.csv --overwrite --jobs 1 --no-progress)
   cmp a.csv m.csv
-  printf '2 MPI ranks x 1 thread: %.2f s, %.2f points/s, %.1f %% of 2 threads\n' "$tm" \
-    "$(echo "$points / $tm" | bc -l)" "$(echo "100 * $t2 / $tm" | bc -l)"
+  printf '2 MPI ranks x 1 thread%s: %.2f s, %.2f points/s, %.1f %% of 2 threads\n' "${MPIFLAGS:+ ($MPIFLAGS)}" \
+    "$tm" "$(echo "$points / $tm" | bc -l)" "$(echo "100 * $t2 / $tm" | bc -l)"
 fi
 # The machinery's overhead per point is bench_sweep_machinery's (Google Benchmark, in process).
