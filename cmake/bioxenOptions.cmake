@@ -46,6 +46,22 @@ set_property(CACHE BIOXEN_WITH_LINE_EDITOR PROPERTY STRINGS AUTO ON OFF)
 set(BIOXEN_WITH_MPI AUTO CACHE STRING "MPI for bioxen sweep: AUTO (when found), ON or OFF")
 set_property(CACHE BIOXEN_WITH_MPI PROPERTY STRINGS AUTO ON OFF)
 
+# The Python package `bioxen` (python/; docs/PYTHON.md): pybind11 (Debian's pybind11-dev) and
+# Python 3 with its headers (python3-dev). AUTO: built when both are found, at top level only
+# (as a subproject it is OFF); ON: they must be found; OFF: not built.
+if(PROJECT_IS_TOP_LEVEL)
+  set(_bioxen_python_default AUTO)
+else()
+  set(_bioxen_python_default OFF)
+endif()
+set(BIOXEN_BUILD_PYTHON ${_bioxen_python_default}
+    CACHE STRING "The Python package (pybind11): AUTO (when found, top level), ON or OFF")
+set_property(CACHE BIOXEN_BUILD_PYTHON PROPERTY STRINGS AUTO ON OFF)
+# Where `cmake --install` puts the package, relative to the prefix (empty: the interpreter's
+# own choice for the prefix, see python/CMakeLists.txt).
+set(BIOXEN_PYTHON_INSTALL_DIR "" CACHE STRING
+    "Where the Python package is installed, relative to the prefix (empty: automatic)")
+
 # --- how it is built --------------------------------------------------------------------
 # OFF by default: a release built with a newer compiler must not fail on a warning that
 # compiler has just learnt. The dev, asan, tsan, clang, tidy and prerelease presets turn it on.

@@ -2,8 +2,10 @@
 # Installs the Debian 12 packages BioXen needs that are missing on this machine.
 #
 #   sh cmake/setup-debian.sh           # to build the library, the tool and the examples
-#   sh cmake/setup-debian.sh --tests   # ... and to run the whole test suite (with chromium and
-#                                      # Open MPI, for the sweep test on two MPI ranks)
+#   sh cmake/setup-debian.sh --tests   # ... and to run the whole test suite (with chromium,
+#                                      # Open MPI for the sweep test on two MPI ranks, and the
+#                                      # Python package with pytest)
+#   --python    ... and the Python package's build (pybind11, Python headers) and NumPy
 #   --mpi       ... and Open MPI, for `bioxen sweep` across machines (docs/SWEEPS.md)
 #   --docs      ... and to build the HTML API reference (Doxygen)
 #   --release   ... and to build and check the release packages (cpack, dpkg-shlibdeps, lintian)
@@ -20,7 +22,8 @@ packages="g++ cmake make pkg-config libfmt-dev libspdlog-dev nlohmann-json3-dev 
 check_only=0
 for arg in "$@"; do
   case "$arg" in
-    --tests) packages="$packages libgtest-dev libgmock-dev libbenchmark-dev clang-format git chromium libopenmpi-dev openmpi-bin" ;;
+    --tests) packages="$packages libgtest-dev libgmock-dev libbenchmark-dev clang-format git chromium libopenmpi-dev openmpi-bin pybind11-dev python3-dev python3-numpy python3-pytest python3-venv" ;;
+    --python) packages="$packages pybind11-dev python3-dev python3-numpy" ;;
     --mpi) packages="$packages libopenmpi-dev openmpi-bin" ;;
     --browser) packages="$packages chromium" ;;
     --clang) packages="$packages clang" ;;
@@ -29,7 +32,7 @@ for arg in "$@"; do
     --release) packages="$packages dpkg-dev file lintian" ;;
     --check) check_only=1 ;;
     -h | --help)
-      sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
+      sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'
       exit 0
       ;;
     *)
