@@ -67,6 +67,7 @@ set(CPACK_DEB_COMPONENT_INSTALL ON)
 #   bioxen_development (+ anything installed without a COMPONENT) -> libbioxen-dev
 #   bioxen_library (shared builds: libbioxen.so.<SOVERSION>)      -> libbioxen<SOVERSION>
 #   bioxen_runtime (the tool, its manual page, completion, guides) -> bioxen
+#   bioxen_python_deb (the Python package under /usr/lib/python3)  -> python3-bioxen
 # Components join a package through a group; "Unspecified" is in the dev group so that an
 # install() rule that forgets its COMPONENT still ships instead of becoming a fourth package.
 include(CPackComponent)
@@ -83,6 +84,8 @@ cpack_add_component(bioxen_development GROUP development)
 cpack_add_component(Unspecified GROUP development)
 cpack_add_component(bioxen_library GROUP library)
 cpack_add_component(bioxen_runtime GROUP runtime)
+cpack_add_component_group(python DESCRIPTION "The Python package")
+cpack_add_component(bioxen_python_deb GROUP python)
 # Only the components that install something: no empty package.
 set(CPACK_COMPONENTS_ALL bioxen_development Unspecified)
 if(_bioxen_type STREQUAL "SHARED_LIBRARY")
@@ -90,6 +93,9 @@ if(_bioxen_type STREQUAL "SHARED_LIBRARY")
 endif()
 if(TARGET bioxen_cli)
   list(APPEND CPACK_COMPONENTS_ALL bioxen_runtime)
+endif()
+if(TARGET bioxen_python)
+  list(APPEND CPACK_COMPONENTS_ALL bioxen_python_deb)
 endif()
 
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)  # <name>_<version>_<arch>.deb
@@ -164,6 +170,25 @@ if(_bioxen_type STREQUAL "SHARED_LIBRARY")
   set(CPACK_DEBIAN_RUNTIME_PACKAGE_DEPENDS "${BIOXEN_DEB_LIBRARY_PACKAGE} (= ${PROJECT_VERSION})")
 endif()
 
+# python3-bioxen: the Python package for the system's Python 3 (its extension module is
+# built for one minor version). NumPy is for Recorder.columns() only.
+set(CPACK_DEBIAN_PYTHON_PACKAGE_NAME "python3-bioxen")
+set(CPACK_DEBIAN_PYTHON_PACKAGE_SECTION python)
+set(CPACK_DEBIAN_PYTHON_DESCRIPTION
+    "The Python package: import bioxen, the C++ API with Python exceptions,
+NumPy time series and the GIL released around long runs, and
+bioxen.legacy, the original BioXen Python library's API on the C++ engine.")
+if(TARGET bioxen_python)
+  math(EXPR _bioxen_py_next "${Python_VERSION_MINOR} + 1")
+  set(CPACK_DEBIAN_PYTHON_PACKAGE_DEPENDS
+      "python3 (>= ${Python_VERSION_MAJOR}.${Python_VERSION_MINOR}~), python3 (<< ${Python_VERSION_MAJOR}.${_bioxen_py_next})")
+  set(CPACK_DEBIAN_PYTHON_PACKAGE_RECOMMENDS "python3-numpy")
+  if(_bioxen_type STREQUAL "SHARED_LIBRARY")
+    string(APPEND CPACK_DEBIAN_PYTHON_PACKAGE_DEPENDS
+           ", ${BIOXEN_DEB_LIBRARY_PACKAGE} (= ${PROJECT_VERSION})")
+  endif()
+endif()
+
 # /usr/share/doc/<package>/copyright and the Debian changelog in every .deb (Debian policy
 # 12.5 and 12.7). The changelog is generated: one entry for this version, dated from its
 # CHANGELOG.md entry, signed by the Maintainer, compressed with gzip -9n. The packages are
@@ -176,7 +201,8 @@ if(_bioxen_deb)
   set(_bioxen_deb_docs
     "libbioxen-dev\;bioxen_development"
     "${BIOXEN_DEB_LIBRARY_PACKAGE}\;bioxen_library"
-    "bioxen\;bioxen_runtime")
+    "bioxen\;bioxen_runtime"
+    "python3-bioxen\;bioxen_python_deb")
   foreach(_pair IN LISTS _bioxen_deb_docs)
     list(GET _pair 0 _pkg)
     list(GET _pair 1 _comp)

@@ -22,7 +22,7 @@ packages="g++ cmake make pkg-config libfmt-dev libspdlog-dev nlohmann-json3-dev 
 check_only=0
 for arg in "$@"; do
   case "$arg" in
-    --tests) packages="$packages libgtest-dev libgmock-dev libbenchmark-dev clang-format git chromium libopenmpi-dev openmpi-bin pybind11-dev python3-dev python3-numpy python3-pytest python3-venv" ;;
+    --tests) packages="$packages libgtest-dev libgmock-dev libbenchmark-dev clang-format git chromium libopenmpi-dev openmpi-bin pybind11-dev python3-dev python3-numpy python3-pytest python3-venv python3-setuptools python3-wheel" ;;
     --python) packages="$packages pybind11-dev python3-dev python3-numpy" ;;
     --mpi) packages="$packages libopenmpi-dev openmpi-bin" ;;
     --browser) packages="$packages chromium" ;;

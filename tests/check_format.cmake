@@ -5,7 +5,8 @@ if(NOT CLANG_FORMAT)
 endif()
 file(GLOB_RECURSE files
   "${SOURCE_DIR}/include/*.hpp" "${SOURCE_DIR}/src/*.cpp" "${SOURCE_DIR}/src/*.hpp"
-  "${SOURCE_DIR}/tests/*.cpp" "${SOURCE_DIR}/tests/*.hpp" "${SOURCE_DIR}/examples/*.cpp")
+  "${SOURCE_DIR}/tests/*.cpp" "${SOURCE_DIR}/tests/*.hpp" "${SOURCE_DIR}/examples/*.cpp"
+  "${SOURCE_DIR}/python/*.cpp" "${SOURCE_DIR}/python/*.hpp")
 list(FILTER files EXCLUDE REGEX "/build/")
 set(bad "")
 foreach(f IN LISTS files)
