@@ -7,7 +7,7 @@ A host cell's ribosomes, RNA polymerase, ATP and genome space are shared among g
 
     import bioxen
     hv = bioxen.BioXenHypervisor(chassis=bioxen.ChassisType.ecoli)
-    hv.create_vm("guest", "syn3a", bioxen.ResourceAllocation(ribosomes=20))
+    hv.create_vm("guest", "syn3a_recoded", bioxen.ResourceAllocation(ribosomes=20))
     hv.start_vm("guest")
     hv.run_for(60.0)                       # virtual seconds; the GIL is released
     print(hv.get_host_status().doubling_time_min)

@@ -121,7 +121,7 @@ void bind_config(py::module_& m) {
            &ProductionConfigManager::validate_production_requirements)
       .def("__repr__", [](const ProductionConfigManager& c) {
         return "ProductionConfigManager(config_path=" +
-               py::repr(py::cast(c.config_path())).cast<std::string>() + ")";
+               py::repr(py::str(c.config_path().string())).cast<std::string>() + ")";
       });
 }
 

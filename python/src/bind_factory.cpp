@@ -12,8 +12,10 @@
 namespace bioxen::python {
 
 void bind_factory(py::module_& m) {
-  py::class_<XcpngConfig> x(m, "XcpngConfig",
-                            "Where an XCP-ng VM would run; the password is never serialised");
+  py::class_<XcpngConfig> x(
+      m, "XcpngConfig",
+      "Where an XCP-ng VM would run; the password is never serialised (to_dict() shows "
+      "'***', a pickle leaves it empty; copy keeps it)");
   x.def(
        py::init([](const py::kwargs& kw) { return from_keywords<XcpngConfig>(kw, "XcpngConfig"); }))
       .def_readwrite("xapi_url", &XcpngConfig::xapi_url)
@@ -26,7 +28,30 @@ void bind_factory(py::module_& m) {
       .def_readwrite("storage_repository", &XcpngConfig::storage_repository)
       .def_readwrite("vm_memory", &XcpngConfig::vm_memory)
       .def_readwrite("vm_vcpus", &XcpngConfig::vm_vcpus);
-  add_value_methods(x, "XcpngConfig");
+  // Its JSON form is validated, so a pickle of it refused a config still being filled in:
+  // pickle the fields as they are, except the password (never serialised: it comes back empty).
+  add_value_methods(x, "XcpngConfig", /*pickle_by_json=*/false);
+  x.def(py::pickle(
+      [](const XcpngConfig& c) {
+        return py::make_tuple(c.xapi_url, c.username, std::string(), c.ssh_user, c.template_name,
+                              c.ssh_key_path, c.network_uuid, c.storage_repository, c.vm_memory,
+                              c.vm_vcpus);
+      },
+      [](const py::tuple& t) {
+        if (t.size() != 10) throw py::value_error("XcpngConfig: a pickle of 10 fields expected");
+        XcpngConfig c;
+        c.xapi_url = t[0].cast<std::string>();
+        c.username = t[1].cast<std::string>();
+        c.password = t[2].cast<std::string>();
+        c.ssh_user = t[3].cast<std::string>();
+        c.template_name = t[4].cast<std::string>();
+        c.ssh_key_path = t[5].cast<std::string>();
+        c.network_uuid = t[6].cast<std::string>();
+        c.storage_repository = t[7].cast<std::string>();
+        c.vm_memory = t[8].cast<std::string>();
+        c.vm_vcpus = t[9].cast<decltype(c.vm_vcpus)>();
+        return c;
+      }));
 
   m.def("get_supported_biological_types", &get_supported_biological_types);
   m.def("get_supported_vm_types", &get_supported_vm_types);

@@ -43,6 +43,30 @@ void bind_genome(py::module_& m) {
       .def_readonly("essential", &Gene::essential, "True/False where the source says, else None")
       .def_readonly("other_code_length_aa", &Gene::other_code_length_aa);
   add_value_methods(gene, "Gene");
+  // No from_json for a Gene: pickle its fields (a Gene is a value, copied out of its Genome).
+  gene.def(py::pickle(
+      [](const Gene& g) {
+        return py::make_tuple(g.locus_tag, g.name, g.product, g.type, g.start, g.end,
+                              std::string(1, g.strand), g.length_bp, g.protein_length_aa,
+                              g.essential, g.other_code_length_aa);
+      },
+      [](const py::tuple& t) {
+        if (t.size() != 11) throw py::value_error("Gene: a pickle of 11 fields expected");
+        Gene g;
+        g.locus_tag = t[0].cast<std::string>();
+        g.name = t[1].cast<std::string>();
+        g.product = t[2].cast<std::string>();
+        g.type = t[3].cast<GeneType>();
+        g.start = t[4].cast<std::uint64_t>();
+        g.end = t[5].cast<std::uint64_t>();
+        const auto strand = t[6].cast<std::string>();
+        g.strand = strand.empty() ? '+' : strand.front();
+        g.length_bp = t[7].cast<std::uint64_t>();
+        g.protein_length_aa = t[8].cast<std::uint32_t>();
+        g.essential = t[9].cast<std::optional<bool>>();
+        g.other_code_length_aa = t[10].cast<decltype(g.other_code_length_aa)>();
+        return g;
+      }));
 
   py::class_<GeneticCodeCheck>(m, "GeneticCodeCheck",
                                "What a host's genetic code does to a genome's proteins")

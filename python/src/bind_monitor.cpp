@@ -28,7 +28,14 @@ void bind_monitor(py::module_& m) {
       .def_readwrite("history_capacity", &MonitorOptions::history_capacity)
       .def_readwrite("max_vm_shares", &MonitorOptions::max_vm_shares)
       .def_readwrite("sample_vms", &MonitorOptions::sample_vms)
-      .def_readwrite("latency_sample_period", &MonitorOptions::latency_sample_period);
+      .def_readwrite("latency_sample_period", &MonitorOptions::latency_sample_period)
+      .def("__repr__", [](const MonitorOptions& o) {
+        return "MonitorOptions(latency_window=" + std::to_string(o.latency_window) +
+               ", history_capacity=" + std::to_string(o.history_capacity) +
+               ", max_vm_shares=" + std::to_string(o.max_vm_shares) +
+               ", sample_vms=" + (o.sample_vms ? "True" : "False") +
+               ", latency_sample_period=" + std::to_string(o.latency_sample_period) + ")";
+      });
 
   py::class_<ProductionMonitor>(
       m, "ProductionMonitor",

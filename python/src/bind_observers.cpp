@@ -144,7 +144,13 @@ void bind_observers(py::module_& m) {
            py::arg("quantum_grants") = false)
       .def_readwrite("operation_sample_period", &ObserverOptions::operation_sample_period)
       .def_readwrite("quanta", &ObserverOptions::quanta)
-      .def_readwrite("quantum_grants", &ObserverOptions::quantum_grants);
+      .def_readwrite("quantum_grants", &ObserverOptions::quantum_grants)
+      .def("__repr__", [](const ObserverOptions& o) {
+        return "ObserverOptions(operation_sample_period=" +
+               std::to_string(o.operation_sample_period) +
+               ", quanta=" + (o.quanta ? "True" : "False") +
+               ", quantum_grants=" + (o.quantum_grants ? "True" : "False") + ")";
+      });
 
   py::class_<OperationEvent>(m, "OperationEvent", "One lifecycle operation, as it finished")
       .def_readonly("kind", &OperationEvent::kind)
@@ -172,7 +178,13 @@ void bind_observers(py::module_& m) {
       .def_readonly("vm_id", &QuantumGrant::vm_id)
       .def_readonly("ribosome_units", &QuantumGrant::ribosome_units)
       .def_readonly("amino_acids", &QuantumGrant::amino_acids)
-      .def_readonly("throttled", &QuantumGrant::throttled);
+      .def_readonly("throttled", &QuantumGrant::throttled)
+      .def("__repr__", [](const QuantumGrant& g) {
+        return "QuantumGrant(" + py::repr(py::str(g.vm_id)).cast<std::string>() +
+               ", ribosome_units=" + py::repr(py::cast(g.ribosome_units)).cast<std::string>() +
+               ", amino_acids=" + py::repr(py::cast(g.amino_acids)).cast<std::string>() +
+               (g.throttled ? ", throttled)" : ")");
+      });
 
   py::class_<QuantumEvent>(m, "QuantumEvent", "One scheduler quantum, as it finished")
       .def_readonly("quantum", &QuantumEvent::quantum)
@@ -187,7 +199,13 @@ void bind_observers(py::module_& m) {
       .def_readonly("host_growth_rate_per_h", &QuantumEvent::host_growth_rate_per_h)
       .def_readonly("host_stalled", &QuantumEvent::host_stalled)
       .def_readonly("host_state_changed", &QuantumEvent::host_state_changed)
-      .def_readonly("grants", &QuantumEvent::grants);
+      .def_readonly("grants", &QuantumEvent::grants)
+      .def("__repr__", [](const QuantumEvent& e) {
+        return "QuantumEvent(quantum=" + std::to_string(e.quantum) +
+               ", end_us=" + std::to_string(e.end_us) +
+               ", running_vms=" + std::to_string(e.running_vms) +
+               ", amino_acids=" + py::repr(py::cast(e.amino_acids)).cast<std::string>() + ")";
+      });
 
   py::class_<HypervisorObserver, PyObserver, std::shared_ptr<HypervisorObserver>>(
       m, "HypervisorObserver",

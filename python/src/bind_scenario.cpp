@@ -28,6 +28,25 @@ std::function<void(Args...)> with_gil(const py::object& fn) {
   };
 }
 
+// A Python bioxen.errors.BioXenException with a known code as the C++ BioXenException (its
+// code, message and details); returns if `e` is anything else.
+void rethrow_as_bioxen_exception(py::error_already_set& e) {
+  py::object base = py::module_::import("bioxen.errors").attr("BioXenException");
+  if (!e.matches(base)) return;
+  py::object value = e.value();
+  const py::object code_obj = value.attr("code");
+  if (code_obj.is_none()) return;
+  const auto code_text = code_obj.cast<std::string>();
+  for (const auto code : all_error_codes) {
+    if (error_code_string(code) != code_text) continue;
+    const auto message = py::str(value.attr("message")).cast<std::string>();
+    nlohmann::json details = from_python(value.attr("details"), "details");
+    if (!details.is_object()) details = nlohmann::json::object();
+    details.erase("code");
+    throw BioXenException(code, message, std::move(details));
+  }
+}
+
 py::dict metrics_dict(const std::vector<SweepMetric>& metrics) {
   py::dict out;
   for (const auto& metric : metrics) out[py::str(metric.name)] = to_python(metric.value);
@@ -120,7 +139,14 @@ void bind_scenario(py::module_& m) {
       .def_readonly("amino_acids_per_s", &GuestShare::amino_acids_per_s)
       .def_readonly("translation_share", &GuestShare::translation_share)
       .def_readonly("ribosomes_on_chains", &GuestShare::ribosomes_on_chains)
-      .def_readonly("ribosome_share", &GuestShare::ribosome_share);
+      .def_readonly("ribosome_share", &GuestShare::ribosome_share)
+      .def("__repr__", [](const GuestShare& g) {
+        return "GuestShare(" + py::repr(py::str(g.vm_id)).cast<std::string>() +
+               ", translation_share=" +
+               py::repr(py::float_(g.translation_share)).cast<std::string>() +
+               ", ribosome_share=" + py::repr(py::float_(g.ribosome_share)).cast<std::string>() +
+               ")";
+      });
 
   py::class_<ScenarioResult>(m, "ScenarioResult", "What a scenario run gives")
       .def_readonly("vms", &ScenarioResult::vms)
@@ -222,9 +248,35 @@ void bind_sweep(py::module_& m) {
                std::to_string(s.point_count()) + " points)";
       });
 
-  m.def("parse_sweep", &parse_sweep, py::arg("data"), py::arg("source") = "<dict>",
-        py::arg("base_dir") = ".");
-  m.def("read_sweep_file", &read_sweep_file, py::arg("file"));
+  // What `bioxen sweep` checks before anything runs: every value of every parameter on its
+  // own in the base, read by the scenario reader (parse_sweep() alone leaves the base as is).
+  const auto check_values = [](const Sweep& sweep) {
+    check_sweep_values(sweep, [&sweep](const nlohmann::json& scenario) {
+      (void)parse_scenario(scenario, sweep.base_source, sweep.base_dir);
+    });
+  };
+  m.def(
+      "parse_sweep",
+      [check_values](const nlohmann::json& j, const std::string& source,
+                     const std::filesystem::path& base_dir, bool check) {
+        auto sweep = parse_sweep(j, source, base_dir);
+        if (check) check_values(sweep);
+        return sweep;
+      },
+      py::arg("data"), py::arg("source") = "<dict>", py::arg("base_dir") = ".", py::kw_only(),
+      py::arg("check") = true,
+      "A Sweep from a dict; with check (the default) every value is checked against the "
+      "scenario schema on its own, as `bioxen sweep` does (BX005 naming the parameter)");
+  m.def(
+      "read_sweep_file",
+      [check_values](const std::filesystem::path& file, bool check) {
+        auto sweep = read_sweep_file(file);
+        if (check) check_values(sweep);
+        return sweep;
+      },
+      py::arg("file"), py::kw_only(), py::arg("check") = true);
+  m.def("check_sweep_values", check_values, py::arg("sweep"),
+        "Checks every value of every parameter on its own against the scenario schema");
   m.def("sweep_point_metric_names", &sweep_point_metric_names);
   m.def("sweep_vm_metric_names", &sweep_vm_metric_names);
   m.def(
@@ -242,7 +294,17 @@ void bind_sweep(py::module_& m) {
             arg["index"] = p.index;
             arg["values"] = to_python(nlohmann::json(p.values));
             arg["scenario"] = to_python(p.scenario);
-            const nlohmann::json got = from_python((*fn)(arg), "point_function(point)");
+            py::object returned;
+            try {
+              returned = (*fn)(arg);
+            } catch (py::error_already_set& e) {
+              // A bioxen error (an engine call's, or one raised by the function) fails this
+              // point, as a BioXenException of the default point function does; any other
+              // exception ends the sweep.
+              rethrow_as_bioxen_exception(e);
+              throw;
+            }
+            const nlohmann::json got = from_python(returned, "point_function(point)");
             if (!got.is_object()) {
               throw BioXenException(BioXenErrorCode::invalid_argument,
                                     "run_sweep: point_function must return a dict of metrics",

@@ -43,8 +43,10 @@ T from_keywords(const py::kwargs& kwargs, std::string_view type_name) {
 
 /// to_dict(), from_dict(), __repr__, ==, copy and pickling of a value type through its JSON
 /// adapters (to_json/from_json). Read-write attributes are added by the caller.
+/// pickle_by_json = false: the caller defines the pickling (a type whose JSON form is lossy).
 template <class T, class... Extra>
-py::class_<T, Extra...>& add_value_methods(py::class_<T, Extra...>& cls, std::string_view name) {
+py::class_<T, Extra...>& add_value_methods(py::class_<T, Extra...>& cls, std::string_view name,
+                                           bool pickle_by_json = true) {
   const std::string type_name(name);
   cls.def(
       "to_dict", [](const T& v) { return nlohmann::json(v); },
@@ -62,8 +64,10 @@ py::class_<T, Extra...>& add_value_methods(py::class_<T, Extra...>& cls, std::st
     cls.def_static(
         "from_dict", [](const nlohmann::json& j) { return j.get<T>(); }, py::arg("data"),
         "The value from its dict form (what to_dict() gives).");
-    cls.def(py::pickle([](const T& v) { return nlohmann::json(v); },
-                       [](const nlohmann::json& j) { return j.get<T>(); }));
+    if (pickle_by_json) {
+      cls.def(py::pickle([](const T& v) { return nlohmann::json(v); },
+                         [](const nlohmann::json& j) { return j.get<T>(); }));
+    }
   }
   return cls;
 }
@@ -124,7 +128,9 @@ py::enum_<E> bind_enum(py::handle scope, const char* name, const char* doc,
   py::enum_<E> e(scope, name, doc);
   e.def(py::init([from_string](const std::string& text) { return from_string(text); }),
         py::arg("name"));
-  e.def("__str__", [](E v) { return std::string(to_string(v)); });
+  // Replaces pybind11's __str__ ("VMState.running"; e.def would only add an overload).
+  e.attr("__str__") =
+      py::cpp_function([](E v) { return std::string(to_string(v)); }, py::is_method(e));
   py::implicitly_convertible<py::str, E>();
   return e;
 }
@@ -134,8 +140,20 @@ py::enum_<E> bind_enum(py::handle scope, const char* name, const char* doc,
 template <class E, class Table>
 py::enum_<E> bind_named_enum(py::handle scope, const char* name, const char* doc,
                              const Table& table) {
-  auto e = bind_enum<E>(scope, name, doc,
-                        [](const std::string& text) { return nlohmann::json(text).get<E>(); });
+  // From the table, not from_json: not every enum has JSON adapters (ChassisType, GeneType
+  // would read as numbers).
+  auto e = bind_enum<E>(
+      scope, name, doc, [&table, type_name = std::string(name)](const std::string& text) {
+        std::string expected;
+        for (const auto& row : table) {
+          if (row.name == text) return row.value;
+          expected += (expected.empty() ? "" : ", ") + std::string(row.name);
+        }
+        throw BioXenException(
+            BioXenErrorCode::invalid_argument,
+            "unknown " + type_name + " '" + text + "' (expected " + expected + ")",
+            {{"value", text}, {"expected", expected}});
+      });
   for (const auto& row : table) e.value(std::string(row.name).c_str(), row.value);
   return e;
 }
