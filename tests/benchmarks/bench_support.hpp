@@ -33,9 +33,9 @@ inline bioxen::ProductionConfig scale_config(
 
 inline bioxen::ChassisProfile scale_chassis() {
   bioxen::ChassisProfile p = bioxen::chassis_profile(bioxen::ChassisType::ecoli);
-  p.name = "E. coli, unlimited genome space";
-  p.genome_space_kb = 1'000'000'000'000ULL;
-  p.rna_polymerases = 1'000'000'000;  // 10 RNA polymerases for each of 10^8 VMs
+  p.name = "E. coli, the largest genome space and RNA polymerase pool a profile may have";
+  p.genome_space_kb = bioxen::max_genome_length_bp / 1000;  // 10^9 kb: 1.8 million syn3A guests
+  p.rna_polymerases = 1'000'000;                            // the profile limit
   return p;
 }
 
@@ -64,7 +64,13 @@ inline bioxen::BioXenHypervisor& idle_hypervisor(std::int64_t n) {
   if (built != n) {
     hv.reset();
     hv = std::make_unique<bioxen::BioXenHypervisor>(scale_config(), scale_chassis());
-    for (std::int64_t i = 0; i < n; ++i) hv->create_vm(vm_id(i), "syn3a_recoded");
+    // Idle VMs reserve genome space only (the chassis' 10^6 RNA polymerases would hold 10^5
+    // VMs of the default 10 each).
+    bioxen::ResourceAllocation idle;
+    idle.ribosomes = 0;
+    idle.atp_percentage = 0.0;
+    idle.rna_polymerase = 0;
+    for (std::int64_t i = 0; i < n; ++i) hv->create_vm(vm_id(i), "syn3a_recoded", idle);
     built = n;
   }
   return *hv;
