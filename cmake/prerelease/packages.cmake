@@ -268,7 +268,7 @@ if(deb_install_RUN)
       if(py_pkg)
         # The system Python imports the installed package, outside any build tree.
         run(out rc WD "${DIST}" COMMAND /usr/bin/python3 -c
-            "import bioxen; print(bioxen.__version__); hv = bioxen.BioXenHypervisor(); hv.create_vm('a', 'ecoli'); print(bioxen.__file__)")
+            "import bioxen\nprint(bioxen.__version__)\nhv = bioxen.BioXenHypervisor()\nhv.create_vm('a', 'ecoli')\nprint(bioxen.__file__)")
         if(NOT rc EQUAL 0 OR NOT out MATCHES "^${VERSION}\n/usr/lib/python3/dist-packages/bioxen/")
           list(APPEND problems "python3 -c 'import bioxen' with python3-bioxen installed gave: ${out}")
         endif()

@@ -36,8 +36,18 @@ step("${PYTHON}" -m venv --system-site-packages "${WORK_DIR}/venv")
 step("${CMAKE_COMMAND}" -E env "CMAKE_ARGS=-DCMAKE_BUILD_TYPE=Debug" --unset=PYTHONPATH
      "${WORK_DIR}/venv/bin/pip" install --no-build-isolation --no-index --no-cache-dir
      "${WORK_DIR}/src")
-step("${CMAKE_COMMAND}" -E env --unset=PYTHONPATH "${WORK_DIR}/venv/bin/python" -c
-     "import bioxen, bioxen.legacy; print(bioxen.__version__); print(bioxen.__file__); hv = bioxen.BioXenHypervisor(); hv.create_vm('a', 'ecoli'); print(hv.vm_count())")
+# (A file, not -c: a CMake list would split the program at its semicolons.)
+file(WRITE "${WORK_DIR}/check.py" [=[
+import bioxen
+import bioxen.legacy
+print(bioxen.__version__)
+print(bioxen.__file__)
+hv = bioxen.BioXenHypervisor()
+hv.create_vm("a", "ecoli")
+print(hv.vm_count())
+]=])
+step("${CMAKE_COMMAND}" -E env --unset=PYTHONPATH "${WORK_DIR}/venv/bin/python"
+     "${WORK_DIR}/check.py")
 if(NOT out MATCHES "^${VERSION}\n[^\n]*/venv/lib/python[0-9.]+/site-packages/bioxen/__init__.py\n1\n")
   message(FATAL_ERROR "the pip-installed package gave:\n${out}")
 endif()

@@ -15,7 +15,7 @@ The original library's users wrote ``from src.api import create_bio_vm`` and
 Every operation is done by a :class:`bioxen.BioXenHypervisor` (``hv.engine``); this layer
 only adapts names, shapes and the error style (booleans where the original returned them).
 Where the original's behaviour and BioXen's validation differ, BioXen's rule is kept:
-docs/PYTHON_LEGACY.md lists each case.
+docs/PYTHON.md ("Where the original and BioXen differ") lists each case.
 
 Modules: :mod:`bioxen.legacy.hypervisor.core`, :mod:`bioxen.legacy.chassis`,
 :mod:`bioxen.legacy.api` (with ``api.production_config`` and
