@@ -43,7 +43,11 @@ foreach(_test IN LISTS _bioxen_py_tests)
 endforeach()
 
 # pip install from the source tree with only Debian packages (label python;slow: a build of
-# its own). python3-venv is what creates the virtual environment.
+# its own, without this build's flags, so the sanitizer builds leave it to the dev build).
+# python3-venv is what creates the virtual environment.
+if(CMAKE_CXX_FLAGS MATCHES "-fsanitize=")
+  return()
+endif()
 execute_process(COMMAND "${Python_EXECUTABLE}" -c "import venv, ensurepip, setuptools, wheel"
                 RESULT_VARIABLE _bioxen_venv_rc OUTPUT_QUIET ERROR_QUIET)
 if(NOT _bioxen_venv_rc EQUAL 0)
