@@ -124,17 +124,9 @@ class Recorder : public HypervisorObserver {
 }  // namespace
 
 void bind_observers(py::module_& m) {
-  auto ops = bind_enum<HypervisorOperation>(
-      m, "HypervisorOperation", "An operation an observer is told about", [](const std::string& s) {
-        for (const auto& row : detail::hypervisor_operation_names) {
-          if (row.name == s) return row.value;
-        }
-        throw BioXenException(BioXenErrorCode::invalid_argument,
-                              "unknown hypervisor operation '" + s + "'", {{"name", s}});
-      });
-  for (const auto& row : detail::hypervisor_operation_names) {
-    ops.value(std::string(row.name).c_str(), row.value);
-  }
+  bind_named_enum<HypervisorOperation>(m, "HypervisorOperation",
+                                       "An operation an observer is told about",
+                                       detail::hypervisor_operation_names);
 
   py::class_<ObserverOptions>(m, "ObserverOptions", "What an observer asks to be told")
       .def(py::init([](std::uint32_t period, bool quanta, bool grants) {
